@@ -1,0 +1,75 @@
+package dev.descent.backend.jblas;
+
+import dev.descent.core.spi.Availability;
+import dev.descent.core.spi.Backend;
+import dev.descent.core.spi.BackendProvider;
+
+import java.util.concurrent.Callable;
+
+/**
+ * Registers {@link JblasBackend} as {@code "jblas"}, priority 20 (preferred over EJML when it works).
+ *
+ * <p>Availability is probed for real, once: load jBLAS's native library and run a 1x1 {@code dgemm}, inside a
+ * catch of {@code Throwable}. A missing library (for example {@code libgfortran.so.5}) makes the backend
+ * unavailable with the loader's message as the reason, instead of an {@code UnsatisfiedLinkError} later.
+ */
+public final class JblasProvider implements BackendProvider {
+    private final Callable<String> probe;
+    private volatile Availability availability;
+
+    /** The provider ServiceLoader creates: probes the real native library. */
+    public JblasProvider() {
+        this(JblasProvider::nativeProbe);
+    }
+
+    /** A provider with another probe (for tests): it returns a note when the backend works and throws when not. */
+    JblasProvider(Callable<String> probe) {
+        this.probe = probe;
+    }
+
+    @Override
+    public String name() {
+        return "jblas";
+    }
+
+    @Override
+    public int priority() {
+        return 20;
+    }
+
+    @Override
+    public Availability availability() {
+        Availability a = availability;
+        if (a == null) {
+            synchronized (this) {
+                a = availability;
+                if (a == null) {
+                    try {
+                        a = Availability.yes(probe.call());
+                    } catch (Throwable t) {
+                        a = Availability.failed(t);
+                    }
+                    availability = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    @Override
+    public Backend create() {
+        Availability a = availability();
+        if (!a.available()) throw new IllegalStateException("jblas backend is unavailable: " + a.reason());
+        return new JblasBackend();
+    }
+
+    /** Loads the natives and checks {@code [2] x [3] = [6]} through {@code dgemm}. */
+    private static String nativeProbe() {
+        // jBLAS logs every temporary file it deletes at INFO; keep warnings and errors only.
+        org.jblas.util.Logger.getLogger().setLevel(org.jblas.util.Logger.WARNING);
+        double[] c = new double[1];
+        org.jblas.NativeBlas.dgemm('N', 'N', 1, 1, 1, 1.0, new double[] {2}, 0, 1, new double[] {3}, 0, 1, 0.0, c, 0, 1);
+        if (c[0] != 6.0) throw new IllegalStateException("native dgemm probe returned " + c[0] + " for 2 x 3");
+        return "native BLAS (jBLAS 1.2.5, " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ")";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.descent.core;
+
+/** Argument checks shared by the tensor API; every message names the operation, the expected and the actual. */
+final class Checks {
+    private Checks() {
+    }
+
+    static void sameKind(String op, Tensor a, Tensor b) {
+        if (a.backend() != b.backend()) {
+            throw new IllegalArgumentException(op + ": tensors are on different backends: "
+                    + a.backend().name() + " " + a.shape() + " and " + b.backend().name() + " " + b.shape()
+                    + "; move one with to(Backend)");
+        }
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes differ: " + a.dtype() + " " + a.shape() + " and "
+                    + b.dtype() + " " + b.shape() + "; convert one with to(DType)");
+        }
+    }
+
+    static void floating(String op, Tensor t) {
+        if (!t.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": expected a float32 or float64 tensor, got "
+                    + t.dtype() + " " + t.shape() + "; convert it with to(DType.FLOAT32)");
+        }
+    }
+
+    static void index(String op, Tensor t) {
+        if (t.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t.dtype() + " "
+                    + t.shape());
+        }
+    }
+
+    static void finite(String op, String name, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(op + ": " + name + " must be finite, got " + value);
+        }
+    }
+
+    static void nonNegative(String op, String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(op + ": " + name + " must be finite and >= 0, got " + value);
+        }
+    }
+
+    static void shapeEquals(String op, Shape expected, Shape actual) {
+        if (!expected.equals(actual)) {
+            throw new IllegalArgumentException(op + ": expected shape " + expected + ", got " + actual);
+        }
+    }
+
+    /** Validates and normalises a set of distinct axes; an empty array means every axis. */
+    static int[] axes(String op, Shape shape, int[] axes) {
+        if (axes.length == 0) {
+            int[] all = new int[shape.rank()];
+            for (int i = 0; i < all.length; i++) all[i] = i;
+            return all;
+        }
+        int[] out = new int[axes.length];
+        boolean[] seen = new boolean[shape.rank()];
+        for (int i = 0; i < axes.length; i++) {
+            out[i] = shape.axis(op, axes[i]);
+            if (seen[out[i]]) {
+                throw new IllegalArgumentException(op + ": axis " + axes[i] + " appears twice in "
+                        + java.util.Arrays.toString(axes) + " for shape " + shape);
+            }
+            seen[out[i]] = true;
+        }
+        java.util.Arrays.sort(out);
+        return out;
+    }
+
+    /** Checks every INT32 index in {@code [0, bound)}. */
+    static void indicesInRange(String op, Tensor index, int bound, String what) {
+        int[] idx = (int[]) index.storage();
+        for (int i = 0; i < idx.length; i++) {
+            if (idx[i] < 0 || idx[i] >= bound) {
+                throw new IllegalArgumentException(op + ": index " + idx[i] + " at position " + i
+                        + " is out of range for " + what + " of size " + bound + " (expected 0 <= index < " + bound + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.descent.core;
+
+/**
+ * The element type of a {@link Tensor}.
+ *
+ * <p>{@code FLOAT32} is the default for training, {@code FLOAT64} is used for gradient checks, and {@code INT32}
+ * holds indices and class labels (argmax results, gather indices, targets). Arithmetic is defined on the two
+ * floating types only; {@code INT32} supports creation, movement, comparisons and conversion.
+ *
+ * <pre>{@code
+ * Tensor x = Tensor.zeros(DType.FLOAT64, 2, 3);
+ * Tensor labels = Tensor.of(new int[] {0, 2, 1}, 3);   // INT32
+ * }</pre>
+ */
+public enum DType {
+    /** IEEE 754 single precision, stored in {@code float[]}. */
+    FLOAT32(4, "F32"),
+    /** IEEE 754 double precision, stored in {@code double[]}. */
+    FLOAT64(8, "F64"),
+    /** 32-bit signed integers, stored in {@code int[]}: indices and class labels. */
+    INT32(4, "I32");
+
+    private final int byteSize;
+    private final String safetensorsName;
+
+    DType(int byteSize, String safetensorsName) {
+        this.byteSize = byteSize;
+        this.safetensorsName = safetensorsName;
+    }
+
+    /** Bytes per element. */
+    public int byteSize() {
+        return byteSize;
+    }
+
+    /** The dtype's name in the safetensors format ({@code F32}, {@code F64}, {@code I32}). */
+    public String safetensorsName() {
+        return safetensorsName;
+    }
+
+    /** Whether arithmetic (and differentiation) is defined on this dtype. */
+    public boolean isFloating() {
+        return this != INT32;
+    }
+
+    /** The dtype of a Java primitive array ({@code float[]}, {@code double[]} or {@code int[]}). */
+    public static DType ofArray(Object array) {
+        if (array instanceof float[]) return FLOAT32;
+        if (array instanceof double[]) return FLOAT64;
+        if (array instanceof int[]) return INT32;
+        throw new IllegalArgumentException("DType.ofArray: expected float[], double[] or int[], got "
+                + (array == null ? "null" : array.getClass().getSimpleName()));
+    }
+
+    /** A new zero-filled Java array of this dtype with {@code size} elements. */
+    public Object newArray(int size) {
+        return switch (this) {
+            case FLOAT32 -> new float[size];
+            case FLOAT64 -> new double[size];
+            case INT32 -> new int[size];
+        };
+    }
+
+    /** Lower-case name as printed by {@link Tensor#toString()}: {@code float32}, {@code float64}, {@code int32}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

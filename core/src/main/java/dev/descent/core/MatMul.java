@@ -1,0 +1,62 @@
+package dev.descent.core;
+
+import dev.descent.core.kernels.Strided;
+
+/** {@code torch.matmul} semantics on the backend's GEMM: vector promotion, batch broadcasting, transpose flags. */
+final class MatMul {
+    private MatMul() {
+    }
+
+    static Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
+        Checks.sameKind("matmul", a, b);
+        Checks.floating("matmul", a);
+        if (a.rank() == 0 || b.rank() == 0) {
+            throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got "
+                    + a.shape() + " and " + b.shape());
+        }
+        if ((transA && a.rank() < 2) || (transB && b.rank() < 2)) {
+            throw new IllegalArgumentException("matmul: a transposed argument needs rank >= 2, got "
+                    + a.shape() + (transA ? "^T" : "") + " and " + b.shape() + (transB ? "^T" : ""));
+        }
+        boolean vecA = a.rank() == 1, vecB = b.rank() == 1;
+        Tensor x = vecA ? a.reshape(1, a.dim(0)) : a;
+        Tensor y = vecB ? b.reshape(b.dim(0), 1) : b;
+        int m = transA ? x.dim(-1) : x.dim(-2), k = transA ? x.dim(-2) : x.dim(-1);
+        int kb = transB ? y.dim(-1) : y.dim(-2), n = transB ? y.dim(-2) : y.dim(-1);
+        if (k != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape() + (transA ? "^T" : "")
+                    + " @ " + b.shape() + (transB ? "^T" : "") + " (" + k + " vs " + kb + ")");
+        }
+        Shape batchA = Shape.of(java.util.Arrays.copyOf(x.shape().dims(), x.rank() - 2));
+        Shape batchB = Shape.of(java.util.Arrays.copyOf(y.shape().dims(), y.rank() - 2));
+        Shape batch = Shape.broadcast("matmul (batch axes)", batchA, batchB);
+        int[] outDims = java.util.Arrays.copyOf(batch.dims(), batch.rank() + 2);
+        outDims[batch.rank()] = m;
+        outDims[batch.rank() + 1] = n;
+        Tensor out = Tensor.allocate(a.backend(), a.dtype(), Shape.of(outDims));
+        if (m > 0 && n > 0 && k > 0 && batch.size() > 0) {
+            int[] offA = batchOffsets(batch, batchA, m * k);
+            int[] offB = batchOffsets(batch, batchB, k * n);
+            for (int i = 0; i < offA.length; i++) {
+                a.backend().gemm(a.dtype(), transA, transB, m, n, k, 1.0, x.storage(), offA[i], y.storage(), offB[i],
+                        0.0, out.storage(), i * m * n);
+            }
+        }
+        if (vecA && vecB) return out.reshape();
+        if (vecA) return out.squeeze(-2);
+        if (vecB) return out.squeeze(-1);
+        return out;
+    }
+
+    /** Start offset of each batch matrix of an operand whose batch shape broadcasts to {@code batch}. */
+    private static int[] batchOffsets(Shape batch, Shape own, int matrixSize) {
+        int rank = batch.rank();
+        int[] ownStrides = own.strides();
+        int[] strides = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            int axis = i - (rank - own.rank());
+            strides[i] = axis < 0 || own.dim(axis) == 1 ? 0 : ownStrides[axis] * matrixSize;
+        }
+        return Strided.offsets(batch.dims(), strides, 0);
+    }
+}

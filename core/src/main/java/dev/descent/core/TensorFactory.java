@@ -1,0 +1,168 @@
+package dev.descent.core;
+
+import dev.descent.core.spi.Backend;
+
+/**
+ * Creates tensors on one backend with one dtype. Obtain one with {@link Tensor#on(Backend, DType)}; the static
+ * creation methods of {@link Tensor} use the default backend.
+ *
+ * <pre>{@code
+ * TensorFactory f64 = Tensor.on(Backends.get("ejml"), DType.FLOAT64);
+ * Tensor w = f64.normal(new Rng(0), 0, 0.1, 784, 128);
+ * Tensor x = f64.of(new double[] {1, 2, 3, 4}, 2, 2);
+ * }</pre>
+ *
+ * <p>Data passed in is copied and converted to the factory's dtype (float to INT32 truncates toward zero).
+ * Random values come from the {@link Rng} in float64 and are then converted, so one seed gives the same values on
+ * every backend.
+ */
+public final class TensorFactory {
+    private final Backend backend;
+    private final DType dtype;
+
+    TensorFactory(Backend backend, DType dtype) {
+        if (backend == null || dtype == null) {
+            throw new IllegalArgumentException("TensorFactory: backend and dtype must not be null, got "
+                    + backend + ", " + dtype);
+        }
+        this.backend = backend;
+        this.dtype = dtype;
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public DType dtype() {
+        return dtype;
+    }
+
+    private Tensor fromArray(String op, Object data, int[] dims) {
+        if (data == null) throw new IllegalArgumentException(op + ": data must not be null");
+        int length = java.lang.reflect.Array.getLength(data);
+        Shape shape = dims.length == 0 ? Shape.of(length) : Shape.of(dims);
+        if (shape.size() != length) {
+            throw new IllegalArgumentException(op + ": shape " + shape + " needs " + shape.size()
+                    + " elements, got " + length);
+        }
+        DType source = DType.ofArray(data);
+        Tensor wrapped = new Tensor(backend, shape, source, data);
+        return source == dtype ? wrapped.copy() : wrapped.to(dtype);
+    }
+
+    public Tensor zeros(int... dims) {
+        return Tensor.allocate(backend, dtype, Shape.of(dims));
+    }
+
+    public Tensor zeros(Shape shape) {
+        return Tensor.allocate(backend, dtype, shape);
+    }
+
+    public Tensor ones(int... dims) {
+        return full(1, dims);
+    }
+
+    public Tensor full(double value, int... dims) {
+        Tensor out = zeros(dims);
+        backend.fill(out, value);
+        return out;
+    }
+
+    public Tensor scalar(double value) {
+        return full(value);
+    }
+
+    /** The data (copied, converted to this factory's dtype) in the given shape; 1-D when no shape is given. */
+    public Tensor of(double[] data, int... shape) {
+        return fromArray("of", data, shape);
+    }
+
+    public Tensor of(float[] data, int... shape) {
+        return fromArray("of", data, shape);
+    }
+
+    public Tensor of(int[] data, int... shape) {
+        return fromArray("of", data, shape);
+    }
+
+    /** From nested arrays of any depth ({@code double[][]}, {@code int[][][]}, ...). */
+    public Tensor fromNested(Object nested) {
+        NestedArrays.dtypeOf(nested);
+        Shape shape = NestedArrays.shapeOf(nested);
+        return fromArray("fromNested", NestedArrays.flatten(nested, shape), shape.dims());
+    }
+
+    /** {@code start, start + step, ...} strictly before {@code end}, as {@code torch.arange}. */
+    public Tensor arange(double start, double end, double step) {
+        Checks.finite("arange", "start", start);
+        Checks.finite("arange", "end", end);
+        Checks.finite("arange", "step", step);
+        if (step == 0 || (end - start) * step < 0) {
+            throw new IllegalArgumentException("arange: step " + step + " must be non-zero and move from start "
+                    + start + " toward end " + end);
+        }
+        long n = (long) Math.ceil((end - start) / step);
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("arange: " + n + " elements is too many");
+        double[] v = new double[(int) n];
+        for (int i = 0; i < v.length; i++) v[i] = start + i * step;
+        return of(v);
+    }
+
+    /** {@code steps} evenly spaced values from {@code start} to {@code end} inclusive, as {@code torch.linspace}. */
+    public Tensor linspace(double start, double end, int steps) {
+        Checks.finite("linspace", "start", start);
+        Checks.finite("linspace", "end", end);
+        if (steps < 0) throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
+        double[] v = new double[steps];
+        double h = steps > 1 ? (end - start) / (steps - 1) : 0;
+        // NOTE: torch.linspace fills the first half forward from start and the second half backward from end,
+        // so both endpoints are exact.
+        int half = steps / 2;
+        for (int i = 0; i < steps; i++) v[i] = i < half ? start + i * h : end - (steps - 1 - i) * h;
+        return of(v);
+    }
+
+    /** The {@code n x m} matrix with ones on the diagonal. */
+    public Tensor eye(int n, int m) {
+        double[] v = new double[n * m];
+        for (int i = 0; i < Math.min(n, m); i++) v[i * m + i] = 1;
+        return of(v, n, m);
+    }
+
+    public Tensor eye(int n) {
+        return eye(n, n);
+    }
+
+    /** Uniform values in {@code [low, high)}. */
+    public Tensor uniform(Rng rng, double low, double high, int... dims) {
+        Checks.finite("uniform", "low", low);
+        Checks.finite("uniform", "high", high);
+        if (low > high) throw new IllegalArgumentException("uniform: expected low <= high, got " + low + " > " + high);
+        double[] v = new double[Shape.of(dims).size()];
+        rng(rng, "uniform").fillUniform(v, low, high);
+        return of(v, dims);
+    }
+
+    /** Normal values with mean {@code mean} and standard deviation {@code std >= 0}. */
+    public Tensor normal(Rng rng, double mean, double std, int... dims) {
+        Checks.finite("normal", "mean", mean);
+        Checks.nonNegative("normal", "std", std);
+        double[] v = new double[Shape.of(dims).size()];
+        rng(rng, "normal").fillNormal(v, mean, std);
+        return of(v, dims);
+    }
+
+    /** 1 with probability {@code p} (in [0, 1]), else 0. */
+    public Tensor bernoulli(Rng rng, double p, int... dims) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("bernoulli: expected 0 <= p <= 1, got " + p);
+        double[] v = new double[Shape.of(dims).size()];
+        Rng r = rng(rng, "bernoulli");
+        for (int i = 0; i < v.length; i++) v[i] = r.nextBernoulli(p) ? 1 : 0;
+        return of(v, dims);
+    }
+
+    private static Rng rng(Rng rng, String op) {
+        if (rng == null) throw new IllegalArgumentException(op + ": rng must not be null");
+        return rng;
+    }
+}

@@ -1,0 +1,242 @@
+package dev.descent.core.kernels;
+
+import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.ReduceOp;
+import dev.descent.core.spi.UnaryOp;
+
+/**
+ * The shared float64 loops of every backend: elementwise maps, broadcast rows of binary ops, reductions along an
+ * axis, GEMM, axpby and scatter-adds over {@code double[]}.
+ *
+ * <p>This file is the single source of the arithmetic loops: the build (core/pom.xml) generates
+ * {@code FloatKernels} from it by replacing the 64-bit primitive type with the 32-bit one everywhere except in
+ * variables named {@code acc...}, so float32 dot products still accumulate in 64 bits. Every computed value is
+ * therefore assigned with an explicit cast to the element type, which keeps the generated file compiling.
+ *
+ * <p>All loops are over primitive arrays with the operation chosen outside the loop, so the JIT compiles one tight
+ * loop per operation. Callers have checked the arguments.
+ */
+public final class DoubleKernels {
+    private DoubleKernels() {
+    }
+
+    /** {@code out[oo + i] = op(x[xo + i])} for {@code i < n}; {@code out} may be {@code x}. */
+    public static void map(UnaryOp op, double[] x, int xo, double[] out, int oo, int n, double p, double q) {
+        switch (op) {
+            case NEG -> { for (int i = 0; i < n; i++) out[oo + i] = -x[xo + i]; }
+            case ABS -> { for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[xo + i]); }
+            case SIGN -> { for (int i = 0; i < n; i++) out[oo + i] = Math.signum(x[xo + i]); }
+            case EXP -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.exp(x[xo + i]); }
+            case LOG -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log(x[xo + i]); }
+            case LOG1P -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log1p(x[xo + i]); }
+            case SQRT -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sqrt(x[xo + i]); }
+            case SQUARE -> { for (int i = 0; i < n; i++) out[oo + i] = x[xo + i] * x[xo + i]; }
+            case RECIPROCAL -> { for (int i = 0; i < n; i++) out[oo + i] = 1 / x[xo + i]; }
+            case SIN -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sin(x[xo + i]); }
+            case COS -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.cos(x[xo + i]); }
+            case TANH -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.tanh(x[xo + i]); }
+            // NOTE: exp(-|x|) never overflows; for x < 0, sigmoid(x) = e / (1 + e) with e = exp(x).
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    double v = x[xo + i];
+                    double e = (double) Math.exp(-Math.abs(v));
+                    out[oo + i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+                }
+            }
+            case RELU -> { for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[xo + i], 0); }
+            case ERF -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Special.erf(x[xo + i]); }
+            case LEAKY_RELU -> {
+                for (int i = 0; i < n; i++) out[oo + i] = x[xo + i] > 0 ? x[xo + i] : p * x[xo + i];
+            }
+            case ELU -> {
+                for (int i = 0; i < n; i++) {
+                    out[oo + i] = x[xo + i] > 0 ? x[xo + i] : (double) (p * Math.expm1(x[xo + i]));
+                }
+            }
+            // NOTE: softplus(x) = max(x, 0) + log1p(exp(-|x|)): no overflow for large x, no underflow to 0 early.
+            case SOFTPLUS -> {
+                for (int i = 0; i < n; i++) {
+                    double v = x[xo + i];
+                    out[oo + i] = (double) (Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
+                }
+            }
+            case POW_SCALAR -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.pow(x[xo + i], p); }
+            case SCALAR_POW -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.pow(p, x[xo + i]); }
+            case AFFINE -> { for (int i = 0; i < n; i++) out[oo + i] = p * x[xo + i] + q; }
+            case CLAMP -> { for (int i = 0; i < n; i++) out[oo + i] = Math.min(Math.max(x[xo + i], p), q); }
+            default -> throw new IllegalArgumentException("map: unknown unary op " + op);
+        }
+    }
+
+    /**
+     * One row of a broadcast binary op: {@code o[io + j] = op(a[ia + j*sa], b[ib + j*sb])} for {@code j < n}, where
+     * the strides {@code sa}, {@code sb} are 1 or 0 (0 repeats a broadcast element). {@code o} may alias an input
+     * with the same layout.
+     */
+    public static void zip(BinaryOp op, double[] a, int ia, int sa, double[] b, int ib, int sb,
+                           double[] o, int io, int n) {
+        if (sa == 1 && sb == 1) {
+            zipContiguous(op, a, ia, b, ib, o, io, n);
+        } else {
+            zipStrided(op, a, ia, sa, b, ib, sb, o, io, n);
+        }
+    }
+
+    private static void zipStrided(BinaryOp op, double[] a, int ia, int sa, double[] b, int ib, int sb,
+                                   double[] o, int io, int n) {
+        switch (op) {
+            case ADD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] + b[ib + j * sb]; }
+            case SUB -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] - b[ib + j * sb]; }
+            case MUL -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] * b[ib + j * sb]; }
+            case DIV -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] / b[ib + j * sb]; }
+            case POW -> { for (int j = 0; j < n; j++) o[io + j] = (double) Math.pow(a[ia + j * sa], b[ib + j * sb]); }
+            case MAXIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j * sa], b[ib + j * sb]); }
+            case MINIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j * sa], b[ib + j * sb]); }
+            case EQ -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] == b[ib + j * sb] ? 1 : 0; }
+            case NE -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] != b[ib + j * sb] ? 1 : 0; }
+            case LT -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] < b[ib + j * sb] ? 1 : 0; }
+            case LE -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] <= b[ib + j * sb] ? 1 : 0; }
+            case GT -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] > b[ib + j * sb] ? 1 : 0; }
+            case GE -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] >= b[ib + j * sb] ? 1 : 0; }
+            default -> throw new IllegalArgumentException("zip: unknown binary op " + op);
+        }
+    }
+
+    /** {@link #zip} when both inputs are contiguous: the loops the JIT vectorises. */
+    private static void zipContiguous(BinaryOp op, double[] a, int ia, double[] b, int ib, double[] o, int io, int n) {
+        switch (op) {
+            case ADD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] + b[ib + j]; }
+            case SUB -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] - b[ib + j]; }
+            case MUL -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * b[ib + j]; }
+            case DIV -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] / b[ib + j]; }
+            case MAXIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j], b[ib + j]); }
+            case MINIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j], b[ib + j]); }
+            default -> zipStrided(op, a, ia, 1, b, ib, 1, o, io, n);
+        }
+    }
+
+    /** One row of {@code where}: {@code o[io + j] = c[ic + j*sc] != 0 ? a[ia + j*sa] : b[ib + j*sb]}. */
+    public static void where(double[] c, int ic, int sc, double[] a, int ia, int sa, double[] b, int ib, int sb,
+                             double[] o, int io, int n) {
+        for (int j = 0; j < n; j++) o[io + j] = c[ic + j * sc] != 0 ? a[ia + j * sa] : b[ib + j * sb];
+    }
+
+    /**
+     * Reduces {@code x}, viewed as {@code (outer, n, inner)}, along its middle axis into {@code out}
+     * ({@code (outer, inner)}). SUM of an empty axis is 0; MAX and MIN need {@code n >= 1} and propagate NaN.
+     *
+     * <p>NOTE: sums accumulate in the element type in index order, as PyTorch's CPU kernels do for float32 within a
+     * vector lane; float32 sums over very long axes carry float32 rounding.
+     */
+    public static void reduce(ReduceOp op, double[] x, double[] out, int outer, int n, int inner) {
+        for (int o = 0; o < outer; o++) {
+            int base = o * n * inner;
+            int ob = o * inner;
+            switch (op) {
+                case SUM -> {
+                    for (int j = 0; j < inner; j++) out[ob + j] = 0;
+                    for (int k = 0; k < n; k++) {
+                        int row = base + k * inner;
+                        for (int j = 0; j < inner; j++) out[ob + j] += x[row + j];
+                    }
+                }
+                case MAX -> {
+                    System.arraycopy(x, base, out, ob, inner);
+                    for (int k = 1; k < n; k++) {
+                        int row = base + k * inner;
+                        for (int j = 0; j < inner; j++) out[ob + j] = Math.max(out[ob + j], x[row + j]);
+                    }
+                }
+                case MIN -> {
+                    System.arraycopy(x, base, out, ob, inner);
+                    for (int k = 1; k < n; k++) {
+                        int row = base + k * inner;
+                        for (int j = 0; j < inner; j++) out[ob + j] = Math.min(out[ob + j], x[row + j]);
+                    }
+                }
+                default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
+            }
+        }
+    }
+
+    /**
+     * Index of the first maximal (ARGMAX) or minimal (ARGMIN) element along the middle axis of {@code x} viewed as
+     * {@code (outer, n, inner)}; a NaN wins (PyTorch's convention). Needs {@code n >= 1}.
+     */
+    public static void argReduce(ReduceOp op, double[] x, int[] out, int outer, int n, int inner) {
+        boolean max = op == ReduceOp.ARGMAX;
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int base = o * n * inner + j;
+                double best = x[base];
+                int bestK = 0;
+                for (int k = 1; k < n && best == best; k++) {
+                    double v = x[base + k * inner];
+                    if (v != v || (max ? v > best : v < best)) {
+                        best = v;
+                        bestK = k;
+                    }
+                }
+                out[o * inner + j] = bestK;
+            }
+        }
+    }
+
+    /**
+     * Row-major {@code C = alpha * op(A) * op(B) + beta * C} where {@code op(A)} is {@code m x k} ({@code A} stored
+     * {@code k x m} when {@code transA}) and {@code op(B)} is {@code k x n}. As in BLAS, {@code beta == 0} ignores
+     * the old contents of C. A plain reference implementation; backends override it with their library's GEMM.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+                            double[] a, int aOff, double[] b, int bOff, double beta, double[] c, int cOff) {
+        for (int i = 0; i < m; i++) {
+            int row = cOff + i * n;
+            if (beta == 0) {
+                for (int j = 0; j < n; j++) c[row + j] = 0;
+            } else if (beta != 1) {
+                for (int j = 0; j < n; j++) c[row + j] *= beta;
+            }
+            if (!transB) {
+                // i-p-j order: the inner loop runs along contiguous rows of B and C.
+                for (int p = 0; p < k; p++) {
+                    double aip = alpha * a[aOff + (transA ? p * m + i : i * k + p)];
+                    int bRow = bOff + p * n;
+                    for (int j = 0; j < n; j++) c[row + j] += aip * b[bRow + j];
+                }
+            } else {
+                // B is stored n x k: each C element is a dot product along contiguous rows of B.
+                for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    int bRow = bOff + j * k;
+                    for (int p = 0; p < k; p++) acc += a[aOff + (transA ? p * m + i : i * k + p)] * b[bRow + p];
+                    c[row + j] += (double) (alpha * acc);
+                }
+            }
+        }
+    }
+
+    /** {@code y[i] = alpha * x[i] + beta * y[i]}; with {@code beta == 0} the old {@code y} is ignored. */
+    public static void axpby(int n, double alpha, double[] x, int xo, double beta, double[] y, int yo) {
+        if (beta == 0) {
+            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i];
+        } else if (beta == 1) {
+            for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+        } else {
+            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
+        }
+    }
+
+    /** {@code y[offsets[r] + j] += x[r * run + j]} for every run {@code r} and {@code j < run}. */
+    public static void addRuns(double[] x, int[] offsets, int run, double[] y) {
+        for (int r = 0; r < offsets.length; r++) {
+            int dst = offsets[r];
+            int src = r * run;
+            for (int j = 0; j < run; j++) y[dst + j] += x[src + j];
+        }
+    }
+
+    /** Fills {@code out[from, to)} with {@code value}. */
+    public static void fill(double[] out, int from, int to, double value) {
+        java.util.Arrays.fill(out, from, to, value);
+    }
+}
