@@ -142,7 +142,7 @@ public final class Backends {
      * first, then environment) must exist and be available; otherwise the first available provider in priority
      * order.
      */
-    static Selection select(List<Found> found, String property, String environment) {
+    public static Selection select(List<Found> found, String property, String environment) {
         if (found.isEmpty()) throw noBackend();
         if (property != null && !property.isBlank()) {
             Found f = byName(found, property.trim(), "system property " + PROPERTY + "=" + property);

@@ -37,10 +37,14 @@ public final class TensorFactory {
         return dtype;
     }
 
+    /** Data given with an optional shape: no shape means 1-D. */
     private Tensor fromArray(String op, Object data, int[] dims) {
         if (data == null) throw new IllegalArgumentException(op + ": data must not be null");
+        return fromArray(op, data, dims.length == 0 ? Shape.of(java.lang.reflect.Array.getLength(data)) : Shape.of(dims));
+    }
+
+    private Tensor fromArray(String op, Object data, Shape shape) {
         int length = java.lang.reflect.Array.getLength(data);
-        Shape shape = dims.length == 0 ? Shape.of(length) : Shape.of(dims);
         if (shape.size() != length) {
             throw new IllegalArgumentException(op + ": shape " + shape + " needs " + shape.size()
                     + " elements, got " + length);
@@ -89,7 +93,7 @@ public final class TensorFactory {
     public Tensor fromNested(Object nested) {
         NestedArrays.dtypeOf(nested);
         Shape shape = NestedArrays.shapeOf(nested);
-        return fromArray("fromNested", NestedArrays.flatten(nested, shape), shape.dims());
+        return fromArray("fromNested", NestedArrays.flatten(nested, shape), shape);
     }
 
     /** {@code start, start + step, ...} strictly before {@code end}, as {@code torch.arange}. */
@@ -140,7 +144,7 @@ public final class TensorFactory {
         if (low > high) throw new IllegalArgumentException("uniform: expected low <= high, got " + low + " > " + high);
         double[] v = new double[Shape.of(dims).size()];
         rng(rng, "uniform").fillUniform(v, low, high);
-        return of(v, dims);
+        return fromArray("uniform", v, Shape.of(dims));
     }
 
     /** Normal values with mean {@code mean} and standard deviation {@code std >= 0}. */
@@ -149,7 +153,7 @@ public final class TensorFactory {
         Checks.nonNegative("normal", "std", std);
         double[] v = new double[Shape.of(dims).size()];
         rng(rng, "normal").fillNormal(v, mean, std);
-        return of(v, dims);
+        return fromArray("normal", v, Shape.of(dims));
     }
 
     /** 1 with probability {@code p} (in [0, 1]), else 0. */
@@ -158,7 +162,7 @@ public final class TensorFactory {
         double[] v = new double[Shape.of(dims).size()];
         Rng r = rng(rng, "bernoulli");
         for (int i = 0; i < v.length; i++) v[i] = r.nextBernoulli(p) ? 1 : 0;
-        return of(v, dims);
+        return fromArray("bernoulli", v, Shape.of(dims));
     }
 
     private static Rng rng(Rng rng, String op) {

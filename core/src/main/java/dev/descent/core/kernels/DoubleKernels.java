@@ -61,7 +61,6 @@ public final class DoubleKernels {
                 }
             }
             case POW_SCALAR -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.pow(x[xo + i], p); }
-            case SCALAR_POW -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.pow(p, x[xo + i]); }
             case AFFINE -> { for (int i = 0; i < n; i++) out[oo + i] = p * x[xo + i] + q; }
             case CLAMP -> { for (int i = 0; i < n; i++) out[oo + i] = Math.min(Math.max(x[xo + i], p), q); }
             default -> throw new IllegalArgumentException("map: unknown unary op " + op);

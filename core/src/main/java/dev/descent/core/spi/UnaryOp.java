@@ -23,8 +23,6 @@ public enum UnaryOp {
     SOFTPLUS,
     /** {@code x ^ p}. */
     POW_SCALAR,
-    /** {@code p ^ x}. */
-    SCALAR_POW,
     /** {@code p * x + q} (affine map; covers adding and multiplying by scalars). */
     AFFINE,
     /** {@code min(max(x, p), q)}; NaN propagates. */

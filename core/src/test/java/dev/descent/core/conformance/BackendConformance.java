@@ -1,0 +1,517 @@
+package dev.descent.core.conformance;
+
+import dev.descent.core.DType;
+import dev.descent.core.InPlace;
+import dev.descent.core.Rng;
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import dev.descent.core.TensorFactory;
+import dev.descent.core.spi.Backend;
+import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.ReduceOp;
+import dev.descent.core.spi.UnaryOp;
+import dev.descent.core.testing.ReferenceBackend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.List;
+
+import static dev.descent.core.testing.TensorAssert.assertTensor;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The contract every {@link Backend} must meet, run by each backend module with a few-line subclass: every kernel
+ * through the tensor API in both float dtypes with hand-computed values, edge shapes (rank 0, size-1 axes, empty
+ * tensors), outputs aliased with inputs through the SPI directly, and bad input. {@link BackendProperties} adds
+ * the randomised agreement with the reference kernels.
+ */
+public abstract class BackendConformance extends BackendProperties {
+
+    protected TensorFactory f(DType dtype) {
+        return Tensor.on(backend(), dtype);
+    }
+
+    private static final double E = Math.E;
+
+    // ------------------------------------------------------------------ creation
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void creation(DType dt) {
+        TensorFactory f = f(dt);
+        assertTensor(f.zeros(2, 3), new double[6], 2, 3);
+        assertTensor(f.ones(2), new double[] {1, 1}, 2);
+        assertTensor(f.full(2.5, 1, 2), new double[] {2.5, 2.5}, 1, 2);
+        assertTensor(f.scalar(-3), new double[] {-3});
+        assertTensor(f.of(new double[] {1, 2, 3, 4}, 2, 2), new double[] {1, 2, 3, 4}, 2, 2);
+        assertTensor(f.of(new int[] {1, 2}), new double[] {1, 2}, 2);
+        assertTensor(f.arange(0, 1, 0.25), new double[] {0, 0.25, 0.5, 0.75}, 4);
+        assertTensor(f.arange(3, 0, -1), new double[] {3, 2, 1}, 3);
+        assertTensor(f.linspace(-1, 1, 5), new double[] {-1, -0.5, 0, 0.5, 1}, 5);
+        assertTensor(f.eye(2, 3), new double[] {1, 0, 0, 0, 1, 0}, 2, 3);
+        assertTensor(f.fromNested(new double[][][] {{{1, 2}}, {{3, 4}}}), new double[] {1, 2, 3, 4}, 2, 1, 2);
+        assertEquals(dt, f.zeros(1).dtype());
+        assertEquals(backend(), f.zeros(1).backend());
+    }
+
+    @Test
+    void creationCopiesTheCallersArray() {
+        double[] data = {1, 2};
+        Tensor t = f(DType.FLOAT64).of(data);
+        data[0] = 99;
+        assertEquals(1.0, t.get(0));
+    }
+
+    @Test
+    void randomCreationIsBitIdenticalToTheReferenceForTheSameSeed() {
+        Tensor mine = f(DType.FLOAT32).normal(new Rng(7), 0, 1, 50);
+        Tensor ref = Tensor.on(ReferenceBackend.INSTANCE, DType.FLOAT32).normal(new Rng(7), 0, 1, 50);
+        assertArrayEquals(ref.toFloatArray(), mine.toFloatArray());
+        Tensor u = f(DType.FLOAT64).uniform(new Rng(3), -2, 2, 1000);
+        assertTrue(u.min().item() >= -2 && u.max().item() < 2);
+        assertArrayEquals(Tensor.on(ReferenceBackend.INSTANCE, DType.FLOAT64).uniform(new Rng(3), -2, 2, 1000)
+                .toDoubleArray(), u.toDoubleArray());
+        Tensor b = f(DType.FLOAT64).bernoulli(new Rng(1), 0.3, 10_000);
+        assertEquals(0.3, b.mean().item(), 0.02);
+        assertEquals(0.0, b.mul(b.sub(1.0)).abs().sum().item()); // only zeros and ones
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void unaryOps(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor x = f.of(new double[] {-2, -0.5, 0, 0.5, 2});
+        assertTensor(x.neg(), new double[] {2, 0.5, 0, -0.5, -2}, 5);
+        assertTensor(x.abs(), new double[] {2, 0.5, 0, 0.5, 2}, 5);
+        assertTensor(x.sign(), new double[] {-1, -1, 0, 1, 1}, 5);
+        assertTensor(x.exp(), new double[] {1 / (E * E), 1 / Math.sqrt(E), 1, Math.sqrt(E), E * E}, 5);
+        assertTensor(x.square(), new double[] {4, 0.25, 0, 0.25, 4}, 5);
+        assertTensor(x.relu(), new double[] {0, 0, 0, 0.5, 2}, 5);
+        assertTensor(x.leakyRelu(0.1), new double[] {-0.2, -0.05, 0, 0.5, 2}, 5);
+        assertTensor(x.elu(1.0), new double[] {1 / (E * E) - 1, 1 / Math.sqrt(E) - 1, 0, 0.5, 2}, 5);
+        assertTensor(x.clamp(-1, 1), new double[] {-1, -0.5, 0, 0.5, 1}, 5);
+        // tanh(0.5) and erf(0.5), erf(2) from published tables (A&S 4.5, 7.1)
+        assertTensor(x.tanh(), new double[] {-0.9640275800758169, -0.46211715726000974, 0, 0.46211715726000974,
+                0.9640275800758169}, 5);
+        assertTensor(x.erf(), new double[] {-0.9953222650189527, -0.5204998778130465, 0, 0.5204998778130465,
+                0.9953222650189527}, 5);
+        assertTensor(x.sigmoid(), new double[] {0.11920292202211755, 0.3775406687981454, 0.5, 0.6224593312018546,
+                0.8807970779778823}, 5);
+        assertTensor(x.softplus(), new double[] {0.1269280110429725, 0.47407698418010663, Math.log(2),
+                0.9740769841801067, 2.1269280110429727}, 5);
+        Tensor p = f.of(new double[] {0.25, 1, 4});
+        assertTensor(p.log(), new double[] {-Math.log(4), 0, Math.log(4)}, 3);
+        assertTensor(p.log1p(), new double[] {Math.log(1.25), Math.log(2), Math.log(5)}, 3);
+        assertTensor(p.sqrt(), new double[] {0.5, 1, 2}, 3);
+        assertTensor(p.reciprocal(), new double[] {4, 1, 0.25}, 3);
+        assertTensor(p.pow(1.5), new double[] {0.125, 1, 8}, 3);
+        Tensor angles = f.of(new double[] {0, Math.PI / 6, Math.PI / 2});
+        assertTensor(angles.sin(), new double[] {0, 0.5, 1}, 3);
+        assertTensor(angles.cos(), new double[] {1, Math.sqrt(3) / 2, Math.cos(Math.PI / 2)}, 3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void unaryOpsAtExtremesStayFinite(DType dt) {
+        Tensor big = f(dt).of(new double[] {-1000, 1000});
+        assertTensor(big.sigmoid(), new double[] {0, 1}, 2);
+        assertTensor(big.softplus(), new double[] {0, 1000}, 2);
+        assertTensor(big.tanh(), new double[] {-1, 1}, 2);
+        assertTensor(big.erf(), new double[] {-1, 1}, 2);
+        assertTensor(f(dt).of(new double[] {1e-10}).log1p(), new double[] {1e-10 - 5e-21}, 1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void nanPropagatesThroughElementwiseOpsAndReductions(DType dt) {
+        Tensor x = f(dt).of(new double[] {1, Double.NaN, -1});
+        assertTensor(x.relu(), new double[] {1, Double.NaN, 0}, 3);
+        assertTensor(x.clamp(0, 0.5), new double[] {0.5, Double.NaN, 0}, 3);
+        assertTensor(x.maximum(0.0), new double[] {1, Double.NaN, 0}, 3);
+        assertTrue(Double.isNaN(x.max().item()));
+        assertTrue(Double.isNaN(x.min().item()));
+        assertTrue(Double.isNaN(x.sum().item()));
+        assertEquals(1, (int) x.argmax().item());
+        assertEquals(1, (int) x.argmin().item());
+        assertTensor(x.eq(x), new double[] {1, 0, 1}, 3);
+        assertTensor(x.ne(x), new double[] {0, 1, 0}, 3);
+        assertFalse(x.allClose(x));
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void binaryOpsBroadcast(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor m = f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor row = f.of(new double[] {10, 20, 30});
+        Tensor col = f.of(new double[] {1, -1}, 2, 1);
+        assertTensor(m.add(row), new double[] {11, 22, 33, 14, 25, 36}, 2, 3);
+        assertTensor(row.add(m), new double[] {11, 22, 33, 14, 25, 36}, 2, 3);
+        assertTensor(m.sub(col), new double[] {0, 1, 2, 5, 6, 7}, 2, 3);
+        assertTensor(m.mul(col), new double[] {1, 2, 3, -4, -5, -6}, 2, 3);
+        assertTensor(row.div(m), new double[] {10, 10, 10, 2.5, 4, 5}, 2, 3);
+        assertTensor(col.mul(row), new double[] {10, 20, 30, -10, -20, -30}, 2, 3); // outer product (2,1)x(3,)
+        assertTensor(m.pow(f.of(new double[] {2, 1, 0.5})), new double[] {1, 2, Math.sqrt(3), 16, 5, Math.sqrt(6)}, 2, 3);
+        assertTensor(m.mul(2.0).sub(1.0), new double[] {1, 3, 5, 7, 9, 11}, 2, 3);
+        assertTensor(m.maximum(f.of(new double[] {2, 2, 2})), new double[] {2, 2, 3, 4, 5, 6}, 2, 3);
+        assertTensor(m.minimum(3.0), new double[] {1, 2, 3, 3, 3, 3}, 2, 3);
+        assertTensor(m.gt(3.0), new double[] {0, 0, 0, 1, 1, 1}, 2, 3);
+        assertTensor(m.ge(3.0), new double[] {0, 0, 1, 1, 1, 1}, 2, 3);
+        assertTensor(m.lt(row.div(10.0)), new double[] {0, 0, 0, 0, 0, 0}, 2, 3);
+        assertTensor(m.le(f.of(new double[] {1, 5, 3})), new double[] {1, 1, 1, 0, 1, 0}, 2, 3);
+        assertTensor(m.eq(f.of(new double[] {1, 5, 3})), new double[] {1, 0, 1, 0, 1, 0}, 2, 3);
+        // (2,1,3) with (4,1) -> (2,4,3)
+        Tensor a = f.arange(0, 6, 1).reshape(2, 1, 3);
+        Tensor b = f.arange(0, 4, 1).reshape(4, 1).mul(10.0);
+        Tensor s = a.add(b);
+        assertEquals(Shape.of(2, 4, 3), s.shape());
+        assertEquals(3 + 20, s.get(1, 2, 0));
+        assertEquals(2 + 30, s.get(0, 3, 2));
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void where(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor x = f.of(new double[] {-1, 2, -3, 4}, 2, 2);
+        assertTensor(Tensor.where(x.gt(0.0), x, x.mul(0.5)), new double[] {-0.5, 2, -1.5, 4}, 2, 2);
+        Tensor cond = Tensor.on(backend(), DType.INT32).of(new int[] {1, 0});
+        assertTensor(Tensor.where(cond, x, f.scalar(0)), new double[] {-1, 0, -3, 0}, 2, 2);
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void reductions(DType dt) {
+        Tensor x = f(dt).of(new double[] {1, 5, 3, 4, 2, 6}, 2, 3);
+        assertTensor(x.sum(), new double[] {21});
+        assertTensor(x.sum(0), new double[] {5, 7, 9}, 3);
+        assertTensor(x.sum(1), new double[] {9, 12}, 2);
+        assertTensor(x.sum(-1, true), new double[] {9, 12}, 2, 1);
+        assertTensor(x.sum(new int[] {0, 1}, true), new double[] {21}, 1, 1);
+        assertTensor(x.mean(0), new double[] {2.5, 3.5, 4.5}, 3);
+        assertTensor(x.mean(), new double[] {3.5});
+        assertTensor(x.max(1), new double[] {5, 6}, 2);
+        assertTensor(x.min(0), new double[] {1, 2, 3}, 3);
+        assertTensor(x.max(), new double[] {6});
+        assertTensor(x.argmax(1), new double[] {1, 2}, 2);
+        assertTensor(x.argmin(0, true), new double[] {0, 1, 0}, 1, 3);
+        assertEquals(DType.INT32, x.argmax(1).dtype());
+        assertEquals(5, (int) x.argmax().item());
+        // variance of [1, 5, 3] and [4, 2, 6]: mean 3 and 4, squared deviations 8 and 8
+        assertTensor(x.variance(1), new double[] {4, 4}, 2);
+        assertTensor(x.variance(new int[] {1}, false, 0), new double[] {8.0 / 3, 8.0 / 3}, 2);
+        assertTensor(x.variance(), new double[] {3.5}); // sum of squared deviations 17.5 over 5
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void argReductionsPickTheFirstOfTies(DType dt) {
+        Tensor x = f(dt).of(new double[] {3, 1, 3, 1});
+        assertEquals(0, (int) x.argmax().item());
+        assertEquals(1, (int) x.argmin().item());
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void threeDimensionalReductionOverTheMiddleAxis(DType dt) {
+        Tensor x = f(dt).arange(0, 24, 1).reshape(2, 3, 4);
+        // sum over axis 1: out[i][k] = sum_j (12 i + 4 j + k) = 36 i + 12 + 3 k
+        assertTensor(x.sum(1), new double[] {12, 15, 18, 21, 48, 51, 54, 57}, 2, 4);
+        assertTensor(x.max(new int[] {0, 2}, false), new double[] {15, 19, 23}, 3);
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void matmulCases(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor a = f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor b = f.of(new double[] {7, 8, 9, 10, 11, 12}, 3, 2);
+        assertTensor(a.matmul(b), new double[] {58, 64, 139, 154}, 2, 2);
+        assertTensor(a.matmul(a, false, true), new double[] {14, 32, 32, 77}, 2, 2);
+        assertTensor(a.matmul(a, true, false), new double[] {17, 22, 27, 22, 29, 36, 27, 36, 45}, 3, 3);
+        assertTensor(b.matmul(a, true, true), new double[] {58, 139, 64, 154}, 2, 2);
+        Tensor v = f.of(new double[] {1, 0, -1});
+        assertTensor(v.matmul(v), new double[] {2});
+        assertTensor(a.matmul(v), new double[] {-2, -2}, 2);
+        assertTensor(f.of(new double[] {1, -1}).matmul(a), new double[] {-3, -3, -3}, 3);
+        // batched: (2, 2, 3) @ (3, 2) broadcasts the right operand over the batch
+        Tensor batch = Tensor.stack(0, a, a.mul(-1.0));
+        assertTensor(batch.matmul(b), new double[] {58, 64, 139, 154, -58, -64, -139, -154}, 2, 2, 2);
+        // (2, 1, 2, 3) @ (3, 3, 2) -> (2, 3, 2, 2)
+        Tensor bs = Tensor.stack(0, b, b.mul(2.0), b.mul(3.0));
+        Tensor out = batch.unsqueeze(1).matmul(bs);
+        assertEquals(Shape.of(2, 3, 2, 2), out.shape());
+        assertEquals(-139.0 * 3, out.get(1, 2, 1, 0));
+        assertEquals(64.0 * 2, out.get(0, 1, 0, 1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void matmulWithEmptyAxes(DType dt) {
+        TensorFactory f = f(dt);
+        assertTensor(f.zeros(2, 0).matmul(f.zeros(0, 3)), new double[6], 2, 3);
+        assertEquals(Shape.of(0, 3), f.zeros(0, 4).matmul(f.ones(4, 3)).shape());
+        assertEquals(Shape.of(0, 2, 2), f.zeros(0, 2, 4).matmul(f.ones(4, 2)).shape());
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void gemmHonoursAlphaBetaAndOffsets(DType dt) {
+        // C[1] = 2 * A[1] B + 3 * C[1] on the second matrix of each batch
+        TensorFactory f = f(dt);
+        Tensor a = f.of(new double[] {9, 9, 9, 9, 1, 2, 3, 4}, 2, 2, 2);
+        Tensor b = f.of(new double[] {0, 0, 0, 0, 1, 0, 1, 1}, 2, 2, 2);
+        Tensor c = f.of(new double[] {5, 5, 5, 5, 1, 1, 1, 1}, 2, 2, 2);
+        backend().gemm(dt, false, false, 2, 2, 2, 2.0, a.storage(), 4, b.storage(), 4, 3.0, c.storage(), 4);
+        // A B = [[1,2],[3,4]] [[1,0],[1,1]] = [[3,2],[7,4]]
+        assertTensor(c, new double[] {5, 5, 5, 5, 9, 7, 17, 11}, 2, 2, 2);
+        backend().gemm(dt, true, true, 2, 2, 2, 1.0, a.storage(), 4, b.storage(), 4, 1.0, c.storage(), 4);
+        // A^T B^T = [[1,3],[2,4]] [[1,1],[0,1]] = [[1,4],[2,6]]
+        assertTensor(c, new double[] {5, 5, 5, 5, 10, 11, 19, 17}, 2, 2, 2);
+    }
+
+    // ------------------------------------------------------------------ movement
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64", "INT32"})
+    void movement(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor x = f.arange(0, 24, 1).reshape(2, 3, 4);
+        assertEquals(Shape.of(6, 4), x.reshape(-1, 6).transpose().shape());
+        Tensor p = x.permute(2, 0, 1);
+        assertEquals(Shape.of(4, 2, 3), p.shape());
+        for (int i = 0; i < 2; i++) for (int j = 0; j < 3; j++) for (int k = 0; k < 4; k++) {
+            assertEquals(12 * i + 4 * j + k, p.get(k, i, j));
+        }
+        assertTensor(f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).transpose(), new double[] {1, 4, 2, 5, 3, 6}, 3, 2);
+        assertTensor(x.slice(2, 1, 3).slice(0, 1, 2), new double[] {13, 14, 17, 18, 21, 22}, 1, 3, 2);
+        assertTensor(x.slice(1, 0, 3, 2).slice(0, 0, 1), new double[] {0, 1, 2, 3, 8, 9, 10, 11}, 1, 2, 4);
+        assertTensor(x.slice(-1, -1, 4).flatten().slice(0, 0, 3), new double[] {3, 7, 11}, 3);
+        assertEquals(Shape.of(2, 1, 3, 4), x.unsqueeze(1).shape());
+        assertEquals(Shape.of(2, 3, 4, 1), x.unsqueeze(-1).shape());
+        assertEquals(Shape.of(2, 3, 4), x.unsqueeze(1).squeeze().shape());
+        assertEquals(Shape.of(2, 3, 4), x.squeeze(0).shape());
+        Tensor r = f.of(new double[] {1, 2, 3}).reshape(1, 3);
+        assertTensor(r.broadcastTo(2, 3), new double[] {1, 2, 3, 1, 2, 3}, 2, 3);
+        assertTensor(r.reshape(3, 1).broadcastTo(3, 2), new double[] {1, 1, 2, 2, 3, 3}, 3, 2);
+        Tensor c = Tensor.concat(1, f.of(new double[] {1, 2}, 2, 1), f.of(new double[] {3, 4, 5, 6}, 2, 2));
+        assertTensor(c, new double[] {1, 3, 4, 2, 5, 6}, 2, 3);
+        Tensor st = Tensor.stack(1, f.of(new double[] {1, 2}), f.of(new double[] {3, 4}));
+        assertTensor(st, new double[] {1, 3, 2, 4}, 2, 2);
+        Tensor idx = Tensor.on(backend(), DType.INT32).of(new int[] {2, 0, 2});
+        assertTensor(f.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2).indexSelect(0, idx), new double[] {5, 6, 1, 2, 5, 6}, 3, 2);
+        assertTensor(f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).indexSelect(1, idx), new double[] {3, 1, 3, 6, 4, 6}, 2, 3);
+        Tensor gi = Tensor.on(backend(), DType.INT32).of(new int[] {2, 0, 1, 1}, 2, 2);
+        assertTensor(f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).gather(1, gi), new double[] {3, 1, 5, 5}, 2, 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void scatteringAccumulatesRepeatedIndices(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor idx = Tensor.on(backend(), DType.INT32).of(new int[] {2, 0, 2});
+        Tensor src = f.of(new double[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        assertTensor(f.zeros(3, 2).indexAdd(0, idx, src), new double[] {3, 4, 0, 0, 6, 8}, 3, 2);
+        Tensor gi = Tensor.on(backend(), DType.INT32).of(new int[] {2, 0, 2, 1, 1, 1}, 2, 3);
+        assertTensor(f.ones(2, 3).scatterAdd(1, gi, f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3)),
+                new double[] {3, 1, 5, 1, 16, 1}, 2, 3);
+    }
+
+    @Test
+    void oneHotAndConversion() {
+        Tensor labels = Tensor.on(backend(), DType.INT32).of(new int[] {1, 0, 2});
+        assertTensor(labels.oneHot(3), new double[] {0, 1, 0, 1, 0, 0, 0, 0, 1}, 3, 3);
+        assertEquals(DType.FLOAT32, labels.oneHot(3, DType.FLOAT32).dtype());
+        Tensor x = f(DType.FLOAT64).of(new double[] {-1.7, -0.2, 0.9, 2.5});
+        assertArrayEquals(new int[] {-1, 0, 0, 2}, x.toIntArray());
+        assertArrayEquals(new float[] {-1.7f, -0.2f, 0.9f, 2.5f}, x.toFloatArray());
+        Tensor onRef = x.to(ReferenceBackend.INSTANCE);
+        assertEquals(ReferenceBackend.INSTANCE, onRef.backend());
+        assertArrayEquals(x.toDoubleArray(), onRef.toDoubleArray());
+        assertEquals(DType.INT32, labels.eq(Tensor.on(backend(), DType.INT32).of(new int[] {1, 1, 1})).dtype());
+        assertTensor(labels.eq(Tensor.on(backend(), DType.INT32).of(new int[] {1, 1, 1})), new double[] {1, 0, 0}, 3);
+    }
+
+    @Test
+    void readOut() {
+        Tensor x = f(DType.FLOAT64).of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertEquals(6, x.get(-1, -1));
+        assertEquals(2, x.get(0, 1));
+        assertEquals(7, f(DType.FLOAT32).scalar(7).item());
+        assertTrue(x.allClose(x.add(1e-9)));
+        assertFalse(x.allClose(x.add(1e-3)));
+        assertTrue(x.allClose(f(DType.FLOAT64).of(new double[] {1, 2, 3}).add(f(DType.FLOAT64).of(new double[] {0, 3}, 2, 1))));
+        assertTrue(x.equal(x.copy()));
+        assertFalse(x.equal(x.reshape(3, 2)));
+    }
+
+    // ------------------------------------------------------------------ edge shapes
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void rankZeroTensors(DType dt) {
+        Tensor s = f(dt).scalar(2);
+        assertEquals(0, s.rank());
+        assertTensor(s.mul(s).add(1.0), new double[] {5});
+        assertTensor(s.sum(), new double[] {2});
+        assertTensor(s.exp().log(), new double[] {2});
+        assertEquals(0, (int) s.argmax().item());
+        assertTensor(s.add(f(dt).of(new double[] {1, 2})), new double[] {3, 4}, 2);
+        assertTensor(s.unsqueeze(0), new double[] {2}, 1);
+        assertTensor(s.broadcastTo(2, 2), new double[] {2, 2, 2, 2}, 2, 2);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void emptyTensors(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor e = f.zeros(0, 3);
+        assertEquals(0, e.size());
+        assertTensor(e.exp(), new double[0], 0, 3);
+        assertTensor(e.add(f.ones(3)), new double[0], 0, 3);
+        assertTensor(e.sum(0), new double[] {0, 0, 0}, 3);
+        assertTensor(e.sum(1), new double[0], 0);
+        assertTrue(Double.isNaN(e.mean().item()));
+        assertTensor(e.transpose(), new double[0], 3, 0);
+        assertTensor(Tensor.concat(0, e, f.ones(1, 3)), new double[] {1, 1, 1}, 1, 3);
+        assertTensor(f.ones(2, 3).slice(1, 1, 1), new double[0], 2, 0);
+        assertThrows(IllegalArgumentException.class, () -> e.max(0));
+        assertThrows(IllegalArgumentException.class, () -> e.argmax());
+        assertEquals("tensor([], shape=(0, 3)" + (dt == DType.FLOAT64 ? ", dtype=float64)" : ")"), e.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void sizeOneAxes(DType dt) {
+        Tensor x = f(dt).of(new double[] {1, 2, 3}, 1, 3, 1);
+        assertTensor(x.sum(0), new double[] {1, 2, 3}, 3, 1);
+        assertTensor(x.sum(2), new double[] {1, 2, 3}, 1, 3);
+        assertTensor(x.max(1, true), new double[] {3}, 1, 1, 1);
+        assertTensor(x.permute(2, 1, 0), new double[] {1, 2, 3}, 1, 3, 1);
+        assertTensor(x.mul(x.reshape(3, 1, 1)), new double[] {1, 2, 3, 2, 4, 6, 3, 6, 9}, 3, 3, 1);
+        assertTensor(x.reshape(1, 3).matmul(x.reshape(3, 1)), new double[] {14}, 1, 1);
+    }
+
+    // ------------------------------------------------------------------ aliasing (SPI level)
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void kernelsAcceptAnOutputAliasedWithAnInput(DType dt) {
+        Backend be = backend();
+        TensorFactory f = f(dt);
+        Tensor x = f.of(new double[] {1, -2, 3, -4}, 2, 2);
+        be.map(UnaryOp.AFFINE, x, 2, 1, x);
+        assertTensor(x, new double[] {3, -3, 7, -7}, 2, 2);
+        Tensor y = f.of(new double[] {1, 1, 1, 1}, 2, 2);
+        be.zip(BinaryOp.MUL, x, y, x);
+        assertTensor(x, new double[] {3, -3, 7, -7}, 2, 2);
+        be.zip(BinaryOp.SUB, y, x, x);
+        assertTensor(x, new double[] {-2, 4, -6, 8}, 2, 2);
+        be.axpby(0.5, x, 2, x);
+        assertTensor(x, new double[] {-5, 10, -15, 20}, 2, 2);
+        be.permute(x, new int[] {1, 0}, x);
+        assertTensor(x, new double[] {-5, -15, 10, 20}, 2, 2);
+        be.where(x.gt(0.0), x, y, x);
+        assertTensor(x, new double[] {1, 1, 10, 20}, 2, 2);
+        be.convert(x, x);
+        assertTensor(x, new double[] {1, 1, 10, 20}, 2, 2);
+        Tensor m = f.of(new double[] {1, 2, 3, 4}, 2, 2);
+        be.gemm(dt, false, false, 2, 2, 2, 1, m.storage(), 0, m.storage(), 0, 0, m.storage(), 0);
+        assertTensor(m, new double[] {7, 10, 15, 22}, 2, 2);
+        Tensor g = f.of(new double[] {1, 2, 3, 4}, 2, 2);
+        be.gather(g, 1, Tensor.on(be, DType.INT32).of(new int[] {1, 0, 0, 0}, 2, 2), g);
+        assertTensor(g, new double[] {2, 1, 3, 3}, 2, 2);
+        Tensor s = f.of(new double[] {1, 2, 3, 4}, 2, 2);
+        be.indexAdd(s, 0, Tensor.on(be, DType.INT32).of(new int[] {1, 0}), s);
+        assertTensor(s, new double[] {4, 6, 4, 6}, 2, 2);
+    }
+
+    // ------------------------------------------------------------------ in-place entry point
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void inPlaceUpdates(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor w = f.of(new double[] {1, 2, 3});
+        Tensor g = f.of(new double[] {10, 20, 30});
+        InPlace.axpby(-0.1, g, 1, w);
+        assertTensor(w, new double[] {0, 0, 0}, 3);
+        InPlace.fill(w, 2);
+        InPlace.zip(BinaryOp.MUL, w, g, w);
+        assertTensor(w, new double[] {20, 40, 60}, 3);
+        InPlace.map(UnaryOp.SQRT, f.of(new double[] {4, 9, 16}), 0, 0, w);
+        assertTensor(w, new double[] {2, 3, 4}, 3);
+        Tensor before = w.copy();
+        assertThrows(IllegalArgumentException.class, () -> InPlace.axpby(1, f.ones(4), 1, w));
+        assertThrows(IllegalArgumentException.class, () -> InPlace.zip(BinaryOp.ADD, w, f.ones(2, 3), w));
+        assertTrue(w.equal(before), "a rejected update must leave the tensor unchanged");
+    }
+
+    // ------------------------------------------------------------------ bad input
+
+    private static void rejects(String op, Executable call, String... fragments) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, op);
+        assertTrue(e.getMessage().startsWith(op), () -> "message should name '" + op + "': " + e.getMessage());
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), () -> "message should contain '" + fragment + "': "
+                    + e.getMessage());
+        }
+    }
+
+    @Test
+    void badInputIsRejectedWithTheOperationAndTheShapes() {
+        TensorFactory f = f(DType.FLOAT64);
+        Tensor a = f.zeros(2, 3), b = f.zeros(4), c = f.zeros(3, 2);
+        Tensor i32 = Tensor.on(backend(), DType.INT32).of(new int[] {0, 5});
+        rejects("add", () -> a.add(b), "(2, 3)", "(4,)");
+        rejects("add", () -> a.add(f(DType.FLOAT32).zeros(2, 3)), "float64", "float32");
+        rejects("add", () -> a.add(Tensor.on(new ReferenceBackend(), DType.FLOAT64).zeros(2, 3)), "backends");
+        rejects("exp", () -> i32.exp(), "int32");
+        rejects("sum", () -> i32.sum(), "int32");
+        rejects("matmul", () -> a.matmul(a), "(2, 3)", "3 vs 2");
+        rejects("matmul", () -> f.scalar(1).matmul(a), "()");
+        rejects("matmul", () -> a.matmul(c, true, false), "2 vs 3");
+        rejects("reshape", () -> a.reshape(4, 2), "(2, 3)", "[4, 2]");
+        rejects("reshape", () -> a.reshape(-1, -1), "-1");
+        rejects("sum", () -> a.sum(2), "axis 2", "rank 2");
+        rejects("sum", () -> a.sum(new int[] {1, -1}, false), "twice");
+        rejects("permute", () -> a.permute(0, 0), "twice");
+        rejects("permute", () -> a.permute(0), "expected 2 axes");
+        rejects("slice", () -> a.slice(1, 2, 5), "end=5");
+        rejects("slice", () -> a.slice(1, 0, 2, 0), "step=0");
+        rejects("indexSelect", () -> c.indexSelect(0, i32), "index 5", "size 3");
+        rejects("indexSelect", () -> c.indexSelect(0, f.zeros(2)), "int32");
+        rejects("gather", () -> c.gather(0, i32), "rank");
+        rejects("oneHot", () -> i32.oneHot(3), "index 5");
+        rejects("concat", () -> Tensor.concat(0, a, c), "(3, 2)");
+        rejects("stack", () -> Tensor.stack(0, a, c), "(3, 2)");
+        rejects("broadcastTo", () -> a.broadcastTo(3, 3), "(3, 3)");
+        rejects("get", () -> a.get(2, 0), "index 2", "size 2");
+        rejects("get", () -> a.get(0), "expected 2 indices");
+        rejects("item", () -> a.item(), "(2, 3)");
+        rejects("where", () -> Tensor.where(f.zeros(4), a, a), "(4,)");
+        rejects("clamp", () -> a.clamp(1, 0), "min=1.0");
+        rejects("leakyRelu", () -> a.leakyRelu(Double.NaN), "NaN");
+        rejects("normal", () -> f.normal(new Rng(0), 0, -1, 2), "std");
+        rejects("uniform", () -> f.uniform(new Rng(0), Double.NaN, 1, 2), "low");
+        rejects("bernoulli", () -> f.bernoulli(new Rng(0), 1.5, 2), "1.5");
+        rejects("arange", () -> f.arange(0, 1, 0), "step");
+        rejects("linspace", () -> f.linspace(0, Double.POSITIVE_INFINITY, 3), "end");
+        rejects("Shape.of", () -> f.zeros(2, -1), "-1");
+        rejects("of", () -> f.of(new double[] {1, 2, 3}, 2, 2), "(2, 2)", "got 3");
+        rejects("fromNested", () -> f.fromNested(new double[][] {{1, 2}, {3}}), "[1]");
+        rejects("InPlace.copy", () -> InPlace.copy(a, c), "(3, 2)");
+    }
+}
