@@ -18,14 +18,15 @@ final class TensorFormat {
         double[] v = (double[]) (t.dtype() == DType.FLOAT64 ? t.storage() : t.to(DType.FLOAT64).storage());
         boolean summarise = t.size() > SUMMARY_THRESHOLD;
         String style = style(t.dtype(), v);
+        int width = width(v, style);
         StringBuilder sb = new StringBuilder("tensor(");
         int[] dims = t.shape().dims();
         if (dims.length == 0) {
-            sb.append(number(v[0], style));
+            sb.append(number(v[0], style, 0));
         } else if (t.size() == 0) {
             sb.append("[]");
         } else {
-            append(sb, v, dims, t.shape().strides(), 0, 0, summarise, style, "tensor(".length());
+            append(sb, v, dims, t.shape().strides(), 0, 0, summarise, style, width, "tensor(".length());
         }
         if (t.size() == 0 && dims.length != 1) sb.append(", shape=").append(t.shape());
         if (t.dtype() != DType.FLOAT32) sb.append(", dtype=").append(t.dtype());
@@ -33,7 +34,7 @@ final class TensorFormat {
     }
 
     private static void append(StringBuilder sb, double[] v, int[] dims, int[] strides, int depth, int offset,
-                               boolean summarise, String style, int indent) {
+                               boolean summarise, String style, int width, int indent) {
         sb.append('[');
         int n = dims[depth];
         boolean cut = summarise && n > 2 * EDGE;
@@ -43,9 +44,9 @@ final class TensorFormat {
                 i = n - EDGE;
             }
             if (depth == dims.length - 1) {
-                sb.append(number(v[offset + i * strides[depth]], style));
+                sb.append(number(v[offset + i * strides[depth]], style, width));
             } else {
-                append(sb, v, dims, strides, depth + 1, offset + i * strides[depth], summarise, style, indent);
+                append(sb, v, dims, strides, depth + 1, offset + i * strides[depth], summarise, style, width, indent);
             }
             if (i < n - 1) {
                 sb.append(depth == dims.length - 1 ? ", "
@@ -73,7 +74,27 @@ final class TensorFormat {
         return whole ? "whole" : "fixed";
     }
 
-    private static String number(double x, String style) {
+    /** The widest formatted element: the largest positive or most negative value, or a non-finite one. */
+    private static int width(double[] v, String style) {
+        double lo = 0, hi = 0;
+        int width = 0;
+        for (double x : v) {
+            if (Double.isFinite(x)) {
+                lo = Math.min(lo, x);
+                hi = Math.max(hi, x);
+            } else {
+                width = Math.max(width, number(x, style, 0).length());
+            }
+        }
+        return Math.max(width, Math.max(number(lo, style, 0).length(), number(hi, style, 0).length()));
+    }
+
+    private static String number(double x, String style, int width) {
+        String s = format(x, style);
+        return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
+    }
+
+    private static String format(double x, String style) {
         if (Double.isNaN(x)) return "nan";
         if (Double.isInfinite(x)) return x > 0 ? "inf" : "-inf";
         return switch (style) {
