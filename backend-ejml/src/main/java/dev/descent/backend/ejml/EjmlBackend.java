@@ -23,9 +23,10 @@ import org.ejml.dense.row.CommonOps_MT_FDRM;
 public final class EjmlBackend implements Backend {
     /**
      * Products with at least this many multiply-adds ({@code m*n*k}) use EJML's multi-threaded kernels.
-     * NOTE: measured on 2 cores (bench/README.md): below about 64^3 the thread hand-off costs more than it saves.
+     * NOTE: measured with {@code EjmlThreadingBenchmark} on 2 cores (bench/README.md): square products break even
+     * between n = 64 (single 96 us, multi 116 us) and n = 96 (single 291 us, multi 239 us).
      */
-    static final long MT_THRESHOLD = 64L * 64 * 64;
+    static final long MT_THRESHOLD = 80L * 80 * 80;
 
     private final boolean multiThreaded;
 

@@ -19,7 +19,7 @@ public enum UnaryOp {
     LEAKY_RELU,
     /** {@code x > 0 ? x : p * (exp(x) - 1)} (ELU with alpha {@code p}). */
     ELU,
-    /** {@code log(1 + exp(x))}, evaluated stably. */
+    /** {@code log(1 + exp(x))}, or {@code x} above 20 ({@code torch.nn.functional.softplus}'s threshold). */
     SOFTPLUS,
     /** {@code x ^ p}. */
     POW_SCALAR,
