@@ -30,6 +30,14 @@ public final class NoGrad implements AutoCloseable {
         return new NoGrad(false);
     }
 
+    /**
+     * Turns recording on on this thread until the scope is closed, even inside a {@code NoGrad} scope (as
+     * {@code torch.enable_grad}); for code that must differentiate while its caller does not record.
+     */
+    public static NoGrad enable() {
+        return new NoGrad(true);
+    }
+
     /** Sets recording on or off on this thread until the scope is closed (the engine uses this for createGraph). */
     static NoGrad set(boolean enabled) {
         return new NoGrad(enabled);

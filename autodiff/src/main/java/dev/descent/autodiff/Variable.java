@@ -77,6 +77,20 @@ public final class Variable {
         return new Variable(value, false, null, null, null);
     }
 
+    /** A backward rule that also receives the output variable (for rules such as exp' = exp). */
+    @FunctionalInterface
+    interface OutputBackward {
+        Variable[] apply(Variable gradOutput, Variable output);
+    }
+
+    /** {@link #record}, with the output handed to the rule, so gradients reuse it instead of recomputing. */
+    static Variable recordWithOutput(String op, Tensor value, OutputBackward rule, Variable... inputs) {
+        Variable[] self = new Variable[1];
+        Variable out = record(op, value, g -> rule.apply(g, self[0]), inputs);
+        self[0] = out;
+        return out;
+    }
+
     // ---------------------------------------------------------------- state
 
     /** The current value. */

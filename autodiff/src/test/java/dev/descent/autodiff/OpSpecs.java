@@ -1,0 +1,179 @@
+package dev.descent.autodiff;
+
+import dev.descent.autodiff.check.GradCheck;
+import dev.descent.core.DType;
+import dev.descent.core.Rng;
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import dev.descent.core.spi.Backend;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The table of differentiable operations: for each, the Variable methods it covers, sample input shapes
+ * (including size-1 and broadcast shapes), an input domain that avoids kinks and invalid regions, and the function
+ * to check. {@link GradientProperties} gradient-checks every row on every backend; {@link OpSpecsCoverageTest}
+ * fails when a differentiable method of {@link Variable} has no row.
+ */
+final class OpSpecs {
+    private OpSpecs() {
+    }
+
+    /** Where an input's values are drawn from. */
+    @FunctionalInterface
+    interface Domain {
+        double sample(Rng rng);
+
+        /** Uniform in [lo, hi], redrawn while within 0.1 of any of {@code avoid}. */
+        static Domain between(double lo, double hi, double... avoid) {
+            return rng -> {
+                while (true) {
+                    double v = lo + (hi - lo) * rng.nextDouble();
+                    boolean ok = true;
+                    for (double a : avoid) ok &= Math.abs(v - a) > 0.1;
+                    if (ok) return v;
+                }
+            };
+        }
+    }
+
+    static final Domain ANY = Domain.between(-2, 2);
+    static final Domain POSITIVE = Domain.between(0.5, 2);
+    static final Domain NONZERO = Domain.between(-2, 2, 0);
+
+    /**
+     * @param covers  the Variable methods this row exercises
+     * @param shapes  one shape per input
+     * @param domains one domain per input
+     */
+    record Spec(String label, Set<String> covers, int[][] shapes, Domain[] domains, GradCheck.Fn fn) {
+        Variable[] inputs(Backend backend, long seed) {
+            Rng rng = new Rng(seed);
+            Variable[] in = new Variable[shapes.length];
+            for (int i = 0; i < shapes.length; i++) {
+                double[] v = new double[Shape.of(shapes[i]).size()];
+                for (int k = 0; k < v.length; k++) v[k] = domains[i].sample(rng);
+                in[i] = Variable.parameter(Tensor.on(backend, DType.FLOAT64).of(v).reshape(shapes[i]));
+            }
+            return in;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    private static final List<Spec> SPECS = new ArrayList<>();
+
+    private static void unary(String label, Set<String> covers, int[] shape, Domain d, GradCheck.Fn fn) {
+        SPECS.add(new Spec(label, covers, new int[][] {shape}, new Domain[] {d}, fn));
+    }
+
+    private static void binary(String label, Set<String> covers, int[] a, int[] b, Domain da, Domain db,
+                               GradCheck.Fn fn) {
+        SPECS.add(new Spec(label, covers, new int[][] {a, b}, new Domain[] {da, db}, fn));
+    }
+
+    private static int[] s(int... dims) {
+        return dims;
+    }
+
+    private static Tensor ints(Variable like, int[] values, int... shape) {
+        return Tensor.on(like.value().backend(), DType.INT32).of(values, shape);
+    }
+
+    static {
+        // arithmetic, with broadcasting and size-1 axes
+        binary("add (2,3)+(3,)", Set.of("add"), s(2, 3), s(3), ANY, ANY, x -> x[0].add(x[1]));
+        binary("add (2,1)+(1,3) and scalar", Set.of("add"), s(2, 1), s(1, 3), ANY, ANY, x -> x[0].add(x[1]).add(0.5));
+        binary("sub (3,)-(2,3)", Set.of("sub"), s(3), s(2, 3), ANY, ANY, x -> x[0].sub(x[1]).sub(1.5));
+        binary("mul (2,3)*(2,1)", Set.of("mul"), s(2, 3), s(2, 1), ANY, ANY, x -> x[0].mul(x[1]).mul(3.0));
+        binary("div (2,3)/(3,)", Set.of("div"), s(2, 3), s(3), ANY, NONZERO, x -> x[0].div(x[1]).div(2.0));
+        binary("pow tensor (2,2)^(2,)", Set.of("pow"), s(2, 2), s(2), POSITIVE, ANY, x -> x[0].pow(x[1]));
+        unary("pow scalar 2.5", Set.of("pow"), s(3), POSITIVE, x -> x[0].pow(2.5));
+        unary("pow scalar 3 on negatives", Set.of("pow"), s(2, 2), ANY, x -> x[0].pow(3));
+        unary("mul by a constant mask (dropout)", Set.of("mul"), s(2, 3), ANY,
+                x -> x[0].mul(Tensor.on(x[0].value().backend(), DType.FLOAT64)
+                        .of(new double[] {2, 0, 2, 2, 0, 0}, 2, 3)));
+        unary("neg", Set.of("neg"), s(2, 2), ANY, x -> x[0].neg());
+        unary("exp", Set.of("exp"), s(2, 2), ANY, x -> x[0].exp());
+        unary("log", Set.of("log"), s(2, 2), POSITIVE, x -> x[0].log());
+        unary("log1p", Set.of("log1p"), s(3), Domain.between(-0.5, 2), x -> x[0].log1p());
+        unary("sqrt", Set.of("sqrt"), s(3), POSITIVE, x -> x[0].sqrt());
+        unary("abs", Set.of("abs"), s(2, 2), NONZERO, x -> x[0].abs());
+        unary("square", Set.of("square"), s(2, 2), ANY, x -> x[0].square());
+        unary("reciprocal", Set.of("reciprocal"), s(3), NONZERO, x -> x[0].reciprocal());
+        unary("sin", Set.of("sin"), s(3), ANY, x -> x[0].sin());
+        unary("cos", Set.of("cos"), s(3), ANY, x -> x[0].cos());
+        unary("tanh", Set.of("tanh"), s(2, 2), ANY, x -> x[0].tanh());
+        unary("sigmoid", Set.of("sigmoid"), s(2, 2), ANY, x -> x[0].sigmoid());
+        unary("erf", Set.of("erf"), s(2, 2), ANY, x -> x[0].erf());
+        unary("relu", Set.of("relu"), s(2, 3), NONZERO, x -> x[0].relu());
+        unary("leakyRelu", Set.of("leakyRelu"), s(2, 3), NONZERO, x -> x[0].leakyRelu(0.1));
+        unary("elu", Set.of("elu"), s(2, 3), NONZERO, x -> x[0].elu(0.7));
+        unary("softplus", Set.of("softplus"), s(2, 3), Domain.between(-5, 5), x -> x[0].softplus());
+        unary("gelu", Set.of("gelu"), s(2, 3), ANY, x -> x[0].gelu());
+        unary("geluTanh", Set.of("geluTanh"), s(2, 3), ANY, x -> x[0].geluTanh());
+        unary("clamp", Set.of("clamp"), s(2, 3), Domain.between(-2, 2, -1, 1), x -> x[0].clamp(-1, 1));
+        binary("maximum (2,3),(3,)", Set.of("maximum"), s(2, 3), s(3), ANY, ANY, x -> x[0].maximum(x[1]));
+        binary("minimum (2,1),(1,3)", Set.of("minimum"), s(2, 1), s(1, 3), ANY, ANY, x -> x[0].minimum(x[1]));
+        binary("where", Set.of("where"), s(2, 3), s(3), ANY, ANY, x -> Variable.where(
+                Tensor.on(x[0].value().backend(), DType.FLOAT64).of(new double[] {1, 0, 1, 0, 0, 1}, 2, 3), x[0], x[1]));
+        // matrix products
+        binary("matmul 2-D", Set.of("matmul"), s(2, 3), s(3, 4), ANY, ANY, x -> x[0].matmul(x[1]));
+        binary("matmul vector-matrix", Set.of("matmul"), s(3), s(3, 2), ANY, ANY, x -> x[0].matmul(x[1]));
+        binary("matmul matrix-vector", Set.of("matmul"), s(2, 3), s(3), ANY, ANY, x -> x[0].matmul(x[1]));
+        binary("matmul dot", Set.of("matmul"), s(4), s(4), ANY, ANY, x -> x[0].matmul(x[1]));
+        binary("matmul batched broadcast", Set.of("matmul"), s(2, 2, 3), s(3, 2), ANY, ANY, x -> x[0].matmul(x[1]));
+        binary("matmul batched both", Set.of("matmul"), s(2, 1, 2, 3), s(3, 3, 2), ANY, ANY, x -> x[0].matmul(x[1]));
+        binary("matmul A^T B", Set.of("matmul"), s(3, 2), s(3, 4), ANY, ANY, x -> x[0].matmul(x[1], true, false));
+        binary("matmul A B^T", Set.of("matmul"), s(2, 3), s(4, 3), ANY, ANY, x -> x[0].matmul(x[1], false, true));
+        binary("matmul A^T B^T batched", Set.of("matmul"), s(2, 3, 2), s(4, 3), ANY, ANY,
+                x -> x[0].matmul(x[1], true, true));
+        // reductions
+        unary("sum all", Set.of("sum"), s(2, 3), ANY, x -> x[0].sum().mul(x[0].sum()));
+        unary("sum axis", Set.of("sum"), s(2, 3, 2), ANY, x -> x[0].sum(1).square());
+        unary("sum axes keepDims", Set.of("sum"), s(2, 3, 2), ANY, x -> x[0].sum(new int[] {0, 2}, true).mul(x[0]));
+        unary("sum axis keepDims", Set.of("sum"), s(3, 2), ANY, x -> x[0].sum(-1, true).mul(x[0]));
+        unary("mean", Set.of("mean"), s(2, 3), ANY, x -> x[0].mean(0).mul(x[0].mean()));
+        unary("mean keepDims", Set.of("mean"), s(2, 3), ANY, x -> x[0].mean(1, true).mul(x[0]).add(x[0].mean(new int[] {0, 1}, false)));
+        unary("max", Set.of("max"), s(2, 3), ANY, x -> x[0].max(1).add(x[0].max()).add(x[0].max(0, true).sum()));
+        unary("max axes", Set.of("max"), s(2, 3, 2), ANY, x -> x[0].max(new int[] {0, 2}, false));
+        unary("min", Set.of("min"), s(2, 3), ANY, x -> x[0].min(0).add(x[0].min()).add(x[0].min(1, true).sum()));
+        unary("min axes", Set.of("min"), s(2, 3, 2), ANY, x -> x[0].min(new int[] {1, 2}, true));
+        unary("variance", Set.of("variance"), s(2, 4), ANY, x -> x[0].variance(1).add(x[0].variance()));
+        unary("variance population keepDims", Set.of("variance"), s(3, 2), ANY,
+                x -> x[0].variance(new int[] {0}, true, 0).mul(x[0]));
+        unary("logSumExp", Set.of("logSumExp"), s(2, 3), ANY, x -> x[0].logSumExp(1, false).add(x[0].logSumExp(0, true).sum()));
+        unary("softmax", Set.of("softmax"), s(2, 3), ANY, x -> x[0].softmax(1).mul(x[0]));
+        unary("logSoftmax", Set.of("logSoftmax"), s(3, 2), ANY, x -> x[0].logSoftmax(0).mul(x[0].sin()));
+        // movement
+        unary("reshape and flatten", Set.of("reshape", "flatten"), s(2, 3), ANY,
+                x -> x[0].reshape(3, 2).square().flatten().mul(x[0].flatten()));
+        unary("transpose", Set.of("transpose"), s(2, 3), ANY, x -> x[0].transpose().matmul(x[0]));
+        unary("transpose axes", Set.of("transpose"), s(2, 3, 2), ANY, x -> x[0].transpose(0, 2).square());
+        unary("permute", Set.of("permute"), s(2, 3, 2), ANY, x -> x[0].permute(2, 0, 1).sin().mul(x[0].permute(1, 2, 0).sum()));
+        unary("squeeze and unsqueeze", Set.of("squeeze", "unsqueeze"), s(2, 1, 3), ANY,
+                x -> x[0].squeeze().unsqueeze(0).square().squeeze(0).sum(0).mul(x[0].squeeze(1)));
+        unary("broadcastTo", Set.of("broadcastTo"), s(3, 1), ANY, x -> x[0].broadcastTo(2, 3, 4).square());
+        unary("sumTo", Set.of("sumTo"), s(2, 3, 4), ANY, x -> x[0].sumTo(Shape.of(3, 1)).square());
+        unary("slice", Set.of("slice"), s(4, 3), ANY, x -> x[0].slice(0, 1, 4, 2).square().sum(0).add(x[0].slice(1, -2, 3).sum()));
+        binary("concat", Set.of("concat"), s(2, 3), s(1, 3), ANY, ANY, x -> Variable.concat(0, x[0], x[1], x[0]).square());
+        binary("stack", Set.of("stack"), s(2, 3), s(2, 3), ANY, ANY, x -> Variable.stack(1, x[0], x[1]).exp());
+        unary("indexSelect", Set.of("indexSelect"), s(3, 2), ANY,
+                x -> x[0].indexSelect(0, ints(x[0], new int[] {2, 0, 2}, 3)).square());
+        unary("gather", Set.of("gather"), s(2, 3), ANY,
+                x -> x[0].gather(1, ints(x[0], new int[] {2, 2, 0, 1}, 2, 2)).square());
+        binary("indexAdd", Set.of("indexAdd"), s(3, 2), s(2, 2), ANY, ANY,
+                x -> x[0].indexAdd(0, ints(x[0], new int[] {2, 2}, 2), x[1]).square());
+        binary("scatterAdd", Set.of("scatterAdd"), s(2, 3), s(2, 2), ANY, ANY,
+                x -> x[0].scatterAdd(1, ints(x[0], new int[] {0, 0, 2, 1}, 2, 2), x[1]).square());
+    }
+
+    static List<Spec> all() {
+        return List.copyOf(SPECS);
+    }
+}
