@@ -37,11 +37,14 @@ final class Elementwise {
             b.requiresGrad() ? g.neg().mul(a).div(b.mul(b)) : null}, a, b);
     }
 
-    /** d/da = b a^(b-1); d/db = a^b log(a), taken as 0 where a = 0 and b >= 0 (PyTorch's convention). */
+    /**
+     * NOTE: d/da = b a^(b-1), taken as 0 where b = 0 (not 0 * inf at a = 0); d/db = a^b log(a), taken as 0 where
+     * a = 0 and b >= 0. Both are PyTorch's conventions.
+     */
     static Variable pow(Variable a, Variable b) {
         Tensor out = a.value().pow(b.value());
         return Variable.record("pow", out, g -> new Variable[] {
-            a.requiresGrad() ? g.mul(b).mul(a.pow(b.sub(1.0))) : null,
+            a.requiresGrad() ? Variable.where(b.value().eq(0.0), c(out.zerosLike()), g.mul(b).mul(a.pow(b.sub(1.0)))) : null,
             b.requiresGrad() ? Variable.where(a.value().eq(0.0).mul(b.value().ge(0.0)),
                     c(out.zerosLike()), g.mul(a.pow(b)).mul(a.log())) : null}, a, b);
     }
