@@ -3,6 +3,7 @@ package dev.descent.nn;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
+import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.io.Safetensors;
 
@@ -35,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public abstract class Module {
     private final Map<String, Variable> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Rng> generators = new LinkedHashMap<>();
     private final List<ForwardHook> hooks = new CopyOnWriteArrayList<>();
     private volatile boolean training = true;
 
@@ -83,9 +85,32 @@ public abstract class Module {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid name '" + name
                     + "' (non-empty, without dots)");
         }
-        if (parameters.containsKey(name) || children.containsKey(name)) {
+        if (parameters.containsKey(name) || children.containsKey(name) || generators.containsKey(name)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' is already registered");
         }
+    }
+
+    /**
+     * Registers a random generator the module draws from while training (a dropout mask's), so that checkpoints
+     * can save and restore its state and a resumed run continues bit for bit.
+     */
+    protected final Rng registerGenerator(String name, Rng rng) {
+        checkName(name);
+        if (rng == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": generator '" + name + "' is null");
+        generators.put(name, rng);
+        return rng;
+    }
+
+    /** Every registered random generator with its dotted name. */
+    public Map<String, Rng> namedGenerators() {
+        Map<String, Rng> out = new LinkedHashMap<>();
+        collectGenerators("", out);
+        return out;
+    }
+
+    private void collectGenerators(String prefix, Map<String, Rng> out) {
+        generators.forEach((n, r) -> out.put(prefix + n, r));
+        children.forEach((n, c) -> c.collectGenerators(prefix + n + ".", out));
     }
 
     // ---------------------------------------------------------------- traversal

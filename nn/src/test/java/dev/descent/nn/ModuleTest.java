@@ -270,6 +270,15 @@ class ModuleTest {
     }
 
     @Test
+    void randomGeneratorsAreRegisteredForCheckpoints() {
+        Rng dropoutRng = new Rng(12);
+        Sequential s = new Sequential(new Linear(Tensor.on(EJML), 2, 2, true, null, null, new Rng(0)), new ReLU(),
+                new Dropout(0.5, dropoutRng));
+        assertEquals(List.of("2.rng"), List.copyOf(s.namedGenerators().keySet()));
+        assertTrue(s.namedGenerators().get("2.rng") == dropoutRng);
+    }
+
+    @Test
     void registrationErrors() {
         Module m = new Module() {
             {

@@ -8,7 +8,7 @@ import dev.descent.nn.Module;
 /**
  * Inverted dropout: in training, each element is zeroed with probability {@code p} and the survivors are scaled by
  * {@code 1/(1-p)}, so the expected value is unchanged; in eval mode it is the identity. The mask comes from the
- * layer's own {@link Rng}, so a seed reproduces it. Not for concurrent use in training mode.
+ * layer's own {@link Rng} (registered, so checkpoints save its state), so a seed reproduces it. Not for concurrent use in training mode.
  *
  * <pre>{@code
  * Dropout drop = new Dropout(0.5, rng.split());
@@ -22,7 +22,7 @@ public final class Dropout extends Module {
         if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: expected 0 <= p < 1, got " + p);
         if (rng == null) throw new IllegalArgumentException("Dropout: rng must not be null");
         this.p = p;
-        this.rng = rng;
+        this.rng = registerGenerator("rng", rng);
     }
 
     public double p() {
