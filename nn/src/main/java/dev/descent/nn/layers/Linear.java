@@ -9,6 +9,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.nn.Module;
 import dev.descent.nn.init.Initializer;
+import dev.descent.nn.init.Initializers;
 
 /**
  * A fully connected layer: {@code Z = X·W + b} with {@code W} stored {@code (in, out)}, so a batch of rows
@@ -25,12 +26,6 @@ import dev.descent.nn.init.Initializer;
  * }</pre>
  */
 public final class Linear extends Module {
-    /** PyTorch's default for both W and b: {@code U(-1/sqrt(fan_in), 1/sqrt(fan_in))}. */
-    private static final Initializer PYTORCH_DEFAULT = (f, shape, fanIn, fanOut, rng) -> {
-        double bound = 1 / Math.sqrt(fanIn);
-        return f.uniform(rng, -bound, bound, shape.dims());
-    };
-
     private final int in, out;
     private final Variable weight;
     private final Variable bias;
@@ -54,11 +49,11 @@ public final class Linear extends Module {
         if (rng == null) throw new IllegalArgumentException("Linear: rng must not be null");
         this.in = in;
         this.out = out;
-        Initializer wi = weightInit == null ? PYTORCH_DEFAULT : weightInit;
+        Initializer wi = weightInit == null ? Initializers.linearDefaultWeight() : weightInit;
         this.weight = registerParameter("weight", checked(wi.initialize(factory, Shape.of(in, out), in, out, rng),
                 Shape.of(in, out), factory, "weight"));
         if (bias) {
-            Initializer bi = biasInit == null ? PYTORCH_DEFAULT : biasInit;
+            Initializer bi = biasInit == null ? Initializers.linearDefaultBias() : biasInit;
             this.bias = registerParameter("bias", checked(bi.initialize(factory, Shape.of(out), in, out, rng),
                     Shape.of(out), factory, "bias"));
         } else {
