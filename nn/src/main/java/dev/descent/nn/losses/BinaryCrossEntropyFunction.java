@@ -10,7 +10,7 @@ import dev.descent.core.Tensor;
  *
  * <p>NOTE: a fused rule rather than a composition, because the composition has no usable gradient where the
  * clamp bites: at {@code p = 0} the clamped {@code log p} passes 0 to {@code d log p = 1/p = inf}, and 0 * inf is
- * NaN. PyTorch's rule, used here, is {@code dl/dp = (p - y) / max(p (1 - p), 1e-12)}: the exact derivative inside
+ * NaN. PyTorch's rule, used here, is {@code dl/dp = (p - y) / max(p (1 - p), 1e-12f)}: the exact derivative inside
  * (0, 1), finite and pointing the right way at 0 and 1 (so {@code p = 0, y = 1} gives {@code -1e12}). The target's
  * gradient is the derivative of the value computed, {@code max(log(1 - p), -100) - max(log p, -100)}, which is
  * finite at 0 and 1 (PyTorch leaves the logs unclamped there and returns infinities). Both are written with
@@ -18,7 +18,8 @@ import dev.descent.core.Tensor;
  */
 final class BinaryCrossEntropyFunction extends Function {
     static final double LOG_FLOOR = -100;
-    static final double EPSILON = 1e-12;
+    /** NOTE: PyTorch's {@code EPSILON} is the float 1e-12 (9.99999996e-13 as a double); the same is used here. */
+    static final double EPSILON = 1e-12f;
 
     @Override
     protected String name() {

@@ -141,7 +141,7 @@ public final class Losses {
      * Binary cross-entropy on probabilities (the lecture's log loss):
      * {@code l = -(y log p + (1 - y) log(1 - p))}, each log clamped below at -100 as PyTorch does, so {@code p = 0}
      * or {@code 1} gives a finite loss (at most 100). The prediction must lie in [0, 1]; the target may be soft.
-     * NOTE: its gradient is PyTorch's fused rule {@code (p - y) / max(p (1 - p), 1e-12)}, finite at 0 and 1
+     * NOTE: its gradient is PyTorch's fused rule {@code (p - y) / max(p (1 - p), 1e-12)} (1e-12 as a float), finite at 0 and 1
      * (a composition would give NaN where the clamp bites); prefer {@link #binaryCrossEntropyWithLogits()}, which
      * is stable without clamps.
      */
