@@ -187,7 +187,11 @@ public final class Losses {
                     throw new IllegalArgumentException(loss + ": posWeight " + posWeight.shape()
                             + " does not broadcast to the prediction " + z.shape());
                 }
-                LossChecks.sameKind(loss, z.value(), posWeight);
+                if (posWeight.backend() != z.value().backend() || posWeight.dtype() != z.dtype()) {
+                    throw new IllegalArgumentException(loss + ": posWeight " + posWeight.dtype() + " on "
+                            + posWeight.backend().name() + " does not match the prediction " + z.dtype() + " on "
+                            + z.value().backend().name());
+                }
                 logWeight = y.mul(Variable.constant(posWeight).sub(1.0)).add(1.0);
             }
             Variable weighted = logWeight == null ? softplusOfMinusZ : logWeight.mul(softplusOfMinusZ);
