@@ -118,7 +118,14 @@ public record Dataset(Tensor features, Tensor labels, List<String> classNames, L
     public int[] classCounts() {
         checkClassification("classCounts");
         int[] counts = new int[numClasses()];
-        for (int label : labels.toIntArray()) counts[label]++;
+        int[] y = labels.toIntArray();
+        for (int i = 0; i < y.length; i++) {
+            if (y[i] < 0 || y[i] >= counts.length) {
+                throw new IllegalArgumentException("Dataset.classCounts: label " + y[i] + " at sample " + i
+                        + " is not a class (expected 0 <= label < " + counts.length + ")");
+            }
+            counts[y[i]]++;
+        }
         return counts;
     }
 

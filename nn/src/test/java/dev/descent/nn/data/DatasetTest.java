@@ -24,6 +24,8 @@ class DatasetTest {
         assertArrayEquals(new int[] {1, 1, 2}, d.classCounts());
         DatasetsTest.assertMessage(() -> new Dataset(Tensor.zeros(2, 1), Tensor.of(new int[] {0, 3}), List.of("a", "b")).oneHot(),
                 "oneHot", "index 3");
+        DatasetsTest.assertMessage(() -> new Dataset(Tensor.zeros(2, 1), Tensor.of(new int[] {0, -1}), List.of("a", "b"))
+                .classCounts(), "Dataset.classCounts", "label -1 at sample 1");
     }
 
     @Test
