@@ -19,6 +19,9 @@ import java.util.NoSuchElementException;
  * <p>Without drop-last, every sample appears exactly once per epoch and only the last batch may be smaller; with
  * it, the incomplete last batch is left out (its samples come back in later epochs when shuffling).
  *
+ * <p>Not thread-safe: epochs draw from one {@link Rng} in the order their iterators are created; give each thread
+ * its own loader (with its own {@code rng.split()}).
+ *
  * <pre>{@code
  * DataLoader loader = DataLoader.over(train)
  *         .mode(BatchMode.miniBatch(64))
