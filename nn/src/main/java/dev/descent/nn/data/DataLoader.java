@@ -153,6 +153,33 @@ public final class DataLoader implements Iterable<Batch> {
         return new Epoch(order, epochs++, batchesPerEpoch());
     }
 
+    /**
+     * The batches in dataset order, without shuffling, without drawing from the loader's {@link Rng} and without
+     * counting an epoch: for evaluating on the training data between epochs without changing their order.
+     */
+    public Iterable<Batch> inOrder() {
+        return () -> new Epoch(null, epochs, batchesPerEpoch());
+    }
+
+    /** The shuffling generator's state ({@code null} when the loader does not shuffle), for checkpoints. */
+    public long[] rngState() {
+        return rng == null ? null : rng.state();
+    }
+
+    /**
+     * Puts the loader back to a checkpoint: its generator's state and the number of epochs started, so the next
+     * epochs come in the same order as in the run that was saved.
+     */
+    public void restore(long[] rngState, int epochsStarted) {
+        if (epochsStarted < 0) throw new IllegalArgumentException("DataLoader.restore: epochs must be >= 0, got " + epochsStarted);
+        if ((rngState == null) != (rng == null)) {
+            throw new IllegalArgumentException("DataLoader.restore: the saved loader " + (rngState == null ? "did not" : "did")
+                    + " shuffle, this one " + (rng == null ? "does not" : "does"));
+        }
+        if (rng != null) rng.restore(rngState);
+        epochs = epochsStarted;
+    }
+
     private final class Epoch implements Iterator<Batch> {
         private final int[] order;
         private final int epoch;

@@ -82,4 +82,23 @@ class DataLoaderTest {
             assertEquals(List.of(b.size(), 16, 16), List.of(b.features().dim(0), b.features().dim(1), b.features().dim(2)));
         }
     }
+
+    @Test
+    void inOrderIterationAndRestoreLeaveTheShuffleSequenceIntact() {
+        Tensor x = Tensor.on(new dev.descent.backend.ejml.EjmlBackend(), dev.descent.core.DType.FLOAT32).arange(0, 10, 1).reshape(10, 1);
+        DataLoader a = DataLoader.over(x, x).mode(BatchMode.miniBatch(4)).shuffle(new Rng(5)).build();
+        DataLoader b = DataLoader.over(x, x).mode(BatchMode.miniBatch(4)).shuffle(new Rng(5)).build();
+        a.iterator();
+        long[] saved = a.rngState();
+        int started = a.epochs();
+        int[] inOrder = java.util.stream.StreamSupport.stream(a.inOrder().spliterator(), false)
+                .flatMapToInt(batch -> java.util.Arrays.stream(batch.samples())).toArray();
+        assertArrayEquals(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, inOrder);
+        assertEquals(started, a.epochs(), "in-order iteration does not count an epoch");
+        int[] next = a.iterator().next().samples();
+        b.restore(saved, started);
+        assertArrayEquals(next, b.iterator().next().samples(), "a restored loader continues the same order");
+        assertEquals(2, b.epochs());
+        assertThrows(IllegalArgumentException.class, () -> b.restore(null, 0));
+    }
 }
