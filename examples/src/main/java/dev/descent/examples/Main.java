@@ -1,57 +1,36 @@
 package dev.descent.examples;
 
-import dev.descent.core.Backends;
+import dev.descent.examples.cli.DescentCommand;
 
 import java.io.PrintStream;
 
 /**
- * The {@code descent} command line. {@code descent info} prints the backends found on the class path, whether
- * each is available (and if not, why), and which one is selected and how.
+ * The {@code descent} command line: {@code descent info}, the lecture's demos ({@code descent init},
+ * {@code descent optimizers}, ...), {@code descent train} and {@code descent lecture}, which writes the report.
+ * {@code descent} alone prints the help; every subcommand has {@code --help}.
  *
- * <p>Exit codes: 0 success, 1 a command failed, 2 a usage error.
+ * <p>Exit codes: {@value #OK} success, {@value #FAILURE} a command failed, {@value #USAGE} a usage error. Errors are
+ * one line on standard error; {@code --verbose} adds the stack trace.
  */
 public final class Main {
-    static final String USAGE = """
-            Usage: descent <command>
-
-            Commands:
-              info    the backends found, their availability, and the one selected
-              help    this text
-
-            Select a backend with -Ddescent.backend=NAME or the environment variable DESCENT_BACKEND=NAME.""";
+    /** Exit code: success. */
+    public static final int OK = 0;
+    /** Exit code: the command failed (including a demo that is not available). */
+    public static final int FAILURE = 1;
+    /** Exit code: the command line was wrong (unknown command or option, bad value). */
+    public static final int USAGE = 2;
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        // NOTE: charts are rendered off-screen; headless must be set before AWT starts.
+        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs one command, printing to {@code out} and {@code err}; returns the exit code. */
-    static int run(String[] args, PrintStream out, PrintStream err) {
-        String command = args.length == 0 ? "help" : args[0];
-        try {
-            switch (command) {
-                case "info" -> {
-                    out.println("Descent 0.1.0 on Java " + Runtime.version() + " (" + System.getProperty("os.name")
-                            + " " + System.getProperty("os.arch") + ", "
-                            + Runtime.getRuntime().availableProcessors() + " cores)");
-                    out.println(Backends.describe());
-                    return 0;
-                }
-                case "help", "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    err.println("descent: unknown command '" + command + "'");
-                    err.println(USAGE);
-                    return 2;
-                }
-            }
-        } catch (RuntimeException e) {
-            err.println("descent " + command + ": " + e.getMessage());
-            return 1;
-        }
+    /** Runs one command line, printing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        return DescentCommand.commandLine(out, err).execute(args);
     }
 }

@@ -1,0 +1,115 @@
+package dev.descent.examples.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code descent train}: trains a network of the user's choice and saves its history, plots and weights. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        header = "Train a network of your choice",
+        description = {"Trains an MLP on a generated data set, a CSV file or IDX files, and saves the history (CSV),",
+                "the plots and the model (safetensors) under OUT/train."})
+public final class TrainCommand extends DemoCommand {
+    /** Generated data sets. */
+    public static final List<String> GENERATED = List.of("circles", "moons", "spirals", "blobs", "xor");
+    public static final List<String> ACTIVATIONS = List.of("relu", "leaky-relu", "tanh", "sigmoid", "elu", "gelu");
+    public static final List<String> INITS = List.of("he", "xavier", "lecun", "normal", "uniform", "zeros");
+    public static final List<String> LOSSES = List.of("auto", "cross-entropy", "bce", "mse", "mae", "huber");
+    public static final List<String> OPTIMIZERS = OptimizersCommand.OPTIMIZERS;
+
+    /** How many samples each update sees. */
+    public enum BatchMode { BATCH, MINI_BATCH, STOCHASTIC }
+
+    @Option(names = "--data", paramLabel = "SET",
+            description = "circles, moons, spirals, blobs, xor, csv:FILE (label in the last column) or idx:DIR "
+                    + "(default: ${DEFAULT-VALUE}).")
+    public String data = "moons";
+
+    @Option(names = "--samples", paramLabel = "N", description = "Samples of a generated set (default: ${DEFAULT-VALUE}).")
+    public int samples = 1000;
+
+    @Option(names = "--hidden", split = ",", paramLabel = "N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
+    public List<Integer> hidden = List.of(16, 16);
+
+    @Option(names = "--activation", paramLabel = "NAME",
+            description = "relu, leaky-relu, tanh, sigmoid, elu, gelu (default: ${DEFAULT-VALUE}).")
+    public String activation = "relu";
+
+    @Option(names = "--init", paramLabel = "NAME",
+            description = "he, xavier, lecun, normal, uniform, zeros (default: ${DEFAULT-VALUE}).")
+    public String init = "he";
+
+    @Option(names = "--loss", paramLabel = "NAME",
+            description = "auto (cross-entropy for classes), cross-entropy, bce, mse, mae, huber (default: ${DEFAULT-VALUE}).")
+    public String loss = "auto";
+
+    @Option(names = "--optimizer", paramLabel = "NAME",
+            description = "gd, momentum, momentum-ema, nesterov, adagrad, adadelta, rmsprop, adam, adamw "
+                    + "(default: ${DEFAULT-VALUE}).")
+    public String optimizer = "adam";
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    public double learningRate = 1e-3;
+
+    @Option(names = "--momentum", paramLabel = "X", description = "Momentum of the momentum optimisers (default: ${DEFAULT-VALUE}).")
+    public double momentum = 0.9;
+
+    @Option(names = "--betas", split = ",", paramLabel = "B", description = "Adam's beta1,beta2 (default: ${DEFAULT-VALUE}).")
+    public List<Double> betas = List.of(0.9, 0.999);
+
+    @Option(names = "--eps", paramLabel = "X", description = "Epsilon of the adaptive optimisers (default: ${DEFAULT-VALUE}).")
+    public double eps = 1e-8;
+
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: ${DEFAULT-VALUE}).")
+    public double weightDecay = 0;
+
+    @Option(names = "--batch-mode", paramLabel = "MODE",
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    public BatchMode batchMode = BatchMode.MINI_BATCH;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
+    public int batchSize = 32;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    public int epochs = 100;
+
+    @Option(names = "--validation", paramLabel = "FRACTION",
+            description = "Fraction held out for validation (default: ${DEFAULT-VALUE}).")
+    public double validation = 0.2;
+
+    @Option(names = "--patience", paramLabel = "N",
+            description = "Early stopping after N epochs without improvement; 0 turns it off (default: ${DEFAULT-VALUE}).")
+    public int patience = 0;
+
+    @Option(names = "--save", paramLabel = "FILE", description = "Where to save the model (default: OUT/train/model.safetensors).")
+    public Path save;
+
+    @Override
+    protected boolean inLecture() {
+        return false;
+    }
+
+    @Override
+    protected void validate() {
+        if (!GENERATED.contains(data) && !data.startsWith("csv:") && !data.startsWith("idx:")) {
+            throw usageError("Invalid value for option '--data': '" + data + "' (expected one of "
+                    + String.join(", ", GENERATED) + ", csv:FILE or idx:DIR)");
+        }
+        requireChoices("--activation", List.of(activation), ACTIVATIONS);
+        requireChoices("--init", List.of(init), INITS);
+        requireChoices("--loss", List.of(loss), LOSSES);
+        requireChoices("--optimizer", List.of(optimizer), OPTIMIZERS);
+        requirePositive("--samples", samples);
+        for (int h : hidden) requirePositive("--hidden", h);
+        requirePositive("--learning-rate", learningRate);
+        if (betas.size() != 2) throw usageError("Invalid value for option '--betas': expected two values, got " + betas.size());
+        requirePositive("--batch-size", batchSize);
+        requirePositive("--epochs", epochs);
+        if (!(validation >= 0 && validation < 1)) {
+            throw usageError("Invalid value for option '--validation': expected 0 <= f < 1, got " + validation);
+        }
+        if (patience < 0) throw usageError("Invalid value for option '--patience': expected >= 0, got " + patience);
+    }
+}
