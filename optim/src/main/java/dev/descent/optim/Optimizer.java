@@ -258,15 +258,15 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
     }
 
     /** The hyper-parameters of group {@code group}. */
-    public O options(int group) {
+    public O groupOptions(int group) {
         checkGroup(group);
         return options.get(group);
     }
 
     /** Replaces the hyper-parameters of group {@code group}, after validating them. */
-    public void setOptions(int group, O newOptions) {
+    public void setGroupOptions(int group, O newOptions) {
         checkGroup(group);
-        if (newOptions == null) throw new IllegalArgumentException(name + ".setOptions: options must not be null");
+        if (newOptions == null) throw new IllegalArgumentException(name + ".setGroupOptions: options must not be null");
         validate(newOptions);
         options.set(group, newOptions);
         for (int i : groupParams[group]) {
@@ -284,7 +284,7 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
 
     /** The learning rate of group {@code group}. */
     public double lr(int group) {
-        return options(group).lr();
+        return groupOptions(group).lr();
     }
 
     /** Sets the learning rate of every group (as a schedule does). */

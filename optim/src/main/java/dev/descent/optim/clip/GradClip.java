@@ -25,8 +25,8 @@ import java.util.Map;
  * <p>Norm clipping scales every gradient by {@code min(1, maxNorm / (totalNorm + 1e-6))}, PyTorch's coefficient
  * with its {@code 1e-6}; with a NaN or infinite total norm the gradients become NaN, as in PyTorch, unless
  * {@code errorIfNonfinite} asks for an exception (which changes nothing). Variables without a gradient are
- * skipped. Gradients that share storage (two parameters added together may receive the same gradient tensor) are
- * clipped once.
+ * skipped. Gradients that share storage (two parameters added together may receive the same gradient tensor) count
+ * once per parameter in the norm, as in PyTorch, and are scaled once.
  */
 public final class GradClip {
     /** PyTorch's guard in the clipping coefficient {@code maxNorm / (norm + 1e-6)}. */
@@ -53,7 +53,17 @@ public final class GradClip {
     public static double clipGradNorm(List<Variable> params, double maxNorm, double normType,
                                       boolean errorIfNonfinite) {
         checkNorm("clipGradNorm", maxNorm, normType);
-        return clipNorm(grads(params), maxNorm, normType, errorIfNonfinite);
+        List<Tensor> all = new ArrayList<>();
+        for (Variable p : params) {
+            if (p.grad() != null) all.add(p.grad());
+        }
+        double total = Norms.totalNorm(all, normType);
+        checkFinite(total, normType, errorIfNonfinite);
+        double coef = coefficient(maxNorm, total);
+        if (coef != 1.0) {
+            for (Tensor g : distinct(all)) scale(g, coef);
+        }
+        return total;
     }
 
     /**
@@ -80,7 +90,11 @@ public final class GradClip {
     /** Clamps every gradient element to {@code [-clipValue, clipValue]}. */
     public static void clipGradValue(List<Variable> params, double clipValue) {
         checkValue("clipGradValue", clipValue);
-        clipValue(grads(params), clipValue);
+        List<Tensor> all = new ArrayList<>();
+        for (Variable p : params) {
+            if (p.grad() != null) all.add(p.grad());
+        }
+        clipValue(distinct(all), clipValue);
     }
 
     // ---------------------------------------------------------------- on tensors (shared with Clipping)
@@ -127,13 +141,12 @@ public final class GradClip {
         }
     }
 
-    /** The distinct gradient tensors of {@code params} (by storage), skipping variables without one. */
-    private static List<Tensor> grads(List<Variable> params) {
+    /** The tensors with distinct storage, in order. */
+    private static List<Tensor> distinct(List<Tensor> grads) {
         List<Tensor> out = new ArrayList<>();
         Map<Object, Boolean> seen = new IdentityHashMap<>();
-        for (Variable p : params) {
-            Tensor g = p.grad();
-            if (g != null && seen.put(g.storage(), Boolean.TRUE) == null) out.add(g);
+        for (Tensor g : grads) {
+            if (seen.put(g.storage(), Boolean.TRUE) == null) out.add(g);
         }
         return out;
     }

@@ -143,6 +143,10 @@ public final class Schedules {
      * {@code pctStart} of {@code totalSteps}, then down to {@code maxLr / divFactor / finalDivFactor}; with
      * {@code threePhase}, back down to the start first and only then to the minimum. Annealing is cosine,
      * {@code end + (start - end) (1 + cos(pi p)) / 2}, or linear. Defined for {@code 0 <= t <= totalSteps}.
+     *
+     * <p>NOTE: PyTorch's formula is reached at {@code t = totalSteps - 1}; at {@code t = totalSteps} (the rate a
+     * scheduler computes after the last batch, never used) it runs past the last phase, and with linear annealing
+     * below the minimum, even below 0. Here the rate at {@code totalSteps} stays at the minimum.
      */
     public static Schedule oneCycle(double maxLr, int totalSteps, double pctStart, double divFactor,
                                     double finalDivFactor, boolean cosine, boolean threePhase) {
@@ -165,6 +169,7 @@ public final class Schedules {
             if (checkT(t) > totalSteps) {
                 throw new IllegalArgumentException("Schedules.oneCycle: step " + t + " is beyond totalSteps " + totalSteps);
             }
+            if (t == totalSteps) return targets[targets.length - 1];
             double start = 0;
             for (int i = 0; i < ends.length; i++) {
                 if (t <= ends[i] || i == ends.length - 1) {
