@@ -47,7 +47,7 @@ final class Engine {
             return Variable.constant(root.value().onesLike());
         }
         Tensor g = gradRoot.value();
-        if (!g.shape().equals(root.shape()) || g.dtype() != root.dtype() || g.backend() != root.value().backend()) {
+        if (!g.shape().equals(root.shape()) || g.dtype() != root.dtype() || !dev.descent.core.Backends.same(g.backend(), root.value().backend())) {
             throw new IllegalArgumentException(op + ": gradient " + g.dtype() + " " + g.shape() + " on "
                     + g.backend().name() + " does not match the output " + root.dtype() + " " + root.shape() + " on "
                     + root.value().backend().name());

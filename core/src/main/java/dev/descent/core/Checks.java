@@ -6,7 +6,7 @@ final class Checks {
     }
 
     static void sameKind(String op, Tensor a, Tensor b) {
-        if (a.backend() != b.backend()) {
+        if (!Backends.same(a.backend(), b.backend())) {
             throw new IllegalArgumentException(op + ": tensors are on different backends: "
                     + a.backend().name() + " " + a.shape() + " and " + b.backend().name() + " " + b.shape()
                     + "; move one with to(Backend)");

@@ -35,7 +35,7 @@ public final class InPlace {
 
     /** {@code out = src} (same shape; the dtype is converted). */
     public static void copy(Tensor src, Tensor out) {
-        if (src.backend() != out.backend()) Checks.sameKind("InPlace.copy", src, out);
+        if (!Backends.same(src.backend(), out.backend())) Checks.sameKind("InPlace.copy", src, out);
         Checks.shapeEquals("InPlace.copy", out.shape(), src.shape());
         out.backend().convert(src, out);
     }

@@ -95,7 +95,7 @@ final class Movement {
 
     static void checkIndexVector(String op, Tensor x, int axis, Tensor index) {
         Checks.index(op, index);
-        if (index.backend() != x.backend()) Checks.sameKind(op, x, index);
+        if (!Backends.same(index.backend(), x.backend())) Checks.sameKind(op, x, index);
         if (index.rank() != 1) {
             throw new IllegalArgumentException(op + ": expected a 1-D index, got shape " + index.shape());
         }
@@ -104,7 +104,7 @@ final class Movement {
 
     static void checkGatherIndex(String op, Tensor x, int axis, Tensor index) {
         Checks.index(op, index);
-        if (index.backend() != x.backend()) Checks.sameKind(op, x, index);
+        if (!Backends.same(index.backend(), x.backend())) Checks.sameKind(op, x, index);
         if (index.rank() != x.rank()) {
             throw new IllegalArgumentException(op + ": index must have the rank of the input " + x.shape()
                     + ", got shape " + index.shape());

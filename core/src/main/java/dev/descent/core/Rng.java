@@ -151,6 +151,18 @@ public final class Rng {
         return new Rng(state);
     }
 
+    /**
+     * Puts this generator back to a saved {@link #state()}, in place, so that objects holding it (a dropout layer, a
+     * data loader) continue exactly from there.
+     */
+    public void restore(long[] state) {
+        Rng r = fromState(state);
+        s0 = r.s0;
+        s1 = r.s1;
+        s2 = r.s2;
+        s3 = r.s3;
+    }
+
     /** An independent copy with the same state: both produce the same sequence from here. */
     public Rng copy() {
         return new Rng(state());

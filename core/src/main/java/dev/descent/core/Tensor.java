@@ -378,7 +378,7 @@ public final class Tensor {
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
         Checks.sameKind("where", a, b);
         Checks.floating("where", a);
-        if (condition.backend != a.backend) Checks.sameKind("where", condition, a);
+        if (!Backends.same(condition.backend, a.backend)) Checks.sameKind("where", condition, a);
         Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape);
         Tensor mask = condition.dtype == a.dtype ? condition : condition.to(a.dtype);
         Tensor result = allocate(a.backend, a.dtype, out);
@@ -677,7 +677,7 @@ public final class Tensor {
 
     /** This tensor on another backend (a copy of the values); this tensor if already there. */
     public Tensor to(Backend target) {
-        if (target == backend) return this;
+        if (Backends.same(target, backend)) return this;
         Tensor out = allocate(target, dtype, shape);
         System.arraycopy(storage, 0, out.storage, 0, size());
         return out;

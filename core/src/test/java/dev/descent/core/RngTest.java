@@ -41,6 +41,10 @@ class RngTest {
         double[] actual = new double[20];
         restored.fillNormal(actual, 0, 1);
         assertArrayEquals(expected, actual);
+        Rng other = new Rng(99);
+        other.restore(saved);
+        assertEquals(Rng.fromState(saved).nextLong(), other.nextLong());
+        assertThrows(IllegalArgumentException.class, () -> other.restore(new long[4]));
         assertThrows(IllegalArgumentException.class, () -> Rng.fromState(new long[3]));
         assertThrows(IllegalArgumentException.class, () -> Rng.fromState(new long[4]));
     }

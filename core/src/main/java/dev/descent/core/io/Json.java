@@ -6,14 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict, bounded JSON reader and a small writer for safetensors headers. Objects become ordered maps (duplicate
+ * A strict, bounded JSON reader and a small writer, for safetensors headers, checkpoints and histories. Objects become ordered maps (duplicate
  * keys are an error), arrays lists, numbers {@code Long} (integers) or {@code Double}, strings {@code String}.
  * Nesting deeper than {@link #MAX_DEPTH} and strings longer than {@link #MAX_STRING} are rejected, so a hostile
  * header cannot exhaust the stack or memory.
  */
-final class Json {
-    static final int MAX_DEPTH = 16;
-    static final int MAX_STRING = 1 << 20;
+public final class Json {
+    public static final int MAX_DEPTH = 16;
+    public static final int MAX_STRING = 1 << 20;
 
     private final String s;
     private int at;
@@ -22,7 +22,8 @@ final class Json {
         this.s = s;
     }
 
-    static Object parse(String text) throws SafetensorsFormatException {
+    /** Parses {@code text}; an {@link IllegalArgumentException} names the character where it went wrong. */
+    public static Object parse(String text) {
         Json j = new Json(text);
         j.skipSpace();
         Object v = j.value(0);
@@ -31,15 +32,15 @@ final class Json {
         return v;
     }
 
-    private SafetensorsFormatException error(String what) {
-        return new SafetensorsFormatException("invalid JSON header at character " + at + ": " + what);
+    private IllegalArgumentException error(String what) {
+        return new IllegalArgumentException("invalid JSON at character " + at + ": " + what);
     }
 
     private void skipSpace() {
         while (at < s.length() && " \t\r\n".indexOf(s.charAt(at)) >= 0) at++;
     }
 
-    private Object value(int depth) throws SafetensorsFormatException {
+    private Object value(int depth) {
         if (depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
         if (at >= s.length()) throw error("unexpected end");
         char c = s.charAt(at);
@@ -54,13 +55,13 @@ final class Json {
         };
     }
 
-    private Object literal(String word, Object v) throws SafetensorsFormatException {
+    private Object literal(String word, Object v) {
         if (!s.startsWith(word, at)) throw error("unexpected character '" + s.charAt(at) + "'");
         at += word.length();
         return v;
     }
 
-    private Map<String, Object> object(int depth) throws SafetensorsFormatException {
+    private Map<String, Object> object(int depth) {
         Map<String, Object> m = new LinkedHashMap<>();
         at++;
         skipSpace();
@@ -88,7 +89,7 @@ final class Json {
         }
     }
 
-    private List<Object> array(int depth) throws SafetensorsFormatException {
+    private List<Object> array(int depth) {
         List<Object> list = new ArrayList<>();
         at++;
         skipSpace();
@@ -109,12 +110,12 @@ final class Json {
         }
     }
 
-    private void expect(char c) throws SafetensorsFormatException {
+    private void expect(char c) {
         if (at >= s.length() || s.charAt(at) != c) throw error("expected '" + c + "'");
         at++;
     }
 
-    private String string() throws SafetensorsFormatException {
+    private String string() {
         StringBuilder sb = new StringBuilder();
         at++;
         while (true) {
@@ -150,7 +151,7 @@ final class Json {
         }
     }
 
-    private Object number() throws SafetensorsFormatException {
+    private Object number() {
         int start = at;
         if (at < s.length() && s.charAt(at) == '-') at++;
         while (at < s.length() && "0123456789.eE+-".indexOf(s.charAt(at)) >= 0) at++;
@@ -164,8 +165,20 @@ final class Json {
         }
     }
 
+    /** A number, or for NaN and infinities the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}. */
+    public static String number(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : quote(Double.toString(v));
+    }
+
+    /** Reads back a value written by {@link #number}. */
+    public static double toDouble(Object v) {
+        if (v instanceof Number n) return n.doubleValue();
+        if (v instanceof String s) return Double.parseDouble(s);
+        throw new IllegalArgumentException("expected a number, got " + v);
+    }
+
     /** A JSON string literal. */
-    static String quote(String v) {
+    public static String quote(String v) {
         StringBuilder sb = new StringBuilder("\"");
         for (char c : v.toCharArray()) {
             switch (c) {

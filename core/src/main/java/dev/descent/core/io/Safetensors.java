@@ -157,7 +157,12 @@ public final class Safetensors {
         }
         String headerText = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
         if (!headerText.startsWith("{")) throw new SafetensorsFormatException("header does not start with '{'");
-        Object parsed = Json.parse(headerText);
+        Object parsed;
+        try {
+            parsed = Json.parse(headerText);
+        } catch (IllegalArgumentException e) {
+            throw new SafetensorsFormatException(e.getMessage().replace("invalid JSON", "invalid JSON header"));
+        }
         if (!(parsed instanceof Map<?, ?> header)) throw new SafetensorsFormatException("header is not a JSON object");
         int dataStart = 8 + (int) headerLength;
         long dataLength = bytes.length - (long) dataStart;

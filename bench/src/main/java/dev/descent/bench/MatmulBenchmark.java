@@ -1,0 +1,104 @@
+package dev.descent.bench;
+
+import dev.descent.core.Backends;
+import dev.descent.core.DType;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.core.spi.Backend;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_FDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.CommonOps_MT_FDRM;
+import org.jblas.NativeBlas;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Descent's {@code matmul} next to the raw library call on the same arrays, so the framework's overhead is a
+ * ratio. Shapes {@code "n"} are square {@code n x n · n x n}; {@code "256x784x512"} is {@code (256, 784)·(784, 512)}.
+ * GFLOP/s = {@code 2 m n k / time}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class MatmulBenchmark {
+    @Param({"ejml", "jblas"})
+    String backend;
+
+    @Param({"FLOAT32", "FLOAT64"})
+    DType dtype;
+
+    @Param({"4", "16", "64", "128", "256", "512", "1024", "256x784x512"})
+    String shape;
+
+    int m, n, k;
+    Tensor a, b;
+    Object c;
+    DMatrixRMaj da, db, dc;
+    FMatrixRMaj fa, fb, fc;
+
+    @Setup
+    public void setup() {
+        String[] p = shape.split("x");
+        m = Integer.parseInt(p[0]);
+        k = p.length > 1 ? Integer.parseInt(p[1]) : m;
+        n = p.length > 1 ? Integer.parseInt(p[2]) : m;
+        Backend be = Backends.get(backend);
+        Rng rng = new Rng(1);
+        a = Tensor.on(be, dtype).normal(rng, 0, 1, m, k);
+        b = Tensor.on(be, dtype).normal(rng, 0, 1, k, n);
+        c = dtype.newArray(m * n);
+        if (dtype == DType.FLOAT64) {
+            da = DMatrixRMaj.wrap(m, k, (double[]) a.storage());
+            db = DMatrixRMaj.wrap(k, n, (double[]) b.storage());
+            dc = DMatrixRMaj.wrap(m, n, (double[]) c);
+        } else {
+            fa = FMatrixRMaj.wrap(m, k, (float[]) a.storage());
+            fb = FMatrixRMaj.wrap(k, n, (float[]) b.storage());
+            fc = FMatrixRMaj.wrap(m, n, (float[]) c);
+        }
+    }
+
+    @Benchmark
+    public Tensor descent() {
+        return a.matmul(b);
+    }
+
+    /** The library call the backend makes, on the same arrays (EJML's multi-threaded kernel from 80^3 up). */
+    @Benchmark
+    public Object raw() {
+        boolean mt = (long) m * n * k >= 80L * 80 * 80;
+        if (backend.equals("jblas")) {
+            if (dtype == DType.FLOAT64) {
+                NativeBlas.dgemm('N', 'N', n, m, k, 1.0, (double[]) b.storage(), 0, n, (double[]) a.storage(), 0, k,
+                        0.0, (double[]) c, 0, n);
+            } else {
+                NativeBlas.sgemm('N', 'N', n, m, k, 1.0f, (float[]) b.storage(), 0, n, (float[]) a.storage(), 0, k,
+                        0.0f, (float[]) c, 0, n);
+            }
+        } else if (dtype == DType.FLOAT64) {
+            if (mt) CommonOps_MT_DDRM.mult(da, db, dc);
+            else CommonOps_DDRM.mult(da, db, dc);
+        } else {
+            if (mt) CommonOps_MT_FDRM.mult(fa, fb, fc);
+            else CommonOps_FDRM.mult(fa, fb, fc);
+        }
+        return c;
+    }
+}

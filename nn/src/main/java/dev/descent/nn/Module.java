@@ -1,0 +1,299 @@
+package dev.descent.nn;
+
+import dev.descent.autodiff.NoGrad;
+import dev.descent.autodiff.Variable;
+import dev.descent.core.InPlace;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.core.io.Safetensors;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A network component with parameters and child modules, as {@code torch.nn.Module}. Subclasses register their
+ * parameters and children in the constructor and implement {@link #forward}; callers use {@link #apply}, which also
+ * runs the forward hooks.
+ *
+ * <pre>{@code
+ * class TwoLayer extends Module {
+ *     final Linear hidden = register("hidden", new Linear(2, 16, rng));
+ *     final Linear out = register("out", new Linear(16, 1, rng));
+ *     public Variable forward(Variable x) { return out.apply(hidden.apply(x).tanh()); }
+ * }
+ * }</pre>
+ *
+ * <p>Parameter names are dotted paths ({@code hidden.weight}, {@code layers.0.bias}) in registration order, stable
+ * across runs. In eval mode under {@link NoGrad} a module's {@code forward} changes no state, so one model can
+ * serve several threads at once.
+ */
+public abstract class Module {
+    private final Map<String, Variable> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Rng> generators = new LinkedHashMap<>();
+    private final List<ForwardHook> hooks = new CopyOnWriteArrayList<>();
+    private volatile boolean training = true;
+
+    /** Called after a module's forward with its input and output (to inspect pre-activations and activations). */
+    @FunctionalInterface
+    public interface ForwardHook {
+        void afterForward(Module module, Variable input, Variable output);
+    }
+
+    /** The module's computation. Call modules through {@link #apply}, which runs the hooks too. */
+    public abstract Variable forward(Variable input);
+
+    /** Runs {@link #forward} and then the forward hooks, as calling a PyTorch module does. */
+    public final Variable apply(Variable input) {
+        Variable output = forward(input);
+        for (ForwardHook hook : hooks) hook.afterForward(this, input, output);
+        return output;
+    }
+
+    /** Registers a hook run after every {@link #apply}; returns a handle that removes it. */
+    public AutoCloseable registerForwardHook(ForwardHook hook) {
+        hooks.add(hook);
+        return () -> hooks.remove(hook);
+    }
+
+    // ---------------------------------------------------------------- registration
+
+    /** Registers a parameter (a variable that requires a gradient) under {@code name}. */
+    protected final Variable registerParameter(String name, Tensor initial) {
+        checkName(name);
+        Variable p = Variable.parameter(initial);
+        parameters.put(name, p);
+        return p;
+    }
+
+    /** Registers a child module under {@code name}; its parameters appear as {@code name.<its names>}. */
+    protected final <M extends Module> M register(String name, M child) {
+        checkName(name);
+        if (child == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": module '" + name + "' is null");
+        children.put(name, child);
+        return child;
+    }
+
+    private void checkName(String name) {
+        if (name == null || name.isEmpty() || name.contains(".")) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid name '" + name
+                    + "' (non-empty, without dots)");
+        }
+        if (parameters.containsKey(name) || children.containsKey(name) || generators.containsKey(name)) {
+            throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' is already registered");
+        }
+    }
+
+    /**
+     * Registers a random generator the module draws from while training (a dropout mask's), so that checkpoints
+     * can save and restore its state and a resumed run continues bit for bit.
+     */
+    protected final Rng registerGenerator(String name, Rng rng) {
+        checkName(name);
+        if (rng == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": generator '" + name + "' is null");
+        generators.put(name, rng);
+        return rng;
+    }
+
+    /** Every registered random generator with its dotted name. */
+    public Map<String, Rng> namedGenerators() {
+        Map<String, Rng> out = new LinkedHashMap<>();
+        collectGenerators("", out);
+        return out;
+    }
+
+    private void collectGenerators(String prefix, Map<String, Rng> out) {
+        generators.forEach((n, r) -> out.put(prefix + n, r));
+        children.forEach((n, c) -> c.collectGenerators(prefix + n + ".", out));
+    }
+
+    // ---------------------------------------------------------------- traversal
+
+    /** Every parameter of this module and its descendants, in registration order. */
+    public List<Variable> parameters() {
+        return new ArrayList<>(namedParameters().values());
+    }
+
+    /** Every parameter with its dotted name, in registration order. */
+    public Map<String, Variable> namedParameters() {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        collect("", out);
+        return out;
+    }
+
+    private void collect(String prefix, Map<String, Variable> out) {
+        parameters.forEach((n, p) -> out.put(prefix + n, p));
+        children.forEach((n, c) -> c.collect(prefix + n + ".", out));
+    }
+
+    /** The direct children with their names. */
+    public Map<String, Module> children() {
+        return Collections.unmodifiableMap(children);
+    }
+
+    /** The number of parameter elements. */
+    public long parameterCount() {
+        long n = 0;
+        for (Variable p : parameters()) n += p.value().size();
+        return n;
+    }
+
+    // ---------------------------------------------------------------- modes and gradients
+
+    /** Training mode (the default): dropout is active. Applies to all descendants. */
+    public Module train() {
+        setTraining(true);
+        return this;
+    }
+
+    /** Evaluation mode: dropout is the identity. Applies to all descendants. */
+    public Module eval() {
+        setTraining(false);
+        return this;
+    }
+
+    private void setTraining(boolean on) {
+        training = on;
+        for (Module c : children.values()) c.setTraining(on);
+    }
+
+    public boolean isTraining() {
+        return training;
+    }
+
+    /** Clears the gradients of every parameter. */
+    public void zeroGrad() {
+        for (Variable p : parameters()) p.zeroGrad();
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** A snapshot of every parameter's value (copies), by dotted name. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        namedParameters().forEach((n, p) -> out.put(n, p.value().copy()));
+        return out;
+    }
+
+    /**
+     * Copies {@code state} into the parameters. Every name must be present and no other given, with equal shape and
+     * dtype; all of it is checked before anything changes, so a failed load leaves the module as it was.
+     */
+    public void loadStateDict(Map<String, Tensor> state) {
+        Map<String, Variable> mine = namedParameters();
+        List<String> problems = new ArrayList<>();
+        for (String name : mine.keySet()) if (!state.containsKey(name)) problems.add("missing '" + name + "'");
+        for (String name : state.keySet()) if (!mine.containsKey(name)) problems.add("unexpected '" + name + "'");
+        for (var e : mine.entrySet()) {
+            Tensor given = state.get(e.getKey());
+            Tensor own = e.getValue().value();
+            if (given == null) continue;
+            if (!given.shape().equals(own.shape()) || given.dtype() != own.dtype()) {
+                problems.add("'" + e.getKey() + "' is " + given.dtype() + " " + given.shape() + ", expected "
+                        + own.dtype() + " " + own.shape());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
+        }
+        try (NoGrad scope = NoGrad.enter()) {
+            for (var e : mine.entrySet()) {
+                Tensor own = e.getValue().value();
+                InPlace.copy(state.get(e.getKey()).to(own.backend()), own);
+            }
+        }
+    }
+
+    /** Saves {@link #stateDict()} as a safetensors file (atomically). */
+    public void save(Path file) throws IOException {
+        Safetensors.write(file, stateDict(), Map.of("format", "descent"));
+    }
+
+    /** Loads a file written by {@link #save}; nothing changes if it does not match this module. */
+    public void load(Path file) throws IOException {
+        loadStateDict(Safetensors.read(file, backend()).tensors());
+    }
+
+    /**
+     * Saves in PyTorch's layout, which {@code torch.nn.Module.load_state_dict} accepts after
+     * {@code safetensors.torch.load_file}: {@code Linear} weights are written {@code (out, in)} as PyTorch stores them.
+     */
+    public void saveForPyTorch(Path file) throws IOException {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        forEachParameter("", (name, local, owner, p) -> out.put(name, owner.toPyTorchLayout(local, p.value())));
+        Safetensors.write(file, out, Map.of("format", "pt"));
+    }
+
+    /** Loads a file in PyTorch's layout (see {@link #saveForPyTorch}); nothing changes if it does not match. */
+    public void loadFromPyTorch(Path file) throws IOException {
+        Map<String, Tensor> given = Safetensors.read(file, backend()).tensors();
+        Map<String, Tensor> converted = new LinkedHashMap<>(given);
+        forEachParameter("", (name, local, owner, p) -> {
+            Tensor t = given.get(name);
+            if (t != null) converted.put(name, owner.fromPyTorchLayout(local, t));
+        });
+        loadStateDict(converted);
+    }
+
+    /** A parameter's value in PyTorch's layout; the identity unless a layer stores it differently. */
+    protected Tensor toPyTorchLayout(String parameterName, Tensor value) {
+        return value;
+    }
+
+    /** The inverse of {@link #toPyTorchLayout}. */
+    protected Tensor fromPyTorchLayout(String parameterName, Tensor value) {
+        return value;
+    }
+
+    private interface ParameterVisitor {
+        void visit(String fullName, String localName, Module owner, Variable parameter);
+    }
+
+    private void forEachParameter(String prefix, ParameterVisitor visitor) {
+        parameters.forEach((n, p) -> visitor.visit(prefix + n, n, this, p));
+        children.forEach((n, c) -> c.forEachParameter(prefix + n + ".", visitor));
+    }
+
+    private dev.descent.core.spi.Backend backend() {
+        List<Variable> ps = parameters();
+        if (ps.isEmpty()) return dev.descent.core.Backends.get();
+        return ps.get(0).value().backend();
+    }
+
+    // ---------------------------------------------------------------- description
+
+    /** A one-line description of this module's own configuration, such as {@code Linear(in=2, out=16, bias=true)}. */
+    protected String describe() {
+        return getClass().getSimpleName() + "()";
+    }
+
+    /** A summary: the module tree with each module's configuration and parameter count, and the total. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        append(sb, "", null);
+        sb.append(String.format("Total parameters: %,d", parameterCount()));
+        return sb.toString();
+    }
+
+    private void append(StringBuilder sb, String indent, String name) {
+        sb.append(indent);
+        if (name != null) sb.append('(').append(name).append("): ");
+        sb.append(describe());
+        long own = 0;
+        for (Variable p : parameters.values()) own += p.value().size();
+        if (own > 0) {
+            sb.append(String.format("  [%,d params:", own));
+            parameters.forEach((n, p) -> sb.append(' ').append(n).append(p.value().shape()));
+            sb.append(']');
+        }
+        sb.append('\n');
+        children.forEach((n, c) -> c.append(sb, indent + "  ", n));
+    }
+}

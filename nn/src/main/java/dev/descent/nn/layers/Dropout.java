@@ -1,0 +1,43 @@
+package dev.descent.nn.layers;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.nn.Module;
+
+/**
+ * Inverted dropout: in training, each element is zeroed with probability {@code p} and the survivors are scaled by
+ * {@code 1/(1-p)}, so the expected value is unchanged; in eval mode it is the identity. The mask comes from the
+ * layer's own {@link Rng} (registered, so checkpoints save its state), so a seed reproduces it. Not for concurrent use in training mode.
+ *
+ * <pre>{@code
+ * Dropout drop = new Dropout(0.5, rng.split());
+ * }</pre>
+ */
+public final class Dropout extends Module {
+    private final double p;
+    private final Rng rng;
+
+    public Dropout(double p, Rng rng) {
+        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: expected 0 <= p < 1, got " + p);
+        if (rng == null) throw new IllegalArgumentException("Dropout: rng must not be null");
+        this.p = p;
+        this.rng = registerGenerator("rng", rng);
+    }
+
+    public double p() {
+        return p;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        if (!isTraining() || p == 0) return x;
+        Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, x.shape().dims());
+        return x.mul(keep.mul(1 / (1 - p)));
+    }
+
+    @Override
+    protected String describe() {
+        return "Dropout(p=" + p + ")";
+    }
+}
