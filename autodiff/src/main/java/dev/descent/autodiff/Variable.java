@@ -185,9 +185,15 @@ public final class Variable {
         Engine.backward(this, gradOutput, createGraph);
     }
 
+    /**
+     * NOTE: the first gradient a variable keeps is copied when it carries no graph: backward rules pass one gradient
+     * tensor to several inputs (add), and a caller's gradOutput may arrive here unchanged, while optimisers and
+     * clipping update gradients in place.
+     */
     void accumulate(Variable g) {
         synchronized (this) {
-            grad = grad == null ? g : grad.add(g);
+            if (grad != null) grad = grad.add(g);
+            else grad = g.requiresGrad() ? g : constant(g.value().copy());
         }
     }
 
