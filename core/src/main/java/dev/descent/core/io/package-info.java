@@ -1,0 +1,4 @@
+/**
+ * Tensor input and output: the safetensors format ({@link dev.descent.core.io.Safetensors}) and a bounded JSON reader.
+ */
+package dev.descent.core.io;

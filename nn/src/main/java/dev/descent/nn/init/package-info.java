@@ -1,0 +1,4 @@
+/**
+ * Weight initialisers with torch.nn.init's semantics and the lecture's four demo presets.
+ */
+package dev.descent.nn.init;

@@ -1,0 +1,4 @@
+/**
+ * Layers: Linear (x·W + b with W stored (in, out)), Dropout, Flatten, Identity, Sequential.
+ */
+package dev.descent.nn.layers;
