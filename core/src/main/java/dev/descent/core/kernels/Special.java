@@ -14,7 +14,7 @@ public final class Special {
      * <p>NOTE: three ranges. Below 0.5 the Maclaurin series {@code 2/sqrt(pi) sum_n (-1)^n x^(2n+1) / (n! (2n+1))},
      * whose alternating terms shrink fast there. Up to 2.5 the series {@code erf(x) = 2/sqrt(pi) exp(-x^2)
      * sum_n 2^n x^(2n+1) / (1*3*...*(2n+1))}, which has only positive terms (Abramowitz and Stegun 7.1.6). Above,
-     * {@code erf = 1 - erfc} with erfc from its continued fraction (A&S 7.1.14), by the modified Lentz method;
+     * {@code erf = 1 - erfc} with erfc from its continued fraction (Abramowitz and Stegun 7.1.14), by the modified Lentz method;
      * beyond 6, erf rounds to 1. {@code exp(-x^2)} is taken with the rounding error of {@code x^2} corrected
      * ({@link #expMinusSquare}), which would otherwise cost up to {@code x^2} ulps.
      */
