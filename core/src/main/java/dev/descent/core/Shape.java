@@ -21,6 +21,7 @@ public final class Shape {
 
     private final int[] dims;
     private final int size;
+    private int[] strides; // computed on first use
 
     private Shape(int[] dims, int size) {
         this.dims = dims;
@@ -90,13 +91,17 @@ public final class Shape {
 
     /** Row-major strides in elements: {@code strides[i]} = product of the dimensions after {@code i}. */
     public int[] strides() {
-        int[] strides = new int[dims.length];
-        int s = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            strides[i] = s;
-            s *= dims[i];
+        int[] st = strides;
+        if (st == null) {
+            st = new int[dims.length];
+            int s = 1;
+            for (int i = dims.length - 1; i >= 0; i--) {
+                st[i] = s;
+                s *= dims[i];
+            }
+            strides = st;
         }
-        return strides;
+        return st.clone();
     }
 
     /** The product of the dimensions in {@code [from, to)}. */

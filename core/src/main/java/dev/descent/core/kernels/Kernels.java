@@ -67,6 +67,18 @@ public final class Kernels {
     }
 
     public static void zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        // NOTE: the common cases need no broadcast plan: each operand has out's shape or is a single element.
+        boolean aFits = a.size() == 1 || a.shape().equals(out.shape());
+        boolean bFits = b.size() == 1 || b.shape().equals(out.shape());
+        if (aFits && bFits) {
+            int n = out.size(), sa = a.size() == 1 ? 0 : 1, sb = b.size() == 1 ? 0 : 1;
+            if (a.dtype() == DType.FLOAT64) {
+                DoubleKernels.zip(op, (double[]) a.storage(), 0, sa, (double[]) b.storage(), 0, sb, (double[]) out.storage(), 0, n);
+            } else {
+                FloatKernels.zip(op, (float[]) a.storage(), 0, sa, (float[]) b.storage(), 0, sb, (float[]) out.storage(), 0, n);
+            }
+            return;
+        }
         BroadcastPlan plan = BroadcastPlan.of(out.shape(), a.shape(), b.shape());
         int[] oa = plan.offsets[0], ob = plan.offsets[1];
         int sa = plan.innerStride[0], sb = plan.innerStride[1];
