@@ -30,9 +30,29 @@ public final class EjmlBackend implements Backend {
 
     private final boolean multiThreaded;
 
-    /** A backend that uses EJML's multi-threaded GEMM for large products when the machine has several cores. */
+    /** System property limiting EJML's threads (for benchmarks that compare at a fixed thread count). */
+    public static final String THREADS_PROPERTY = "descent.ejml.threads";
+
+    /**
+     * A backend that uses EJML's multi-threaded GEMM for large products when the machine has several cores, or
+     * when {@value #THREADS_PROPERTY} allows more than one thread (it also caps EJML's pool).
+     */
     public EjmlBackend() {
-        this(Runtime.getRuntime().availableProcessors() > 1);
+        this(threads() > 1);
+    }
+
+    private static int threads() {
+        String limit = System.getProperty(THREADS_PROPERTY);
+        if (limit == null) return Runtime.getRuntime().availableProcessors();
+        int n;
+        try {
+            n = Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(THREADS_PROPERTY + " must be a positive integer, got '" + limit + "'");
+        }
+        if (n < 1) throw new IllegalArgumentException(THREADS_PROPERTY + " must be >= 1, got " + n);
+        org.ejml.concurrency.EjmlConcurrency.setMaxThreads(n);
+        return n;
     }
 
     EjmlBackend(boolean multiThreaded) {

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs Descent's JMH benchmarks and the PyTorch script one after the other, at 1 and 2 threads, and writes one
+# markdown table of Descent/PyTorch time ratios into bench/README.md (between the COMPARISON markers).
+#   bench/compare/run.sh          full run (about 40 minutes on 2 cores)
+#   bench/compare/run.sh quick    seconds per case: checks the pipeline, figures are not meaningful
+# Needs: Java 17, Maven, Debian's python3-torch and libopenblas0-pthread (torch uses the reference BLAS without it).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+mode="${1:-full}"
+out="$root/bench/target/compare"
+mkdir -p "$out"
+(cd "$root" && mvn -B -q -DskipTests -Djavadoc=false package -pl bench -am)
+if [ "$mode" = quick ]; then jmh=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms); else jmh=(-f 1 -wi 3 -i 5 -w 1s -r 1s); fi
+for t in 1 2; do
+  # jBLAS's bundled OpenBLAS and EJML's thread pool get the same thread count as torch.
+  OPENBLAS_NUM_THREADS=$t java -jar "$root/bench/target/benchmarks.jar" "${jmh[@]}" \
+      -jvmArgsAppend "-Ddescent.ejml.threads=$t" -rf json -rff "$out/jmh-$t.json" \
+      'MatmulBenchmark.descent|KernelBenchmark|TrainingStepBenchmark|EpochBenchmark' > "$out/jmh-$t.log"
+  OPENBLAS_NUM_THREADS=$t /usr/bin/python3 "$root/bench/compare/torch_bench.py" "$t" "$mode" > "$out/torch-$t.json" 2> "$out/torch-$t.log"
+done
+/usr/bin/python3 "$root/bench/compare/table.py" "$out" "$root/bench/README.md"
+echo "bench/README.md updated from $out"

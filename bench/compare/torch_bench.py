@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Times the same cases as Descent's JMH benchmarks with PyTorch, for bench/compare/run.sh.
+
+Usage: /usr/bin/python3 torch_bench.py THREADS [quick] > torch.json
+Prints torch's version, BLAS and thread settings to stderr so a reader can check the comparison is fair
+(Debian's python3-torch uses OpenBLAS only when libopenblas0-pthread is installed).
+"""
+import json
+import sys
+import time
+
+import torch
+
+threads = int(sys.argv[1])
+quick = len(sys.argv) > 2 and sys.argv[2] == "quick"
+torch.set_num_threads(threads)
+torch.manual_seed(1)
+cfg = torch.__config__.show()
+blas = [line.strip() for line in cfg.splitlines() if "BLAS" in line or "LAPACK" in line]
+sys.stderr.write("torch %s, threads %d, %s\n" % (torch.__version__, torch.get_num_threads(), "; ".join(blas)))
+
+
+def timed(fn, min_time=0.2 if quick else 1.0, repeats=3 if quick else 5):
+    """Median over repeats of the mean time per call (microseconds) in batches of at least min_time seconds."""
+    fn()
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= min_time / 4:
+            break
+        n *= 2
+    results = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn()
+        results.append((time.perf_counter() - t0) / n * 1e6)
+    results.sort()
+    return results[len(results) // 2]
+
+
+out = {}
+for dt_name, dt in (("FLOAT32", torch.float32), ("FLOAT64", torch.float64)):
+    for shape in ("4", "16", "64", "128", "256", "512", "1024", "256x784x512"):
+        p = [int(v) for v in shape.split("x")]
+        m, k, n = (p[0], p[0], p[0]) if len(p) == 1 else p
+        a, b = torch.randn(m, k, dtype=dt), torch.randn(k, n, dtype=dt)
+        out["matmul/%s/%s" % (dt_name, shape)] = timed(lambda: a @ b)
+    for size in (1000, 100000, 10000000):
+        x, row = torch.randn(size // 100, 100, dtype=dt), torch.randn(100, dtype=dt)
+        out["kernel/addBroadcastRow/%s/%d" % (dt_name, size)] = timed(lambda: x + row)
+        out["kernel/exp/%s/%d" % (dt_name, size)] = timed(lambda: torch.exp(x))
+        out["kernel/relu/%s/%d" % (dt_name, size)] = timed(lambda: torch.relu(x))
+        out["kernel/sumAxis0/%s/%d" % (dt_name, size)] = timed(lambda: x.sum(0))
+    for network in ("mlp", "tiny"):
+        for opt_name in ("adam", "sgd"):
+            if network == "mlp":
+                model = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 256),
+                                            torch.nn.ReLU(), torch.nn.Linear(256, 10)).to(dt)
+                loss_fn = torch.nn.CrossEntropyLoss()
+                x, y = torch.randn(256, 784, dtype=dt), torch.randint(0, 10, (256,))
+            else:
+                model = torch.nn.Sequential(torch.nn.Linear(2, 16), torch.nn.Tanh(), torch.nn.Linear(16, 16),
+                                            torch.nn.Tanh(), torch.nn.Linear(16, 1), torch.nn.Sigmoid()).to(dt)
+                loss_fn = torch.nn.BCELoss()
+                x, y = torch.randn(32, 2, dtype=dt), torch.bernoulli(torch.full((32, 1), 0.5, dtype=dt))
+            opt = torch.optim.Adam(model.parameters(), lr=1e-3) if opt_name == "adam" else \
+                torch.optim.SGD(model.parameters(), lr=0.01)
+
+            def step():
+                opt.zero_grad()
+                loss_fn(model(x), y).backward()
+                opt.step()
+
+            out["step/%s/%s/%s" % (network, dt_name, opt_name)] = timed(step)
+
+# one epoch of 784-256-128-10 over 60,000 samples, batch 128, shuffled, Adam, float32 (milliseconds)
+model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(),
+                            torch.nn.Linear(128, 10))
+opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+loss_fn = torch.nn.CrossEntropyLoss()
+X, Y = torch.rand(60000, 784), torch.randint(0, 10, (60000,))
+
+
+def epoch():
+    order = torch.randperm(60000)
+    for start in range(0, 60000, 128):
+        idx = order[start:start + 128]
+        opt.zero_grad()
+        loss_fn(model(X[idx]), Y[idx]).backward()
+        opt.step()
+
+
+epoch()
+times = []
+for _ in range(1 if quick else 3):
+    t0 = time.perf_counter()
+    epoch()
+    times.append((time.perf_counter() - t0) * 1e3)
+times.sort()
+out["epoch/FLOAT32"] = times[len(times) // 2] * 1e3  # microseconds, like the rest
+json.dump({"threads": threads, "torch": torch.__version__, "blas": blas, "results": out}, sys.stdout, indent=1)
