@@ -1,5 +1,7 @@
 package dev.descent.examples.cli;
 
+import dev.descent.examples.Demo;
+import dev.descent.examples.demos.ClippingDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,6 +25,13 @@ public final class ClippingCommand extends DemoCommand {
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs of the deep network (default: ${DEFAULT-VALUE}).")
     public int epochs = 50;
+
+    @Override
+    protected Demo demo() {
+        ClippingDemo.Config d = ClippingDemo.Config.defaults();
+        return new ClippingDemo(new ClippingDemo.Config(maxNorm, clipValue, steps, depth, epochs, d.width(), d.gain(),
+                d.networkLr(), d.samples()));
+    }
 
     @Override
     protected void validate() {

@@ -1,5 +1,7 @@
 package dev.descent.examples.cli;
 
+import dev.descent.examples.Demo;
+import dev.descent.examples.demos.LossesDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +22,13 @@ public final class LossesCommand extends DemoCommand {
 
     @Option(names = "--steps", paramLabel = "N", description = "Training steps of each fit (default: ${DEFAULT-VALUE}).")
     public int steps = 500;
+
+    @Override
+    protected Demo demo() {
+        LossesDemo.Config d = LossesDemo.Config.defaults();
+        return new LossesDemo(new LossesDemo.Config(samples, outliers, huberDelta, steps, d.regressionLr(),
+                d.classifierLr(), d.classSamples(), d.targetAccuracy()));
+    }
 
     @Override
     protected void validate() {

@@ -1,9 +1,12 @@
 package dev.descent.examples.cli;
 
+import dev.descent.examples.Demo;
+import dev.descent.examples.demos.OptimizersDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
+import java.util.Locale;
 
 /** {@code descent optimizers}: every optimiser of the lecture on the moons data and on 2-D test functions. */
 @Command(name = "optimizers", mixinStandardHelpOptions = true,
@@ -13,8 +16,7 @@ import java.util.List;
                 "functions; Adagrad's vs RMSProp's and Adadelta's effective learning rates."})
 public final class OptimizersCommand extends DemoCommand {
     /** The optimisers this demo knows. */
-    public static final List<String> OPTIMIZERS =
-            List.of("gd", "momentum", "momentum-ema", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw");
+    public static final List<String> OPTIMIZERS = OptimizersDemo.ALL;
     /** The 2-D test functions. */
     public static final List<String> FUNCTIONS = List.of("ravine", "rosenbrock", "saddle");
 
@@ -36,6 +38,21 @@ public final class OptimizersCommand extends DemoCommand {
     @Option(names = "--steps", paramLabel = "N", description = "Steps on each 2-D function (default: ${DEFAULT-VALUE}).")
     public int steps = 200;
 
+    @Option(names = "--target-loss", paramLabel = "X",
+            description = "Moons training loss whose first epoch is compared (default: ${DEFAULT-VALUE}).")
+    public double targetLoss = OptimizersDemo.Config.defaults().targetLoss();
+
+    @Override
+    protected Demo demo() {
+        OptimizersDemo.Config d = OptimizersDemo.Config.defaults();
+        return new OptimizersDemo(new OptimizersDemo.Config(lower(optimizers), lower(functions), epochs, batchSize,
+                steps, d.trainSize(), d.testSize(), targetLoss));
+    }
+
+    private static List<String> lower(List<String> values) {
+        return values.stream().map(v -> v.toLowerCase(Locale.ROOT)).distinct().toList();
+    }
+
     @Override
     protected void validate() {
         requireChoices("--optimizers", optimizers, OPTIMIZERS);
@@ -43,5 +60,6 @@ public final class OptimizersCommand extends DemoCommand {
         requirePositive("--epochs", epochs);
         requirePositive("--batch-size", batchSize);
         requirePositive("--steps", steps);
+        requirePositive("--target-loss", targetLoss);
     }
 }

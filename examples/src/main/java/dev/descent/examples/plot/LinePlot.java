@@ -20,7 +20,7 @@ import java.util.Objects;
  * }</pre>
  */
 public final class LinePlot extends Plot<LinePlot> {
-    private record Series(String name, double[] x, double[] y) {
+    private record Series(String name, double[] x, double[] y, boolean scatter) {
     }
 
     private final List<Series> series = new ArrayList<>();
@@ -42,7 +42,14 @@ public final class LinePlot extends Plot<LinePlot> {
     /** Adds a series of points {@code (x[i], y[i])}. */
     public LinePlot series(String name, double[] x, double[] y) {
         Plots.checkSeries("LinePlot.series", name, x, y, series.stream().map(Series::name).toList());
-        series.add(new Series(name, x.clone(), y.clone()));
+        series.add(new Series(name, x.clone(), y.clone(), false));
+        return this;
+    }
+
+    /** Adds points {@code (x[i], y[i])} drawn as markers without a line (data under fitted curves). */
+    public LinePlot points(String name, double[] x, double[] y) {
+        Plots.checkSeries("LinePlot.points", name, x, y, series.stream().map(Series::name).toList());
+        series.add(new Series(name, x.clone(), y.clone(), true));
         return this;
     }
 
@@ -73,7 +80,8 @@ public final class LinePlot extends Plot<LinePlot> {
             xy.setLineColor(Palette.category(i));
             xy.setMarkerColor(Palette.category(i));
             xy.setLineStyle(new BasicStroke(2.2f));
-            xy.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            xy.setMarker(markers || s.scatter() ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            if (s.scatter()) xy.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         }
         if (!anyPoint) {
             throw new IllegalStateException("LinePlot '" + title() + "': no finite" + (logY ? " positive" : "")

@@ -1,0 +1,29 @@
+package dev.descent.examples.demos;
+
+import dev.descent.examples.RunContext;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LossesDemoTest {
+    private final RunContext ctx = RunContext.forTest(Path.of("unused"), 42);
+
+    @Test
+    void maeAndHuberArePulledLessByOutliersThanMse() {
+        var fits = new LossesDemo(new LossesDemo.Config(100, 10, 1.0, 400, 0.05, 1.0, 200, 0.9)).fits(ctx);
+        double mse = fits.get("MSE").error();
+        double mae = fits.get("MAE").error();
+        double huber = fits.get("Huber (delta 1.00)").error();
+        assertTrue(mae < 0.5 * mse && huber < 0.5 * mse, "MSE " + mse + ", MAE " + mae + ", Huber " + huber);
+    }
+
+    @Test
+    void crossEntropyReachesTheAccuracyInFewerStepsThanMse() {
+        var runs = new LossesDemo(new LossesDemo.Config(100, 10, 1.0, 300, 0.05, 1.0, 200, 0.9)).classifiers(ctx);
+        int ce = runs.get("cross-entropy").stepsTo(0.9);
+        int mse = runs.get("MSE").stepsTo(0.9);
+        assertTrue(ce > 0 && (mse < 0 || ce < mse), "cross-entropy " + ce + ", MSE " + mse);
+    }
+}
