@@ -17,9 +17,9 @@ public final class Palette {
             new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
 
-    /** Trajectory colours chosen to stand out on viridis: none of them is blue, green or yellow. */
+    /** Trajectory colours chosen to stand out on viridis and on a white legend: none is blue, green, yellow or white. */
     private static final Color[] OVERLAY = {
-            new Color(0xd62728), new Color(0xffffff), new Color(0xff7f0e), new Color(0xe377c2), new Color(0x000000),
+            new Color(0xd62728), new Color(0x000000), new Color(0xff7f0e), new Color(0xe377c2), new Color(0x5a5a5a),
             new Color(0x8c564b), new Color(0x9467bd), new Color(0xbcbd22)};
 
     // NOTE: five control points of matplotlib's viridis, interpolated linearly; close enough for filled levels.
