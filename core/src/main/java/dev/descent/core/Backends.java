@@ -87,7 +87,7 @@ public final class Backends {
                 providers.add(it.next());
             } catch (ServiceConfigurationError e) {
                 errors.add(e.getMessage());
-                LOG.log(System.Logger.Level.WARNING, "A backend provider could not be loaded: " + e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "A backend provider could not be loaded (Backends.describe() reports it): " + e.getMessage());
             }
         }
         providers.sort(Comparator.comparingInt(BackendProvider::priority).reversed()

@@ -159,7 +159,7 @@ final class Run {
 
     private boolean diverged(int e, long s, String why) {
         String message = "training diverged at epoch " + e + ", step " + s + ": " + why;
-        LOG.log(System.Logger.Level.WARNING, message);
+        LOG.log(System.Logger.Level.DEBUG, message); // the history and the listeners report it; libraries stay quiet
         history.stop(StopReason.DIVERGED, message);
         return false;
     }
