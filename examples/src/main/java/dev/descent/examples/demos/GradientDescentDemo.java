@@ -187,7 +187,7 @@ public final class GradientDescentDemo implements Demo {
             double[] cost = o.history().stepLosses(), epoch = new double[cost.length];
             int per = Math.max(1, o.updatesPerEpoch());
             for (int i = 0; i < epoch.length; i++) epoch[i] = (i + 1.0) / per;
-            panels.add(Plots.line(o.name() + ": cost per update", "epoch (" + per + " updates each)",
+            panels.add(Plots.line(o.name() + ": cost per update", "epoch (" + per + (per == 1 ? " update" : " updates") + " each)",
                     "cost of the update's batch").series(o.name(), epoch, cost).yRange(0, top * 1.05).size(600, 450));
         }
         return PlotGrid.save(ctx, "cost-per-update.png", "Cost per update", 3, panels,
