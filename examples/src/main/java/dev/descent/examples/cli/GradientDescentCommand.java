@@ -1,5 +1,7 @@
 package dev.descent.examples.cli;
 
+import dev.descent.examples.Demo;
+import dev.descent.examples.demos.GradientDescentDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,5 +29,11 @@ public final class GradientDescentCommand extends DemoCommand {
         requirePositive("--batch-size", batchSize);
         requirePositive("--samples", samples);
         requirePositive("--learning-rate", learningRate);
+        if (samples < 2) throw usageError("Invalid value for option '--samples': expected >= 2, got " + samples);
+    }
+
+    @Override
+    protected Demo demo() {
+        return new GradientDescentDemo(new GradientDescentDemo.Config(epochs, batchSize, samples, learningRate));
     }
 }

@@ -1,5 +1,8 @@
 package dev.descent.examples.cli;
 
+import dev.descent.examples.Demo;
+import dev.descent.examples.demos.InitDemo;
+import dev.descent.nn.init.InitPreset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,10 +27,10 @@ public final class InitCommand extends DemoCommand {
     public List<Integer> hidden = List.of(10, 5);
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs of batch gradient descent (default: ${DEFAULT-VALUE}).")
-    public int epochs = 15000;
+    public int epochs = 3000;
 
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    public double learningRate = 0.01;
+    public double learningRate = 0.05;
 
     @Option(names = "--train-size", paramLabel = "N", description = "Training points (default: ${DEFAULT-VALUE}).")
     public int trainSize = 300;
@@ -46,5 +49,12 @@ public final class InitCommand extends DemoCommand {
         requirePositive("--test-size", testSize);
         for (int h : hidden) requirePositive("--hidden", h);
         if (noise < 0) throw usageError("Invalid value for option '--noise': expected >= 0, got " + noise);
+        if (trainSize < 2) throw usageError("Invalid value for option '--train-size': expected >= 2, got " + trainSize);
+    }
+
+    @Override
+    protected Demo demo() {
+        return new InitDemo(new InitDemo.Config(inits.stream().map(i -> InitPreset.valueOf(i.name())).toList(), hidden,
+                epochs, learningRate, trainSize, testSize, noise));
     }
 }

@@ -91,7 +91,8 @@ public final class HistogramPlot extends Plot<HistogramPlot> {
                 x[2 * b + 2] = lo + (b + 1) * w;
                 y[2 * b + 2] = c[b];
             }
-            x[2 * bins + 1] = hi;
+            // NOTE: lo + bins * w can round above hi; the outline must not step back (XChart rejects it).
+            x[2 * bins + 1] = x[2 * bins];
             XYSeries s = chart.addSeries(samples.get(i).name(), x, y);
             s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Area);
             s.setMarker(SeriesMarkers.NONE);

@@ -151,6 +151,18 @@ class PlotsTest {
     }
 
     @Test
+    void histogramWhoseLastBinEdgeRoundsAboveTheMaximumRenders() throws IOException {
+        double lo = -2.41, hi = -1.4520000000000002;
+        assertTrue(lo + 30 * ((hi - lo) / 30) > hi, "the case: lo + bins * w rounds above hi");
+        double[] g = new double[200];
+        for (int i = 0; i < g.length; i++) g[i] = lo + (hi - lo) * i / (g.length - 1);
+        g[g.length - 1] = hi;
+        BufferedImage img = read(Plots.histogram("Rounding", "value").add("g", g)
+                .savePng(dir.resolve("tiny.png")));
+        assertTrue(count(img, Palette.category(0)) > 100);
+    }
+
+    @Test
     void contourFillsLevelsAndDrawsTheTrajectory() throws IOException {
         double[][] path = new double[20][];
         for (int i = 0; i < 20; i++) path[i] = new double[] {-2.5 + 0.12 * i, 1.5 * Math.pow(0.85, i)};
