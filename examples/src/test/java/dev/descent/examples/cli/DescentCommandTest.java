@@ -142,13 +142,6 @@ class DescentCommandTest {
     }
 
     @Test
-    void aDemoNotInThisBuildFailsWithOneLine(@TempDir Path out) {
-        Run r = run("--out", out.toString(), "clipping", "--steps", "5");
-        assertEquals(Main.FAILURE, r.code());
-        assertEquals(List.of("descent clipping: the 'clipping' demo is not available in this build"), r.errLines());
-    }
-
-    @Test
     void missingFashionMnistDataSaysHowToGetIt(@TempDir Path out) {
         Run r = run("--out", out.toString(), "fashion-mnist", "--data", out.resolve("none").toString());
         assertEquals(Main.FAILURE, r.code());

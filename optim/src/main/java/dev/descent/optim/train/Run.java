@@ -122,6 +122,21 @@ final class Run {
         for (Batch b : group) total += b.size();
         double lossValue = 0;
         for (Batch b : group) {
+            if (t.engine != null) {
+                double w = group.size() == 1 ? 1.0 : (double) b.size() / total;
+                double v = t.engine.lossAndGradient(b, w);
+                if (t.regularizer != null) {
+                    Variable penalty = t.regularizer.penalty(t.regularized);
+                    v += penalty.value().item();
+                    (w == 1.0 ? penalty : penalty.mul(w)).backward();
+                }
+                if (!Double.isFinite(v)) {
+                    t.optimizer.zeroGrad();
+                    return diverged(e, next, "the loss is " + v + " (parameters are at their last finite values)");
+                }
+                lossValue += v * b.size() / total;
+                continue;
+            }
             Variable prediction = t.model.apply(Variable.constant(b.features()));
             Variable l = t.loss.apply(prediction, Variable.constant(b.labels()));
             if (t.regularizer != null) l = l.add(t.regularizer.penalty(t.regularized));

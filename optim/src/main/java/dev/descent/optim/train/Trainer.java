@@ -61,6 +61,7 @@ public final class Trainer {
     final EarlyStopping earlyStopping;
     final List<TrainingListener> listeners;
     final Checkpoints checkpoints;
+    final TrainingEngine engine;
     private final Map<String, Variable> named;
 
     private Trainer(Builder b) {
@@ -79,6 +80,7 @@ public final class Trainer {
         this.earlyStopping = b.earlyStopping;
         this.listeners = List.copyOf(b.listeners);
         this.checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, b.checkpointEvery);
+        this.engine = b.engine;
         this.named = model.namedParameters();
     }
 
@@ -126,6 +128,7 @@ public final class Trainer {
     }
 
     Map<String, Double> evaluate(DataLoader data, String prefix) {
+        if (engine != null) return engine.evaluate(data, metrics, prefix);
         boolean wasTraining = model.isTraining();
         model.eval();
         Map<String, Double> out = new LinkedHashMap<>();
@@ -216,6 +219,7 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private Path checkpointDir;
         private int checkpointEvery = 1;
+        private TrainingEngine engine;
 
         private Builder(Module model, Loss loss, Optimizer<?> optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -300,6 +304,15 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Computes losses, gradients and evaluations with {@code engine} instead of the local model (data-parallel
+         * training); the training loader then only chooses which samples make each batch.
+         */
+        public Builder engine(TrainingEngine engine) {
+            this.engine = engine;
+            return this;
+        }
+
         public Trainer build() {
             if (train == null) throw new IllegalArgumentException("Trainer: trainData is required");
             if (train.size() == 0) throw new IllegalArgumentException("Trainer: the training data is empty");
@@ -311,7 +324,8 @@ public final class Trainer {
                         + " but no validationData is given");
             }
             if (model.parameters().isEmpty()) throw new IllegalArgumentException("Trainer: the model has no parameters");
-            probe();
+            if (engine != null) engine.probe(train);
+            else probe();
             return new Trainer(this);
         }
 

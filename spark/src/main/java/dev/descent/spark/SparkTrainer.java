@@ -1,0 +1,385 @@
+package dev.descent.spark;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.core.DType;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.nn.Module;
+import dev.descent.nn.data.BatchMode;
+import dev.descent.nn.data.DataLoader;
+import dev.descent.nn.losses.Loss;
+import dev.descent.nn.losses.Reduction;
+import dev.descent.nn.regularization.Regularizer;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.schedule.Schedule;
+import dev.descent.optim.train.EarlyStopping;
+import dev.descent.optim.train.History;
+import dev.descent.optim.train.Metric;
+import dev.descent.optim.train.Trainer;
+import dev.descent.optim.train.TrainingListener;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Synchronous data-parallel training on Apache Spark whose result is the single-machine {@link Trainer}'s. The
+ * rows live in an RDD partitioned across executors; every step the driver broadcasts the parameters (safetensors
+ * bytes), each partition computes the gradient of its share of the global batch with a replica of the model
+ * (rebuilt on the executor by a serialisable {@link ModelFactory}), the shares are summed with
+ * {@code treeAggregate}, and the driver takes one optimiser step. Batches are drawn by the seeded {@link Rng} over
+ * global row indices, so step k sees the same rows whatever the partitioning. The loop itself is {@link Trainer}'s:
+ * schedules, clipping, metrics, validation, early stopping, the divergence stop, history and checkpoints behave as
+ * on one machine.
+ *
+ * <pre>{@code
+ * JavaRDD<Sample> rows = sc.parallelize(samples, 8);
+ * try (SparkTrainer trainer = SparkTrainer.builder(sc, Models::mlp, Losses::crossEntropy)
+ *         .optimizer(params -> new Adam(params, Adam.options()))
+ *         .trainData(rows).batchSize(64).shuffle(new Rng(7))
+ *         .epochs(5).metrics(Metrics.accuracy())
+ *         .build()) {
+ *     History history = trainer.fit();
+ *     trainer.model().save(Path.of("model.safetensors"));
+ * }
+ * }</pre>
+ *
+ * <p>The data set's row order is its RDD's order (partition by partition), as {@code zipWithIndex} numbers it;
+ * models with random layers (dropout) are refused, since their draws would differ from one machine's.
+ */
+public final class SparkTrainer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SparkTrainer.class.getName());
+
+    private final Trainer trainer;
+    private final Module model;
+    private final SparkEngine engine;
+    private final List<JavaRDD<Shard>> cached;
+    private final String jobId;
+    private final String executorBackends;
+
+    private SparkTrainer(Trainer trainer, Module model, SparkEngine engine, List<JavaRDD<Shard>> cached, String jobId,
+                         String executorBackends) {
+        this.trainer = trainer;
+        this.model = model;
+        this.engine = engine;
+        this.cached = cached;
+        this.jobId = jobId;
+        this.executorBackends = executorBackends;
+    }
+
+    public static Builder builder(JavaSparkContext sc, ModelFactory model, LossFactory loss) {
+        return new Builder(sc, model, loss);
+    }
+
+    /** Trains from the first epoch. */
+    public History fit() {
+        return trainer.fit();
+    }
+
+    /** Continues from a checkpoint written by a trainer configured like this one. */
+    public History resume(Path checkpoint) throws IOException {
+        return trainer.resume(checkpoint);
+    }
+
+    /** The driver's model: the trained parameters after {@link #fit()}. */
+    public Module model() {
+        return model;
+    }
+
+    /** The single-machine loop this trainer runs (for {@code predict} on the driver). */
+    public Trainer trainer() {
+        return trainer;
+    }
+
+    /** The backend reports of the executors (distinct), as {@code Backends.describe()} printed them there. */
+    public String executorBackends() {
+        return executorBackends;
+    }
+
+    /** What the steps so far cost: their number, the parameter bytes broadcast, the time of their distributed part. */
+    public record Communication(long steps, long broadcastBytes, long nanos) {
+        /** Mean milliseconds per step for broadcast, gradients and aggregation. */
+        public double millisPerStep() {
+            return steps == 0 ? Double.NaN : nanos / 1e6 / steps;
+        }
+    }
+
+    public Communication communication() {
+        return new Communication(engine.stats.steps, engine.stats.broadcastBytes, engine.stats.stepNanos);
+    }
+
+    /** Releases the cached partitions and the executors' model replicas. */
+    @Override
+    public void close() {
+        String id = jobId;
+        for (JavaRDD<Shard> shards : cached) {
+            try {
+                shards.foreach(s -> Replicas.forget(id));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "SparkTrainer.close: could not release replicas: " + e);
+            }
+            shards.unpersist(false);
+        }
+        Replicas.forget(id);
+    }
+
+    // ---------------------------------------------------------------- builder
+
+    /**
+     * Configures a {@link SparkTrainer}. {@link #build()} checks everything before training: serialisable
+     * factories, consistent rows, the model and loss on the first row, and a replica on every partition's executor.
+     */
+    public static final class Builder {
+        private final JavaSparkContext sc;
+        private final ModelFactory modelFactory;
+        private final LossFactory lossFactory;
+        private Function<List<Variable>, Optimizer<?>> optimizerFactory;
+        private JavaRDD<Sample> train, validation;
+        private BatchMode mode = BatchMode.miniBatch(32);
+        private Rng shuffle;
+        private boolean dropLast;
+        private int validationBatchSize;
+        private Reduction reduction = Reduction.MEAN;
+        private final List<Consumer<Trainer.Builder>> loop = new ArrayList<>();
+
+        private Builder(JavaSparkContext sc, ModelFactory model, LossFactory loss) {
+            if (sc == null || model == null || loss == null) {
+                throw new IllegalArgumentException("SparkTrainer: the Spark context, model factory and loss factory are required");
+            }
+            this.sc = sc;
+            this.modelFactory = model;
+            this.lossFactory = loss;
+        }
+
+        /** Builds the optimiser over the driver model's parameters, e.g. {@code ps -> new Adam(ps, Adam.options())}. */
+        public Builder optimizer(Function<List<Variable>, Optimizer<?>> factory) {
+            this.optimizerFactory = factory;
+            return this;
+        }
+
+        public Builder trainData(JavaRDD<Sample> rows) {
+            this.train = rows;
+            return this;
+        }
+
+        public Builder validationData(JavaRDD<Sample> rows) {
+            this.validation = rows;
+            return this;
+        }
+
+        /** Batch, mini-batch (default, 32) or stochastic, as {@link DataLoader}'s. */
+        public Builder mode(BatchMode mode) {
+            if (mode == null) throw new IllegalArgumentException("SparkTrainer.mode: mode must not be null");
+            this.mode = mode;
+            return this;
+        }
+
+        public Builder batchSize(int batchSize) {
+            return mode(BatchMode.miniBatch(batchSize));
+        }
+
+        /** Shuffles every epoch with permutations of the global row indices drawn from {@code rng}. */
+        public Builder shuffle(Rng rng) {
+            this.shuffle = rng;
+            return this;
+        }
+
+        public Builder dropLast(boolean dropLast) {
+            this.dropLast = dropLast;
+            return this;
+        }
+
+        /** Rows per chunk when evaluating the validation data (default: the training batch size). */
+        public Builder validationBatchSize(int rows) {
+            if (rows < 1) throw new IllegalArgumentException("SparkTrainer: validationBatchSize must be >= 1, got " + rows);
+            this.validationBatchSize = rows;
+            return this;
+        }
+
+        /**
+         * How the loss reduces over a batch (MEAN, the default, or SUM): MEAN gradients are weighted by each
+         * partition's share of the batch. Checked against the loss on the first row.
+         */
+        public Builder lossReduction(Reduction reduction) {
+            if (reduction == Reduction.NONE || reduction == null) {
+                throw new IllegalArgumentException("SparkTrainer: the loss must reduce to a scalar (MEAN or SUM)");
+            }
+            this.reduction = reduction;
+            return this;
+        }
+
+        public Builder epochs(int epochs) {
+            loop.add(b -> b.epochs(epochs));
+            return this;
+        }
+
+        public Builder metrics(Metric... metrics) {
+            loop.add(b -> b.metrics(metrics));
+            return this;
+        }
+
+        public Builder schedule(Schedule schedule, Trainer.ScheduleUnit unit) {
+            loop.add(b -> b.schedule(schedule, unit));
+            return this;
+        }
+
+        /** Adds the penalty over every parameter, computed on the driver. */
+        public Builder regularizer(Regularizer regularizer) {
+            loop.add(b -> b.regularizer(regularizer));
+            return this;
+        }
+
+        public Builder accumulateGradients(int k) {
+            loop.add(b -> b.accumulateGradients(k));
+            return this;
+        }
+
+        public Builder earlyStopping(EarlyStopping rule) {
+            loop.add(b -> b.earlyStopping(rule));
+            return this;
+        }
+
+        public Builder listener(TrainingListener listener) {
+            loop.add(b -> b.listener(listener));
+            return this;
+        }
+
+        public Builder checkpoints(Path directory, int everyEpochs) {
+            loop.add(b -> b.checkpoints(directory, everyEpochs));
+            return this;
+        }
+
+        public SparkTrainer build() {
+            if (optimizerFactory == null) throw new IllegalArgumentException("SparkTrainer: an optimizer is required");
+            if (train == null) throw new IllegalArgumentException("SparkTrainer: trainData is required");
+            serialisable("model factory", modelFactory);
+            serialisable("loss factory", lossFactory);
+            Module model = modelFactory.create();
+            if (model == null) throw new IllegalArgumentException("SparkTrainer: the model factory returned null");
+            if (model.parameters().isEmpty()) throw new IllegalArgumentException("SparkTrainer: the model has no parameters");
+            if (!model.namedGenerators().isEmpty()) {
+                throw new IllegalArgumentException("SparkTrainer: the model draws random numbers in "
+                        + model.namedGenerators().keySet() + " (dropout?); data-parallel training cannot reproduce "
+                        + "them, so such models are not supported");
+            }
+            Loss loss = lossFactory.create();
+            if (loss == null) throw new IllegalArgumentException("SparkTrainer: the loss factory returned null");
+            Optimizer<?> optimizer = optimizerFactory.apply(model.parameters());
+            if (optimizer == null) throw new IllegalArgumentException("SparkTrainer: the optimizer factory returned null");
+
+            Job job = new Job(UUID.randomUUID().toString(), modelFactory, lossFactory, reduction);
+            SparkEngine engine = new SparkEngine(sc, job, model, loss);
+            List<JavaRDD<Shard>> cached = new ArrayList<>();
+            Set<String> backends = new LinkedHashSet<>();
+            try {
+                String expected = Tasks.describe(model);
+                Prepared t = prepare("training", train, job, expected, backends, cached);
+                DataLoader trainLoader = indexLoader(model, t.rows, mode, shuffle, dropLast);
+                engine.register(trainLoader, t.data);
+                Trainer.Builder tb = Trainer.builder(model, loss, optimizer).trainData(trainLoader).engine(engine);
+                if (validation != null) {
+                    Prepared v = prepare("validation", validation, job, expected, backends, cached);
+                    int chunk = validationBatchSize > 0 ? validationBatchSize : Math.min(trainLoader.batchSize(), v.rows);
+                    DataLoader validationLoader = indexLoader(model, v.rows, BatchMode.miniBatch(chunk), null, false);
+                    engine.register(validationLoader, v.data);
+                    tb.validationData(validationLoader);
+                }
+                for (Consumer<Trainer.Builder> option : loop) option.accept(tb);
+                String report = String.join("\n", backends);
+                LOG.log(System.Logger.Level.INFO, "SparkTrainer: executor backends:\n" + report);
+                return new SparkTrainer(tb.build(), model, engine, cached, job.id(), report);
+            } catch (RuntimeException e) {
+                for (JavaRDD<Shard> s : cached) s.unpersist(false);
+                Replicas.forget(job.id());
+                throw e;
+            }
+        }
+
+        private record Prepared(SparkEngine.Data data, int rows) {
+        }
+
+        /** Numbers, packs and caches the rows, then checks every partition's summary on the driver. */
+        private static Prepared prepare(String name, JavaRDD<Sample> rows, Job job, String expectedModel,
+                                        Set<String> backends, List<JavaRDD<Shard>> cached) {
+            JavaRDD<Shard> shards = rows.zipWithIndex()
+                    .mapPartitionsWithIndex((i, it) -> Shard.pack(i, it), true)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(shards);
+            List<Summary> summaries = summaries(shards, job);
+            long total = 0;
+            Summary first = null;
+            for (Summary s : summaries) {
+                if (s.replicaError() != null) {
+                    throw new IllegalStateException("SparkTrainer: the executor of " + name + " partition " + s.partition()
+                            + " cannot build the model and loss: " + s.replicaError());
+                }
+                if (!s.replica().startsWith(expectedModel + " on ")) {
+                    throw new IllegalStateException("SparkTrainer: the model factory builds a different model on the "
+                            + "executors (" + s.replica() + ") than on the driver (" + expectedModel + ")");
+                }
+                backends.add(s.backends() + "\n  (replicas: " + s.replica().substring(expectedModel.length() + " on ".length()) + ")");
+                if (s.problem() != null) {
+                    throw new IllegalArgumentException("SparkTrainer: the " + name + " rows disagree: " + s.problem());
+                }
+                if (s.size() == 0) continue;
+                if (s.start() != total) {
+                    throw new IllegalStateException("SparkTrainer: " + name + " partition " + s.partition()
+                            + " starts at row " + s.start() + ", expected " + total);
+                }
+                total += s.size();
+                if (first == null) {
+                    first = s;
+                } else if (s.width() != first.width()) {
+                    throw new IllegalArgumentException("SparkTrainer: the " + name + " rows disagree: row " + s.start()
+                            + " has " + s.width() + " features, row " + first.start() + " has " + first.width());
+                } else if (s.classTarget() != first.classTarget() || s.targetWidth() != first.targetWidth()) {
+                    throw new IllegalArgumentException("SparkTrainer: the " + name + " rows disagree: row " + s.start()
+                            + " has " + Shard.describeTarget(s.classTarget(), s.targetWidth()) + ", row " + first.start()
+                            + " has " + Shard.describeTarget(first.classTarget(), first.targetWidth()));
+                }
+            }
+            if (first == null) throw new IllegalArgumentException("SparkTrainer: the " + name + " data is empty");
+            if (total > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("SparkTrainer: the " + name + " data has " + total
+                        + " rows; at most " + Integer.MAX_VALUE + " are supported");
+            }
+            return new Prepared(new SparkEngine.Data(name, shards, first.first()), (int) total);
+        }
+
+        private static List<Summary> summaries(JavaRDD<Shard> shards, Job job) {
+            return shards.map(s -> Tasks.summarize(s, job)).collect();
+        }
+
+        /**
+         * A loader over {@code n} placeholder rows: the trainer's loop draws batches from it, and their
+         * {@code samples()} are the global row indices each step trains on.
+         */
+        private static DataLoader indexLoader(Module model, int n, BatchMode mode, Rng shuffle, boolean dropLast) {
+            var f = Tensor.on(model.parameters().get(0).value().backend(), DType.FLOAT32);
+            DataLoader.Builder b = DataLoader.over(f.zeros(n, 1), f.zeros(n, 1)).mode(mode).dropLast(dropLast);
+            if (shuffle != null) b.shuffle(shuffle);
+            return b.build();
+        }
+
+        private static void serialisable(String what, Object o) {
+            try (ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream())) {
+                out.writeObject(o);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("SparkTrainer: the " + what + " (" + o.getClass().getName()
+                        + ") is not serialisable, so Spark cannot ship it to the executors: " + e
+                        + ". Use a method reference to a static method, or a lambda that captures only serialisable values.", e);
+            }
+        }
+    }
+}
