@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * Runs demos one after the other and writes the report: each demo's figures go to {@code out/report/NAME/} and
- * {@code out/report/index.html} gets a section per demo (its lead, measurements and figures with captions, or why it
+ * {@code out/report/index.html} gets an overview (what ran, what did not and why), then a section per demo (its lead, measurements and figures with captions, or why it
  * did not run), the run's settings and the time each demo took.
  *
  * <pre>{@code
@@ -48,6 +48,10 @@ public final class Lecture {
         RunContext reportCtx = ctx.inDirectory("report");
         Report report = new Report(TITLE);
         ctx.settings().forEach(report::setting);
+        Report.Section overview = report.section("Overview");
+        overview.paragraph("Each section below is one of the lecture's demos, run by the library itself on the "
+                + "settings above. Every figure's caption states the lecture's point first, then what this run "
+                + "measured; the table of each section holds the numbers behind the lecture's claims.");
         List<String> ran = new java.util.ArrayList<>();
         Map<String, String> notBuilt = new LinkedHashMap<>(), missing = new LinkedHashMap<>(),
                 failed = new LinkedHashMap<>();
@@ -76,9 +80,19 @@ public final class Lecture {
             }
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             report.timing(demo.name(), took);
+            overview.measurement(demo.name(), outcome(demo.name(), took, ran, notBuilt, missing, failed));
             ctx.detail("  (%s took %.1f s)", demo.name(), took.toNanos() / 1e9);
         }
         Path index = HtmlReport.write(report, reportCtx.outDir());
         return new Outcome(index, List.copyOf(ran), notBuilt, missing, failed);
+    }
+
+    /** The overview's line for one demo: ran and how long, or why not. */
+    private static String outcome(String name, Duration took, List<String> ran, Map<String, String> notBuilt,
+                                  Map<String, String> missing, Map<String, String> failed) {
+        if (ran.contains(name)) return String.format(java.util.Locale.ROOT, "ran (%.1f s)", took.toNanos() / 1e9);
+        if (missing.containsKey(name)) return "not run: missing data";
+        if (notBuilt.containsKey(name)) return "not available in this build";
+        return "failed: " + failed.get(name);
     }
 }

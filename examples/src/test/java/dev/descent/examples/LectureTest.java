@@ -45,6 +45,10 @@ class LectureTest {
         assertTrue(html.contains("<p class=\"note\">Failed: ArithmeticException: boom</p>"), html);
         assertTrue(html.contains("<p class=\"note\">Not run: no data here.</p>"), html);
         for (String n : List.of("one", "two", "data", "bad")) assertTrue(html.contains("<td>" + n + "</td>"), n);
+        assertTrue(html.contains("<td>two</td><td class=\"num\">not available in this build</td>"), html);
+        assertTrue(html.contains("<td>data</td><td class=\"num\">not run: missing data</td>"), html);
+        assertTrue(html.contains("<td>bad</td><td class=\"num\">failed: ArithmeticException: boom</td>"), html);
+        assertTrue(html.matches("(?s).*<td>one</td><td class=\"num\">ran \\(\\d+\\.\\d s\\)</td>.*"), html);
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.descent.examples.cli;
 
 import dev.descent.examples.Demo;
-import dev.descent.examples.DemoUnavailableException;
+import dev.descent.examples.demos.FashionMnistDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,23 +17,37 @@ public final class FashionMnistCommand extends DemoCommand {
     /** Where Debian's package puts the data. */
     public static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
     /** The four IDX files the demo reads. */
-    public static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
+    public static final List<String> FILES = FashionMnistDemo.FILES;
+    private static final FashionMnistDemo.Settings DEFAULTS = FashionMnistDemo.Settings.defaults(DEFAULT_DATA);
 
     @Option(names = "--data", paramLabel = "DIR", description = "Directory of the IDX files (default: ${DEFAULT-VALUE}).")
     public Path data = DEFAULT_DATA;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    public int epochs = 10;
+    public int epochs = DEFAULTS.epochs();
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
-    public int batchSize = 128;
+    public int batchSize = DEFAULTS.batchSize();
 
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
-    public double learningRate = 1e-3;
+    public double learningRate = DEFAULTS.learningRate();
 
     @Option(names = "--hidden", split = ",", paramLabel = "N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
-    public List<Integer> hidden = List.of(256, 128);
+    public List<Integer> hidden = DEFAULTS.hidden();
+
+    @Option(names = "--dropout", paramLabel = "P", description = "Dropout after each hidden layer (default: ${DEFAULT-VALUE}).")
+    public double dropout = DEFAULTS.dropout();
+
+    @Option(names = "--schedule", paramLabel = "NAME",
+            description = "Learning-rate schedule over the epochs: cosine (annealed to 0) or constant (default: ${DEFAULT-VALUE}).")
+    public String schedule = DEFAULTS.cosine() ? "cosine" : "constant";
+
+    @Option(names = "--train-size", paramLabel = "N",
+            description = "Use only the first N training images, one in twelve of them for validation (default: all 60000).")
+    public int trainSize;
+
+    @Option(names = "--test-size", paramLabel = "N", description = "Use only the first N test images (default: all 10000).")
+    public int testSize;
 
     @Option(names = "--save", paramLabel = "FILE",
             description = "Where to save the model (default: OUT/fashion-mnist/model.safetensors).")
@@ -46,25 +59,24 @@ public final class FashionMnistCommand extends DemoCommand {
         requirePositive("--batch-size", batchSize);
         requirePositive("--learning-rate", learningRate);
         for (int h : hidden) requirePositive("--hidden", h);
+        if (!(dropout >= 0 && dropout < 1)) throw usageError("Invalid value for option '--dropout': expected 0 <= p < 1, got " + dropout);
+        requireChoices("--schedule", List.of(schedule), List.of("cosine", "constant"));
+        if (trainSize < 0) throw usageError("Invalid value for option '--train-size': expected >= 0, got " + trainSize);
+        if (testSize < 0) throw usageError("Invalid value for option '--test-size': expected >= 0, got " + testSize);
     }
 
     /**
-     * Fails with one line saying how to get the data when a file is missing (either plain or gzipped). A demo
-     * calls this first.
+     * Fails with one line saying how to get the data (the Debian package dataset-fashion-mnist, or --data DIR) when
+     * a file is missing, plain or gzipped. A demo calls this first.
      */
     public static void requireData(Path dir) {
-        for (String f : FILES) {
-            if (!Files.isRegularFile(dir.resolve(f)) && !Files.isRegularFile(dir.resolve(f + ".gz"))) {
-                throw new DemoUnavailableException(DemoUnavailableException.Reason.MISSING_DATA,
-                        "Fashion-MNIST data not found in " + dir + " (missing " + f + "); download the four IDX "
-                                + "files from https://github.com/zalandoresearch/fashion-mnist and pass --data DIR");
-            }
-        }
+        FashionMnistDemo.requireData(dir);
     }
 
     @Override
     protected Demo demo() {
         requireData(data);
-        return super.demo();
+        return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, epochs, batchSize,
+                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save));
     }
 }

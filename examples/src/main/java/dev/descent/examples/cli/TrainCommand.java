@@ -1,10 +1,13 @@
 package dev.descent.examples.cli;
 
+import dev.descent.examples.Demo;
+import dev.descent.examples.demos.TrainDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /** {@code descent train}: trains a network of the user's choice and saves its history, plots and weights. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -23,8 +26,9 @@ public final class TrainCommand extends DemoCommand {
     public enum BatchMode { BATCH, MINI_BATCH, STOCHASTIC }
 
     @Option(names = "--data", paramLabel = "SET",
-            description = "circles, moons, spirals, blobs, xor, csv:FILE (label in the last column) or idx:DIR "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "circles, moons, spirals, blobs, xor, csv:FILE (header line; the last column is the class, "
+                    + "or with --loss mse/mae/huber a number to regress) or idx:DIR (MNIST-style train-* and t10k-* "
+                    + "IDX files) (default: ${DEFAULT-VALUE}).")
     public String data = "moons";
 
     @Option(names = "--samples", paramLabel = "N", description = "Samples of a generated set (default: ${DEFAULT-VALUE}).")
@@ -38,11 +42,13 @@ public final class TrainCommand extends DemoCommand {
     public String activation = "relu";
 
     @Option(names = "--init", paramLabel = "NAME",
-            description = "he, xavier, lecun, normal, uniform, zeros (default: ${DEFAULT-VALUE}).")
+            description = "he (Kaiming normal), xavier (normal), lecun (normal), normal (N(0, 0.01^2)), uniform "
+                    + "(U(-1/sqrt(fan_in), 1/sqrt(fan_in))), zeros; biases start at 0 (default: ${DEFAULT-VALUE}).")
     public String init = "he";
 
     @Option(names = "--loss", paramLabel = "NAME",
-            description = "auto (cross-entropy for classes), cross-entropy, bce, mse, mae, huber (default: ${DEFAULT-VALUE}).")
+            description = "auto (cross-entropy), cross-entropy (on logits), bce (two classes, one logit), mse, mae, huber "
+                    + "(softmax outputs against one-hot labels; regression on a CSV) (default: ${DEFAULT-VALUE}).")
     public String loss = "auto";
 
     @Option(names = "--optimizer", paramLabel = "NAME",
@@ -50,8 +56,10 @@ public final class TrainCommand extends DemoCommand {
                     + "(default: ${DEFAULT-VALUE}).")
     public String optimizer = "adam";
 
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    public double learningRate = 1e-3;
+    @Option(names = "--learning-rate", paramLabel = "LR",
+            description = "Learning rate (default: 0.1 for gd and momentum-ema, 0.05 for momentum, nesterov and "
+                    + "adagrad, 1 for adadelta, 0.001 for rmsprop, adam and adamw).")
+    public Double learningRate;
 
     @Option(names = "--momentum", paramLabel = "X", description = "Momentum of the momentum optimisers (default: ${DEFAULT-VALUE}).")
     public double momentum = 0.9;
@@ -59,11 +67,12 @@ public final class TrainCommand extends DemoCommand {
     @Option(names = "--betas", split = ",", paramLabel = "B", description = "Adam's beta1,beta2 (default: ${DEFAULT-VALUE}).")
     public List<Double> betas = List.of(0.9, 0.999);
 
-    @Option(names = "--eps", paramLabel = "X", description = "Epsilon of the adaptive optimisers (default: ${DEFAULT-VALUE}).")
-    public double eps = 1e-8;
+    @Option(names = "--eps", paramLabel = "X",
+            description = "Epsilon of the adaptive optimisers (default: each one's PyTorch default).")
+    public Double eps;
 
-    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: ${DEFAULT-VALUE}).")
-    public double weightDecay = 0;
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: 0; 0.01 for adamw).")
+    public Double weightDecay;
 
     @Option(names = "--batch-mode", paramLabel = "MODE",
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
@@ -103,7 +112,14 @@ public final class TrainCommand extends DemoCommand {
         requireChoices("--optimizer", List.of(optimizer), OPTIMIZERS);
         requirePositive("--samples", samples);
         for (int h : hidden) requirePositive("--hidden", h);
-        requirePositive("--learning-rate", learningRate);
+        if (learningRate != null) requirePositive("--learning-rate", learningRate);
+        if (eps != null && !(eps >= 0)) throw usageError("Invalid value for option '--eps': expected >= 0, got " + eps);
+        if (weightDecay != null && !(weightDecay >= 0)) {
+            throw usageError("Invalid value for option '--weight-decay': expected >= 0, got " + weightDecay);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw usageError("Invalid value for option '--momentum': expected 0 <= m < 1, got " + momentum);
+        }
         if (betas.size() != 2) throw usageError("Invalid value for option '--betas': expected two values, got " + betas.size());
         requirePositive("--batch-size", batchSize);
         requirePositive("--epochs", epochs);
@@ -111,5 +127,20 @@ public final class TrainCommand extends DemoCommand {
             throw usageError("Invalid value for option '--validation': expected 0 <= f < 1, got " + validation);
         }
         if (patience < 0) throw usageError("Invalid value for option '--patience': expected >= 0, got " + patience);
+        for (double b : betas) {
+            if (!(b >= 0 && b < 1)) throw usageError("Invalid value for option '--betas': expected 0 <= beta < 1, got " + b);
+        }
+        if (data.equals("csv:") || data.equals("idx:")) {
+            throw usageError("Invalid value for option '--data': '" + data + "' names no " + (data.startsWith("csv")
+                    ? "file" : "directory"));
+        }
+    }
+
+    @Override
+    protected Demo demo() {
+        return new TrainDemo(new TrainDemo.Settings(data, samples, hidden, activation.toLowerCase(Locale.ROOT),
+                init.toLowerCase(Locale.ROOT), loss.toLowerCase(Locale.ROOT), optimizer.toLowerCase(Locale.ROOT),
+                learningRate, momentum, betas, eps, weightDecay, TrainDemo.BatchKind.valueOf(batchMode.name()),
+                batchSize, epochs, validation, patience, save));
     }
 }

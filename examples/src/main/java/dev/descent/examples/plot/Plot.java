@@ -92,6 +92,16 @@ public abstract class Plot<P extends Plot<P>> {
         return title;
     }
 
+    /** The x-axis label. */
+    String xLabel() {
+        return xLabel;
+    }
+
+    /** The y-axis label. */
+    String yLabel() {
+        return yLabel;
+    }
+
     public int width() {
         return width;
     }

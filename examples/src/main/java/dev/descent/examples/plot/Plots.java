@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Factories for the charts the demos draw, each rendered by XChart to a PNG with a title, axis labels and a legend.
+ * Factories for the charts the demos draw, each rendered by XChart to a PNG with a title, axis labels and a legend
+ * (the image grid, which shows pixels rather than a chart, is drawn with Java 2D).
  *
  * <pre>{@code
  * Plots.line("Cost", "epoch", "cost").series("GD", gd).series("Adam", adam).logY().savePng(dir.resolve("cost.png"));
@@ -14,6 +15,10 @@ import java.util.Objects;
  *      .trajectory("momentum", path).savePng(dir.resolve("ravine.png"));
  * Plots.decisionBoundary("Adam", "x1", "x2").data(xy, labels).classifier(model::predict)
  *      .savePng(dir.resolve("boundary.png"));
+ * Plots.confusionMatrix("Test confusion matrix").counts(counts).classNames(names)
+ *      .savePng(dir.resolve("confusion.png"));
+ * Plots.imageGrid("Misclassified", "true \u2192 predicted", "test images").image(pixels, 28, 28, "Shirt", "\u2192 T-shirt/top", true)
+ *      .savePng(dir.resolve("misclassified.png"));
  * }</pre>
  */
 public final class Plots {
@@ -43,6 +48,16 @@ public final class Plots {
     /** The decision regions of a 2-D classifier under the data points. */
     public static DecisionBoundaryPlot decisionBoundary(String title, String xLabel, String yLabel) {
         return new DecisionBoundaryPlot(title, xLabel, yLabel);
+    }
+
+    /** A confusion matrix: true class down, predicted class across, with the count in each cell. */
+    public static ConfusionMatrixPlot confusionMatrix(String title) {
+        return new ConfusionMatrixPlot(title, "predicted class", "true class");
+    }
+
+    /** A grid of grey-scale images with captions, e.g. misclassified examples. */
+    public static ImageGridPlot imageGrid(String title, String xLabel, String yLabel) {
+        return new ImageGridPlot(title, xLabel, yLabel);
     }
 
     static String className(List<String> names, int c) {

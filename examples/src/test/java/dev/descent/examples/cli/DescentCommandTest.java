@@ -2,10 +2,12 @@ package dev.descent.examples.cli;
 
 import dev.descent.core.Backends;
 import dev.descent.examples.Main;
+import dev.descent.examples.DemoUnavailableException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -58,15 +62,17 @@ class DescentCommandTest {
                 new Object[] {"info", List.of()},
                 new Object[] {"init", List.of("--inits", "--hidden", "--epochs", "--learning-rate", "--train-size",
                         "--test-size", "--noise", "ZERO, TOO_SMALL, APPROPRIATE, TOO_LARGE")},
-                new Object[] {"learning-rate", List.of("--rates", "--steps")},
+                new Object[] {"learning-rate", List.of("--rates", "--steps", "--epochs")},
                 new Object[] {"gradient-descent", List.of("--epochs", "--batch-size", "--samples", "--learning-rate")},
                 new Object[] {"optimizers", List.of("--optimizers", "--functions", "--epochs", "--batch-size",
-                        "--steps", "--target-loss", "adamw", "rosenbrock")},
+                        "--steps", "adamw", "rosenbrock")},
                 new Object[] {"clipping", List.of("--max-norm", "--clip-value", "--steps", "--depth", "--epochs")},
                 new Object[] {"losses", List.of("--samples", "--outliers", "--huber-delta", "--steps")},
-                new Object[] {"shapes", List.of("--images-per-class", "--image-size", "--epochs", "--batch-size")},
+                new Object[] {"shapes", List.of("--images-per-class", "--image-size", "--noise", "--hidden", "--epochs",
+                        "--batch-size", "--learning-rate")},
                 new Object[] {"fashion-mnist", List.of("--data", "--epochs", "--batch-size", "--learning-rate",
-                        "--hidden", "--save", "/usr/share/datasets/fashion-mnist")},
+                        "--hidden", "--dropout", "--schedule", "--train-size", "--test-size", "--save",
+                        "/usr/share/datasets/fashion-mnist")},
                 new Object[] {"train", List.of("--data", "--samples", "--hidden", "--activation", "--init", "--loss",
                         "--optimizer", "--learning-rate", "--momentum", "--betas", "--eps", "--weight-decay",
                         "--batch-mode", "--batch-size", "--epochs", "--validation", "--patience", "--save",
@@ -137,8 +143,23 @@ class DescentCommandTest {
         assertUsageError(run("init", "--inits", "ZERO,HUGE"), "descent init", "HUGE");
         assertUsageError(run("optimizers", "--optimizers", "adam,sgdx"), "descent optimizers", "'sgdx'", "adamw");
         assertUsageError(run("train", "--data", "mnist"), "descent train", "csv:FILE");
+        assertUsageError(run("train", "--data", "csv:"), "descent train", "names no file");
+        assertUsageError(run("train", "--betas", "0.9"), "descent train", "--betas", "expected two values");
+        assertUsageError(run("train", "--optimizer", "lbfgs"), "descent train", "'lbfgs'", "adamw");
+        assertUsageError(run("train", "--batch-mode", "huge"), "descent train", "--batch-mode", "huge");
+        assertUsageError(run("train", "--momentum", "1"), "descent train", "--momentum", "expected 0 <= m < 1");
+        assertUsageError(run("train", "--validation", "1"), "descent train", "--validation");
+        assertUsageError(run("shapes", "--image-size", "4"), "descent shapes", "--image-size", "expected >= 8");
+        assertUsageError(run("shapes", "--hidden", "64,0"), "descent shapes", "--hidden", "expected > 0");
+        assertUsageError(run("fashion-mnist", "--dropout", "1"), "descent fashion-mnist", "--dropout");
+        assertUsageError(run("fashion-mnist", "--schedule", "linear"), "descent fashion-mnist", "'linear'", "cosine");
         assertUsageError(run("lecture", "--only", "nope"), "descent lecture", "unknown demo 'nope'", "shapes");
         assertUsageError(run("--quiet", "--verbose", "info"), "descent info", "exclude each other");
+    }
+
+    @Test
+    void everyDemoOfTheLectureIsBuilt() {
+        assertEquals(List.of(), notBuilt(DescentCommand.commandLine(System.out, System.err)));
     }
 
     @Test
@@ -148,6 +169,30 @@ class DescentCommandTest {
         assertEquals(1, r.errLines().size(), r.err());
         assertTrue(r.err().contains("Fashion-MNIST data not found in " + out.resolve("none")), r.err());
         assertTrue(r.err().contains("--data DIR"), r.err());
+        assertTrue(r.err().contains("dataset-fashion-mnist"), r.err());
+    }
+
+    @Test
+    void trainFailuresAreOneLineWithExitCode1(@TempDir Path out) {
+        Run missing = run("--out", out.toString(), "train", "--data", "csv:" + out.resolve("none.csv"));
+        assertEquals(Main.FAILURE, missing.code());
+        assertEquals(1, missing.errLines().size(), missing.err());
+        assertTrue(missing.err().startsWith("descent train: ") && missing.err().contains("none.csv"), missing.err());
+        Run bce = run("--out", out.toString(), "train", "--data", "blobs", "--loss", "bce");
+        assertEquals(List.of("descent train: train: --loss bce needs two classes, the data has 3"), bce.errLines());
+    }
+
+    @Test
+    void trainWritesHistoryPlotsAndModel(@TempDir Path out) {
+        Run r = run("--quiet", "--out", out.toString(), "train", "--data", "xor", "--samples", "200", "--epochs", "3",
+                "--hidden", "8", "--activation", "tanh", "--init", "xavier", "--optimizer", "momentum",
+                "--learning-rate", "0.1", "--batch-mode", "stochastic", "--patience", "5");
+        assertEquals(0, r.code(), r.err());
+        for (String f : List.of("epochs.csv", "steps.csv", "model.safetensors", "cost.png", "accuracy.png",
+                "confusion.png", "boundary.png")) {
+            assertTrue(Files.isRegularFile(out.resolve("train").resolve(f)), f);
+        }
+        assertTrue(r.out().startsWith("train: 4 figure(s) in "), r.out());
     }
 
     @Test
@@ -158,20 +203,57 @@ class DescentCommandTest {
         assertTrue(r.err().contains("\tat dev.descent.examples.cli.FashionMnistCommand.requireData"), r.err());
     }
 
+    /** The lecture's demo commands whose demo is not in this build (fashion-mnist, which needs data, aside). */
+    static List<String> notBuilt(CommandLine cl) {
+        List<String> names = new ArrayList<>();
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            if (!(sub.getCommand() instanceof DemoCommand d) || !d.inLecture() || d instanceof FashionMnistCommand) continue;
+            try {
+                d.demo();
+            } catch (DemoUnavailableException e) {
+                names.add(sub.getCommandName());
+            }
+        }
+        return names;
+    }
+
     @Test
-    void lectureWritesTheReportAndFailsWhileDemosAreMissing(@TempDir Path out) throws Exception {
-        // The built demos are skipped: their own tests cover them, at settings that run in seconds.
-        Run r = run("--out", out.toString(), "lecture", "--skip",
-                "fashion-mnist,init,learning-rate,gradient-descent,optimizers,clipping,losses");
-        Path index = out.resolve("report/index.html");
-        assertTrue(Files.isRegularFile(index), r.err());
-        assertTrue(r.out().contains("report: " + index.toAbsolutePath().normalize()), r.out());
-        assertEquals(Main.FAILURE, r.code());
-        String last = r.errLines().get(r.errLines().size() - 1);
-        assertEquals("descent lecture: of 1 demos, 1 not available in this build (shapes)", last);
-        String html = Files.readString(index);
-        assertTrue(html.contains("Not run: the &#39;shapes&#39; demo is not available in this build."), html);
-        assertTrue(html.contains("<td>seed</td><td>42</td>"), html);
+    void lectureRunsTheDemosOfTheCommandsAndLinksEveryFigure(@TempDir Path out) throws Exception {
+        var stdout = new ByteArrayOutputStream();
+        var stderr = new ByteArrayOutputStream();
+        CommandLine cl = DescentCommand.commandLine(new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        ShapesCommand shapes = (ShapesCommand) cl.getSubcommands().get("shapes").getCommand();
+        shapes.imagesPerClass = 100; // a tiny configuration: the claim itself is tested in ShapesDemoTest
+        shapes.epochs = 2;
+        int code = cl.execute("--out", out.toString(), "lecture", "--only", "shapes,fashion-mnist", "--data",
+                out.resolve("no-data").toString());
+        String err = stderr.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, "missing data alone is not a failure: " + err);
+        assertTrue(err.contains("descent lecture: skipped fashion-mnist: Fashion-MNIST data not found in "), err);
+        Path report = out.resolve("report");
+        String html = Files.readString(report.resolve("index.html"));
+        assertTrue(html.contains("on 195 generated images"), "the command's settings were used: " + html);
+        assertTrue(html.contains("Not run: Fashion-MNIST data not found"), html);
+        assertTrue(html.contains("dataset-fashion-mnist"), html);
+        List<Path> pngs;
+        try (Stream<Path> files = Files.walk(report)) {
+            pngs = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
+        }
+        assertEquals(5, pngs.size(), pngs.toString());
+        for (Path png : pngs) {
+            String link = report.relativize(png).toString().replace('\\', '/');
+            assertTrue(html.contains("<img src=\"" + link + "\""), link + " is not linked");
+        }
+        Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+        int images = 0;
+        while (m.find()) {
+            images++;
+            assertTrue(Files.isRegularFile(report.resolve(m.group(1))), m.group(1) + " does not exist");
+        }
+        assertEquals(pngs.size(), images);
+        assertTrue(html.contains("<td>shapes</td>"), "timing of the demo");
+        assertTrue(html.contains("\u2014 test accuracy "), "captions say what this run measured");
     }
 
     @Test

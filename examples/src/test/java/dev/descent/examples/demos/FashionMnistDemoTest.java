@@ -1,0 +1,73 @@
+package dev.descent.examples.demos;
+
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.examples.DemoResult;
+import dev.descent.examples.DemoUnavailableException;
+import dev.descent.examples.RunContext;
+import dev.descent.nn.activations.ReLU;
+import dev.descent.nn.data.FashionMnist;
+import dev.descent.nn.init.Initializers;
+import dev.descent.nn.layers.Sequential;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FashionMnistDemoTest {
+    static FashionMnistDemo.Settings small(Path data, int trainSize, int testSize, int epochs) {
+        return new FashionMnistDemo.Settings(data, List.of(32), 0, epochs, 64, 2e-3, true, trainSize, testSize, null);
+    }
+
+    @Test
+    void trainsOnIdxFilesAndSavesALoadableModel(@TempDir Path tmp) throws Exception {
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 600, 200, true);
+        Path out = tmp.resolve("out");
+        DemoResult r = new FashionMnistDemo(small(data, 0, 0, 3)).run(RunContext.forTest(out, 1));
+        assertTrue(ShapesDemoTest.percent(r.measurements().get("test accuracy")) > 95, r.measurements().toString());
+        for (String c : FashionMnist.CLASSES) assertTrue(r.measurements().containsKey("test accuracy, " + c), c);
+        assertTrue(r.measurements().get("time per epoch").matches("\\d+\\.\\d s .*"), r.measurements().toString());
+        assertTrue(r.summary().get(0).contains("s per epoch"), r.summary().toString());
+        assertEquals(List.of("cost.png", "accuracy.png", "confusion.png", "misclassified.png"),
+                r.figures().stream().map(f -> f.png().getFileName().toString()).toList());
+
+        Path model = out.resolve("model.safetensors");
+        assertTrue(Files.size(model) > 784 * 32 * 4, "the weights are saved");
+        Sequential same = Classifier.mlp(Tensor.on(dev.descent.core.Backends.get()), 784, List.of(32), 10, ReLU::new,
+                Initializers.zeros(), Initializers.zeros(), new Rng(0));
+        same.load(model);
+        assertTrue(same.parameters().get(0).value().abs().sum().item() > 0, "loaded weights replace the zeros");
+    }
+
+    @Test
+    void realDataSubsetEndToEndOrOneLineSayingHowToGetIt(@TempDir Path out) throws Exception {
+        Path debian = FashionMnist.DEBIAN_DIR;
+        FashionMnistDemo demo = new FashionMnistDemo(small(debian, 3000, 1000, 2));
+        if (Files.isDirectory(debian)) {
+            // The real files: a small subset still learns most of the classes.
+            DemoResult r = demo.run(RunContext.forTest(out, 42));
+            assertTrue(ShapesDemoTest.percent(r.measurements().get("test accuracy")) > 70, r.measurements().toString());
+            assertFalse(r.measurements().containsKey("target: test accuracy > 88%"), "no target claimed on a subset");
+        } else {
+            DemoUnavailableException e = assertThrows(DemoUnavailableException.class, () -> demo.run(RunContext.forTest(out, 42)));
+            assertEquals(DemoUnavailableException.Reason.MISSING_DATA, e.reason());
+        }
+    }
+
+    @Test
+    void missingDataIsOneLineNamingTheDebianPackage(@TempDir Path tmp) {
+        DemoUnavailableException e = assertThrows(DemoUnavailableException.class,
+                () -> new FashionMnistDemo(small(tmp, 0, 0, 1)).run(RunContext.forTest(tmp, 1)));
+        assertEquals(DemoUnavailableException.Reason.MISSING_DATA, e.reason());
+        assertFalse(e.getMessage().contains("\n"));
+        assertTrue(e.getMessage().contains("dataset-fashion-mnist"), e.getMessage());
+        assertTrue(e.getMessage().contains("--data DIR"), e.getMessage());
+    }
+}
