@@ -62,7 +62,7 @@ class DescentCommandTest {
                 new Object[] {"info", List.of()},
                 new Object[] {"init", List.of("--inits", "--hidden", "--epochs", "--learning-rate", "--train-size",
                         "--test-size", "--noise", "ZERO, TOO_SMALL, APPROPRIATE, TOO_LARGE")},
-                new Object[] {"learning-rate", List.of("--rates", "--steps", "--epochs")},
+                new Object[] {"learning-rate", List.of("--rates", "--steps")},
                 new Object[] {"gradient-descent", List.of("--epochs", "--batch-size", "--samples", "--learning-rate")},
                 new Object[] {"optimizers", List.of("--optimizers", "--functions", "--epochs", "--batch-size",
                         "--steps", "adamw", "rosenbrock")},
