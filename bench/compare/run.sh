@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Descent's JMH benchmarks and the PyTorch script one after the other, at 1 and 2 threads, and writes one
 # markdown table of Descent/PyTorch time ratios into bench/README.md (between the COMPARISON markers).
-#   bench/compare/run.sh          full run (about 40 minutes on 2 cores)
+#   bench/compare/run.sh          full run (about 25 minutes on 2 cores)
 #   bench/compare/run.sh quick    seconds per case: checks the pipeline, figures are not meaningful
 # Needs: Java 17, Maven, Debian's python3-torch and libopenblas0-pthread (torch uses the reference BLAS without it).
 set -euo pipefail
@@ -10,7 +10,7 @@ mode="${1:-full}"
 out="$root/bench/target/compare"
 mkdir -p "$out"
 (cd "$root" && mvn -B -q -DskipTests -Djavadoc=false package -pl bench -am)
-if [ "$mode" = quick ]; then jmh=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms); else jmh=(-f 1 -wi 3 -i 5 -w 1s -r 1s); fi
+if [ "$mode" = quick ]; then jmh=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms); else jmh=(-f 1 -wi 2 -i 3 -w 1s -r 1s); fi
 for t in 1 2; do
   # jBLAS's bundled OpenBLAS and EJML's thread pool get the same thread count as torch.
   OPENBLAS_NUM_THREADS=$t java -jar "$root/bench/target/benchmarks.jar" "${jmh[@]}" \
