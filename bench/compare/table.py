@@ -47,7 +47,7 @@ lines = ["<!-- COMPARISON START -->",
          "Run %s on %s (%s, %s), Java %s; PyTorch %s with %s. Cells: Descent time / PyTorch time at the same thread "
          "count (below 1 means Descent is faster), with Descent's time in microseconds."
          % (datetime.date.today(), cpu, platform.machine(), "2 cores", platform.java_ver()[0] or "17",
-            torch_info[1]["torch"], "; ".join(torch_info[1]["blas"])),
+            torch_info[2]["torch"], "; ".join(torch_info[2]["blas"])),
          "",
          "| case | EJML 1 thread | EJML 2 threads | jBLAS 1 thread | jBLAS 2 threads |",
          "|---|---:|---:|---:|---:|"]
