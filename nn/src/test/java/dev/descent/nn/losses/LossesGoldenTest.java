@@ -4,24 +4,21 @@ import dev.descent.autodiff.Variable;
 import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
-import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
+import dev.descent.core.testing.GoldenCases;
+import dev.descent.core.testing.GoldenCases.Case;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
@@ -40,9 +37,6 @@ class LossesGoldenTest {
     private static final double TOL = 1e-10;
     private static final Map<String, Double> WORST = new TreeMap<>();
 
-    record Case(String name, List<Tensor> inputs, List<String> kinds, Tensor weight, Tensor output,
-                Map<Integer, Tensor> grads) {
-    }
 
     /** A golden case's base name to the Descent loss it checks, given the reduction. */
     private static final Map<String, BiFunction<Reduction, Variable[], Variable>> LOSSES = new HashMap<>();
@@ -93,46 +87,7 @@ class LossesGoldenTest {
     }
 
     static List<Case> load(Backend backend) throws IOException {
-        List<Case> cases = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(Objects.requireNonNull(
-                LossesGoldenTest.class.getResourceAsStream("/losses/losses.txt")), StandardCharsets.UTF_8))) {
-            String name = null;
-            List<Tensor> inputs = new ArrayList<>();
-            List<String> kinds = new ArrayList<>();
-            Tensor weight = null, output = null;
-            Map<Integer, Tensor> grads = new HashMap<>();
-            for (String line; (line = in.readLine()) != null; ) {
-                String[] t = line.trim().split(" ");
-                switch (t[0]) {
-                    case "case" -> {
-                        name = t[1];
-                        inputs = new ArrayList<>();
-                        kinds = new ArrayList<>();
-                        grads = new HashMap<>();
-                    }
-                    case "input" -> {
-                        kinds.add(t[1]);
-                        inputs.add(tensor(backend, t, 2, t[1].equals("index")));
-                    }
-                    case "weight" -> weight = tensor(backend, t, 1, false);
-                    case "output" -> output = tensor(backend, t, 1, false);
-                    case "grad" -> grads.put(Integer.parseInt(t[1]), tensor(backend, t, 2, false));
-                    case "end" -> cases.add(new Case(name, inputs, kinds, weight, output, grads));
-                    default -> throw new IOException("bad golden line: " + line);
-                }
-            }
-        }
-        return cases;
-    }
-
-    private static Tensor tensor(Backend backend, String[] t, int at, boolean index) {
-        int rank = Integer.parseInt(t[at]);
-        int[] dims = new int[rank];
-        for (int i = 0; i < rank; i++) dims[i] = Integer.parseInt(t[at + 1 + i]);
-        int n = Shape.of(dims).size();
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) v[i] = Double.parseDouble(t[at + 1 + rank + i].replace("inf", "Infinity"));
-        return Tensor.on(backend, index ? DType.INT32 : DType.FLOAT64).of(v).reshape(dims);
+        return GoldenCases.load(LossesGoldenTest.class, "/losses/losses.txt", backend);
     }
 
     private static String base(String name) {

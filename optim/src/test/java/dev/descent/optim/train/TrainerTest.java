@@ -10,6 +10,7 @@ import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
+import dev.descent.core.testing.GoldenCases;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.Sigmoid;
 import dev.descent.nn.activations.Tanh;
@@ -85,12 +86,7 @@ class TrainerTest {
     }
 
     private static Tensor tensor(Backend b, String[] t, int at) {
-        int rank = Integer.parseInt(t[at]);
-        int[] dims = new int[rank];
-        for (int i = 0; i < rank; i++) dims[i] = Integer.parseInt(t[at + 1 + i]);
-        double[] v = new double[Shape.of(dims).size()];
-        for (int i = 0; i < v.length; i++) v[i] = Double.parseDouble(t[at + 1 + rank + i]);
-        return Tensor.on(b, DType.FLOAT64).of(v).reshape(dims);
+        return GoldenCases.tensor(b, t, at, false);
     }
 
     static Sequential mlp(Backend b, Map<String, Tensor> init) {
