@@ -66,11 +66,7 @@ public final class Adamax extends Optimizer<Adamax.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.nonNegative(name(), "lr", o.lr());
-        Check.unitOpen(name(), "beta1", o.beta1());
-        Check.unitOpen(name(), "beta2", o.beta2());
-        Check.nonNegative(name(), "eps", o.eps());
-        Check.nonNegative(name(), "weightDecay", o.weightDecay());
+        Check.adamFamily(name(), o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
     }
 
     @Override
