@@ -9,6 +9,11 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 mode="${1:-full}"
 out="$root/bench/target/compare"
 mkdir -p "$out"
+# The settings the descent launcher uses (README, "Speed with jBLAS on Linux"): glibc keeps jBLAS's per-call copy
+# buffers instead of page-faulting them in on every GEMM, and jBLAS's 2020 OpenBLAS gets its Haswell kernels on AVX2
+# CPUs it does not recognise. Both sides run with them (PyTorch's OpenBLAS 0.3.21 recognises the CPU itself).
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && grep -qw avx2 /proc/cpuinfo 2>/dev/null; then export OPENBLAS_CORETYPE=Haswell; fi
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-1073741824}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-1073741824}"
 (cd "$root" && mvn -B -q -DskipTests -Djavadoc=false package -pl bench -am)
 if [ "$mode" = quick ]; then jmh=(-f 1 -wi 1 -i 1 -w 200ms -r 200ms); else jmh=(-f 1 -wi 2 -i 3 -w 1s -r 1s); fi
 for t in 1 2; do

@@ -116,7 +116,12 @@ final class Elementwise {
 
     /** NOTE: relu'(0) = 0 (PyTorch). */
     static Variable relu(Variable a) {
-        return Variable.record("relu", a.value().relu(), g -> new Variable[] {g.mul(a.value().gt(0.0))}, a);
+        return Variable.record("relu", a.value().relu(), g -> new Variable[] {reluGrad(g, a.value())}, a);
+    }
+
+    /** {@code g} passed back through a ReLU with this input: linear in {@code g}, so its gradient is masked alike. */
+    private static Variable reluGrad(Variable g, Tensor input) {
+        return Variable.record("reluGrad", g.value().reluGrad(input), gg -> new Variable[] {reluGrad(gg, input)}, g);
     }
 
     /** NOTE: leakyRelu'(0) = slope (PyTorch). */

@@ -1,5 +1,6 @@
 package dev.descent.core;
 
+import dev.descent.core.spi.AdamStep;
 import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.UnaryOp;
 
@@ -53,6 +54,20 @@ public final class InPlace {
         check("InPlace.zip", a, out);
         Checks.shapeEquals("InPlace.zip", out.shape(), Shape.broadcast("InPlace.zip", a.shape(), b.shape()));
         out.backend().zip(op, a, b, out);
+    }
+
+    /**
+     * One fused Adam or AdamW step, in place on the parameter {@code w}, its moments {@code m} and {@code v}, and
+     * {@code vMax} (amsgrad only, else null); {@code g} is updated too when the step adds coupled weight decay.
+     * {@link AdamStep} spells out the arithmetic, which equals running it as separate in-place kernels.
+     */
+    public static void adamStep(AdamStep step, Tensor w, Tensor g, Tensor m, Tensor v, Tensor vMax) {
+        for (Tensor t : step.amsgrad() ? new Tensor[] {g, m, v, vMax} : new Tensor[] {g, m, v}) {
+            if (t == null) throw new IllegalArgumentException("InPlace.adamStep: vMax is needed with amsgrad");
+            check("InPlace.adamStep", w, t);
+            Checks.shapeEquals("InPlace.adamStep", w.shape(), t.shape());
+        }
+        w.backend().adamStep(step, w, g, m, v, step.amsgrad() ? vMax : null);
     }
 
     private static void check(String op, Tensor a, Tensor b) {

@@ -363,6 +363,12 @@ public final class Tensor {
 
     public Tensor le(double other) { return binary("le", BinaryOp.LE, other); }
 
+    /**
+     * This gradient passed back through {@code relu(input)}: {@code input > 0 ? this : this * 0}, with broadcasting
+     * (PyTorch's {@code threshold_backward} at 0). One pass, no mask tensor.
+     */
+    public Tensor reluGrad(Tensor input) { return binary("reluGrad", BinaryOp.RELU_GRAD, input); }
+
     public Tensor gt(Tensor other) { return binary("gt", BinaryOp.GT, other); }
 
     public Tensor gt(double other) { return binary("gt", BinaryOp.GT, other); }

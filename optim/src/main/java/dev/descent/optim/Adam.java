@@ -3,7 +3,7 @@ package dev.descent.optim;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
-import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.AdamStep;
 import dev.descent.core.spi.UnaryOp;
 
 import java.util.List;
@@ -107,22 +107,12 @@ public class Adam extends Optimizer<Adam.Options> {
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
         double b1 = o.beta1(), b2 = o.beta2(), lambda = o.weightDecay();
         long t = s.step();
-        Tensor m = s.buffer(EXP_AVG), v = s.buffer(EXP_AVG_SQ);
-        Tensor tmp = s.scratch(0);
-        if (o.decoupledWeightDecay()) InPlace.map(UnaryOp.AFFINE, w, 1 - o.lr() * lambda, 0, w);  // w = w - lr lambda w
-        else if (lambda != 0) InPlace.axpby(lambda, w, 1, g);                                    // g = g + lambda w
-        InPlace.axpby(1 - b1, g, b1, m);                                     // m = beta1 m + (1 - beta1) g
-        InPlace.zip(BinaryOp.MUL, g, g, tmp);
-        InPlace.axpby(1 - b2, tmp, b2, v);                                   // v = beta2 v + (1 - beta2) g^2
-        Tensor vUsed = v;
-        if (o.amsgrad()) {
-            vUsed = s.buffer(MAX_EXP_AVG_SQ);
-            InPlace.zip(BinaryOp.MAXIMUM, vUsed, v, vUsed);                  // vMax = max(vMax, v)
-        }
         double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
-        denominator(vUsed, bc2, o, tmp);                                     // sqrt(vHat) + eps
-        InPlace.zip(BinaryOp.DIV, m, tmp, tmp);
-        InPlace.axpby(-o.lr() / bc1, tmp, 1, w);                             // w = w - lr mHat / (sqrt(vHat) + eps)
+        // One pass over the arrays (AdamStep spells out the arithmetic, which is the pseudo-code above).
+        AdamStep step = new AdamStep(o.decoupledWeightDecay(), 1 - o.lr() * lambda, lambda, b1, 1 - b1, b2, 1 - b2,
+                o.amsgrad(), o.epsInside(), o.epsInside() ? 1 / bc2 : 1 / Math.sqrt(bc2), o.eps(), -o.lr() / bc1);
+        InPlace.adamStep(step, w, g, s.buffer(EXP_AVG), s.buffer(EXP_AVG_SQ),
+                o.amsgrad() ? s.buffer(MAX_EXP_AVG_SQ) : null);
     }
 
     /** {@code out = sqrt(v / bc2) + eps} (as PyTorch: {@code sqrt(v) / sqrt(bc2) + eps}), or {@code sqrt(v / bc2 + eps)}. */

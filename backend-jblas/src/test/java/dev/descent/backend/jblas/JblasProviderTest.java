@@ -5,6 +5,7 @@ import dev.descent.core.spi.Availability;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,5 +73,18 @@ class JblasProviderTest {
             if (previous == null) System.clearProperty(Backends.PROPERTY);
             else System.setProperty(Backends.PROPERTY, previous);
         }
+    }
+
+    @Test
+    void onLinuxTheNoteAdvisesTheMallocSettingsUntilTheyAreSet() {
+        String advice = JblasProvider.mallocAdvice("Linux", Map.of());
+        assertEquals("; for up to 5x faster GEMM, export MALLOC_MMAP_THRESHOLD_=1073741824 "
+                + "MALLOC_TRIM_THRESHOLD_=1073741824 before starting Java", advice);
+        assertEquals(advice, JblasProvider.mallocAdvice("Linux", Map.of("MALLOC_MMAP_THRESHOLD_", "1073741824")));
+        assertEquals("", JblasProvider.mallocAdvice("Linux",
+                Map.of("MALLOC_MMAP_THRESHOLD_", "1073741824", "MALLOC_TRIM_THRESHOLD_", "1073741824")));
+        assertEquals("", JblasProvider.mallocAdvice("Linux",
+                Map.of("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824")));
+        assertEquals("", JblasProvider.mallocAdvice("Mac OS X", Map.of()));
     }
 }

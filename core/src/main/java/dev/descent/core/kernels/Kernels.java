@@ -3,6 +3,7 @@ package dev.descent.core.kernels;
 import dev.descent.core.DType;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.spi.AdamStep;
 import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.UnaryOp;
@@ -150,6 +151,22 @@ public final class Kernels {
             DoubleKernels.axpby(x.size(), alpha, (double[]) x.storage(), 0, beta, (double[]) y.storage(), 0);
         } else {
             FloatKernels.axpby(x.size(), (float) alpha, (float[]) x.storage(), 0, (float) beta, (float[]) y.storage(), 0);
+        }
+    }
+
+    public static void adamStep(AdamStep s, Tensor w, Tensor g, Tensor m, Tensor v, Tensor vMax) {
+        int n = w.size();
+        if (w.dtype() == DType.FLOAT64) {
+            DoubleKernels.adamStep(n, (double[]) w.storage(), (double[]) g.storage(), (double[]) m.storage(),
+                    (double[]) v.storage(), vMax == null ? null : (double[]) vMax.storage(), s.decoupled(), s.decay(),
+                    s.l2(), s.beta1(), s.oneMinusBeta1(), s.beta2(), s.oneMinusBeta2(), s.amsgrad(), s.epsInside(),
+                    s.denScale(), s.eps(), s.stepSize());
+        } else {
+            FloatKernels.adamStep(n, (float[]) w.storage(), (float[]) g.storage(), (float[]) m.storage(),
+                    (float[]) v.storage(), vMax == null ? null : (float[]) vMax.storage(), s.decoupled(),
+                    (float) s.decay(), (float) s.l2(), (float) s.beta1(), (float) s.oneMinusBeta1(), (float) s.beta2(),
+                    (float) s.oneMinusBeta2(), s.amsgrad(), s.epsInside(), (float) s.denScale(), (float) s.eps(),
+                    (float) s.stepSize());
         }
     }
 

@@ -123,4 +123,13 @@ public interface Backend {
     default void axpby(double alpha, Tensor x, double beta, Tensor y) {
         Kernels.axpby(alpha, x, beta, y);
     }
+
+    /**
+     * In place, fused: one Adam or AdamW step on a parameter {@code w} with gradient {@code g} and moments {@code m},
+     * {@code v} (and {@code vMax} with amsgrad, else null), all of one shape and floating dtype. It must equal the
+     * step-by-step sequence {@link AdamStep} writes out; the default does it in one pass over the arrays.
+     */
+    default void adamStep(AdamStep step, Tensor w, Tensor g, Tensor m, Tensor v, Tensor vMax) {
+        Kernels.adamStep(step, w, g, m, v, vMax);
+    }
 }

@@ -10,6 +10,11 @@ public enum BinaryOp {
     MAXIMUM,
     /** The smaller of the two; NaN if either is NaN (as {@code torch.minimum}). */
     MINIMUM,
+    /**
+     * {@code b > 0 ? a : a * 0}: the gradient {@code a} passed back through a ReLU whose input was {@code b}
+     * (PyTorch's {@code threshold_backward} at 0, so relu'(0) = 0); NaN in {@code b} gives NaN.
+     */
+    RELU_GRAD,
     EQ, NE, LT, LE, GT, GE;
 
     /** Whether the result is a 0/1 mask rather than arithmetic. */

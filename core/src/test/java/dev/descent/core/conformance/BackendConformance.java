@@ -6,6 +6,7 @@ import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
+import dev.descent.core.spi.AdamStep;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ReduceOp;
@@ -457,6 +458,94 @@ public abstract class BackendConformance extends BackendProperties {
         assertThrows(IllegalArgumentException.class, () -> InPlace.axpby(1, f.ones(4), 1, w));
         assertThrows(IllegalArgumentException.class, () -> InPlace.zip(BinaryOp.ADD, w, f.ones(2, 3), w));
         assertTrue(w.equal(before), "a rejected update must leave the tensor unchanged");
+    }
+
+    // ------------------------------------------------------------------ fused kernels
+
+    /**
+     * The fused Adam step equals the step-by-step kernels bit for bit (same operations, same order), for every
+     * combination of AdamW / L2 decay / amsgrad / eps inside / beta1 0, over three steps with zeros in g.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void fusedAdamStepEqualsTheStepByStepKernels(DType dt) {
+        TensorFactory f = f(dt);
+        Rng rng = new Rng(11);
+        int combinations = 0;
+        for (int mask = 0; mask < 32; mask++) {
+            boolean decoupled = (mask & 1) != 0, amsgrad = (mask & 4) != 0, epsInside = (mask & 8) != 0;
+            double lambda = (mask & 2) != 0 ? 0.01 : 0, beta1 = (mask & 16) != 0 ? 0 : 0.9, beta2 = 0.999;
+            double lr = 0.003, eps = 1e-8;
+            Tensor w = f.normal(rng, 0, 1, 7, 5), m = f.zeros(7, 5), v = f.zeros(7, 5), vMax = f.zeros(7, 5);
+            Tensor w0 = w.copy(), w2 = w.copy(), m2 = m.copy(), v2 = v.copy(), vMax2 = vMax.copy();
+            for (int t = 1; t <= 3; t++) {
+                Tensor g = f.normal(rng, 0, 1, 7, 5).mul(f.bernoulli(rng, 0.8, 7, 5)), g2 = g.copy();
+                double bc1 = 1 - Math.pow(beta1, t), bc2 = 1 - Math.pow(beta2, t);
+                InPlace.adamStep(new AdamStep(decoupled, 1 - lr * lambda, lambda, beta1,
+                        1 - beta1, beta2, 1 - beta2, amsgrad, epsInside, epsInside ? 1 / bc2 : 1 / Math.sqrt(bc2),
+                        eps, -lr / bc1), w, g, m, v, amsgrad ? vMax : null);
+                // The same step as separate in-place kernels.
+                Tensor tmp = f.zeros(7, 5);
+                if (decoupled) InPlace.map(UnaryOp.AFFINE, w2, 1 - lr * lambda, 0, w2);
+                else if (lambda != 0) InPlace.axpby(lambda, w2, 1, g2);
+                InPlace.axpby(1 - beta1, g2, beta1, m2);
+                InPlace.zip(BinaryOp.MUL, g2, g2, tmp);
+                InPlace.axpby(1 - beta2, tmp, beta2, v2);
+                Tensor used = v2;
+                if (amsgrad) {
+                    InPlace.zip(BinaryOp.MAXIMUM, vMax2, v2, vMax2);
+                    used = vMax2;
+                }
+                if (epsInside) {
+                    InPlace.map(UnaryOp.AFFINE, used, 1 / bc2, eps, tmp);
+                    InPlace.map(UnaryOp.SQRT, tmp, 0, 0, tmp);
+                } else {
+                    InPlace.map(UnaryOp.SQRT, used, 0, 0, tmp);
+                    InPlace.map(UnaryOp.AFFINE, tmp, 1 / Math.sqrt(bc2), eps, tmp);
+                }
+                InPlace.zip(BinaryOp.DIV, m2, tmp, tmp);
+                InPlace.axpby(-lr / bc1, tmp, 1, w2);
+                String what = dt + " decoupled=" + decoupled + " lambda=" + lambda + " amsgrad=" + amsgrad
+                        + " epsInside=" + epsInside + " beta1=" + beta1 + " t=" + t;
+                assertArrayEquals(w2.toDoubleArray(), w.toDoubleArray(), 0, () -> "w, " + what);
+                assertArrayEquals(m2.toDoubleArray(), m.toDoubleArray(), 0, () -> "m, " + what);
+                assertArrayEquals(v2.toDoubleArray(), v.toDoubleArray(), 0, () -> "v, " + what);
+                assertArrayEquals(g2.toDoubleArray(), g.toDoubleArray(), 0, () -> "g, " + what);
+                if (amsgrad) assertArrayEquals(vMax2.toDoubleArray(), vMax.toDoubleArray(), 0, () -> "vMax, " + what);
+            }
+            assertFalse(w.equal(w0), "the steps must move the weights");
+            combinations++;
+        }
+        assertEquals(32, combinations);
+    }
+
+    /** One pass, branch-free: positive inputs pass the gradient, zero and negative stop it, NaN stays NaN. */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void reluGradPassesTheGradientWhereTheInputIsPositive(DType dt) {
+        TensorFactory f = f(dt);
+        double tiny = dt == DType.FLOAT32 ? Float.MIN_VALUE : Double.MIN_VALUE;
+        Tensor g = f.of(new double[] {1, -2, 3, 4, 5, 6, 7, 8});
+        Tensor x = f.of(new double[] {0.5, 0, -0.0, -3, tiny, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e30});
+        assertTensor(g.reluGrad(x), new double[] {1, 0, 0, 0, 5, 6, 0, 8}, 8);
+        assertTrue(Double.isNaN(f.of(new double[] {2, 1}).reluGrad(f.of(new double[] {Double.NaN, 1})).get(0)), "NaN input gives NaN");
+        Tensor rows = f.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);          // broadcasting over rows
+        assertTensor(rows.reluGrad(f.of(new double[] {1, -1, 2})), new double[] {1, 0, 3, 4, 0, 6}, 2, 3);
+        // The same values as the comparison and product it replaces, on random data of both signs.
+        Tensor a = f.normal(new Rng(3), 0, 1, 64, 33), b = f.normal(new Rng(4), 0, 1, 64, 33);
+        assertArrayEquals(a.mul(b.gt(0.0)).toDoubleArray(), a.reluGrad(b).toDoubleArray(), 0);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void fusedAdamStepRejectsMismatchedStateBeforeWriting(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor w = f.ones(3), g = f.ones(3), m = f.zeros(3), v = f.zeros(3);
+        var step = new AdamStep(false, 1, 0, 0.9, 0.1, 0.999, 0.001, true, false, 1, 1e-8, -0.1);
+        rejects("InPlace.adamStep", () -> InPlace.adamStep(step, w, g, m, v, null), "amsgrad");
+        rejects("InPlace.adamStep", () -> InPlace.adamStep(step, w, g, m, f.zeros(4), f.zeros(3)), "(3,)", "(4,)");
+        assertTensor(w, new double[] {1, 1, 1}, 3);
+        assertTensor(m, new double[] {0, 0, 0}, 3);
     }
 
     // ------------------------------------------------------------------ bad input

@@ -49,9 +49,17 @@ final class DoubleNorms {
     static int firstNonFinite(double[] x, int n) {
         // NOTE: x * 0 is 0 for every finite x and NaN for NaN and +-inf, so one branch-free pass finds out whether
         // there is anything to look for; the rare failing case then searches for the index.
-        double acc = 0;
-        for (int i = 0; i < n; i++) acc += x[i] * 0;
-        if (acc == 0) return -1;
+        // Four independent sums, so the adds are not one serial chain (the pass runs over every gradient each step).
+        double acc0 = 0, acc1 = 0, acc2 = 0, acc3 = 0;
+        int i4 = n & ~3;
+        for (int i = 0; i < i4; i += 4) {
+            acc0 += x[i] * 0;
+            acc1 += x[i + 1] * 0;
+            acc2 += x[i + 2] * 0;
+            acc3 += x[i + 3] * 0;
+        }
+        for (int i = i4; i < n; i++) acc0 += x[i] * 0;
+        if (acc0 + acc1 + acc2 + acc3 == 0) return -1;
         for (int i = 0; i < n; i++) {
             if (x[i] * 0 != 0) return i;
         }
