@@ -101,12 +101,24 @@ final class Elementwise {
 
     static Variable tanh(Variable a) {
         return Variable.recordWithOutput("tanh", a.value().tanh(),
-                (g, y) -> new Variable[] {g.mul(y.square().neg().add(1.0))}, a);
+                (g, y) -> new Variable[] {tanhGrad(g, y)}, a);
+    }
+
+    /** {@code g (1 - y²)} in one kernel; differentiable in both (for second derivatives): d/dy = -2 g y. */
+    private static Variable tanhGrad(Variable g, Variable y) {
+        return Variable.record("tanhGrad", g.value().tanhGrad(y.value()),
+                gg -> new Variable[] {tanhGrad(gg, y), gg.mul(g).mul(y).mul(-2.0)}, g, y);
     }
 
     static Variable sigmoid(Variable a) {
         return Variable.recordWithOutput("sigmoid", a.value().sigmoid(),
-                (g, y) -> new Variable[] {g.mul(y).mul(y.neg().add(1.0))}, a);
+                (g, y) -> new Variable[] {sigmoidGrad(g, y)}, a);
+    }
+
+    /** {@code g y (1 - y)} in one kernel; differentiable in both (for second derivatives): d/dy = g (1 - 2y). */
+    private static Variable sigmoidGrad(Variable g, Variable y) {
+        return Variable.record("sigmoidGrad", g.value().sigmoidGrad(y.value()),
+                gg -> new Variable[] {sigmoidGrad(gg, y), gg.mul(g).mul(y.mul(-2.0).add(1.0))}, g, y);
     }
 
     static Variable erf(Variable a) {

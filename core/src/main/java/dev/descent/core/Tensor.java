@@ -369,6 +369,12 @@ public final class Tensor {
      */
     public Tensor reluGrad(Tensor input) { return binary("reluGrad", BinaryOp.RELU_GRAD, input); }
 
+    /** This gradient passed back through a tanh whose output was {@code output}: {@code this * (1 - output²)}. */
+    public Tensor tanhGrad(Tensor output) { return binary("tanhGrad", BinaryOp.TANH_GRAD, output); }
+
+    /** This gradient passed back through a sigmoid whose output was {@code output}: {@code this * output * (1 - output)}. */
+    public Tensor sigmoidGrad(Tensor output) { return binary("sigmoidGrad", BinaryOp.SIGMOID_GRAD, output); }
+
     public Tensor gt(Tensor other) { return binary("gt", BinaryOp.GT, other); }
 
     public Tensor gt(double other) { return binary("gt", BinaryOp.GT, other); }

@@ -93,6 +93,12 @@ public final class DoubleKernels {
             case MAXIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j * sa], b[ib + j * sb]); }
             case MINIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j * sa], b[ib + j * sb]); }
             case RELU_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] * positive(b[ib + j * sb]); }
+            case TANH_GRAD -> {
+                for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] * (1 - b[ib + j * sb] * b[ib + j * sb]);
+            }
+            case SIGMOID_GRAD -> {
+                for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] * b[ib + j * sb] * (1 - b[ib + j * sb]);
+            }
             case EQ -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] == b[ib + j * sb] ? 1 : 0; }
             case NE -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] != b[ib + j * sb] ? 1 : 0; }
             case LT -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j * sa] < b[ib + j * sb] ? 1 : 0; }
@@ -113,6 +119,8 @@ public final class DoubleKernels {
             case MAXIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j], b[ib + j]); }
             case MINIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j], b[ib + j]); }
             case RELU_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * positive(b[ib + j]); }
+            case TANH_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * (1 - b[ib + j] * b[ib + j]); }
+            case SIGMOID_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * b[ib + j] * (1 - b[ib + j]); }
             default -> zipStrided(op, a, ia, 1, b, ib, 1, o, io, n);
         }
     }

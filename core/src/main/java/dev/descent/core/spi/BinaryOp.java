@@ -15,6 +15,10 @@ public enum BinaryOp {
      * (PyTorch's {@code threshold_backward} at 0, so relu'(0) = 0); NaN in {@code b} gives NaN.
      */
     RELU_GRAD,
+    /** {@code a * (1 - b * b)}: the gradient {@code a} passed back through a tanh whose output was {@code b}. */
+    TANH_GRAD,
+    /** {@code (a * b) * (1 - b)}: the gradient {@code a} passed back through a sigmoid whose output was {@code b}. */
+    SIGMOID_GRAD,
     EQ, NE, LT, LE, GT, GE;
 
     /** Whether the result is a 0/1 mask rather than arithmetic. */

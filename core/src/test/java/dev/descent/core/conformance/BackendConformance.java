@@ -536,6 +536,21 @@ public abstract class BackendConformance extends BackendProperties {
         assertArrayEquals(a.mul(b.gt(0.0)).toDoubleArray(), a.reluGrad(b).toDoubleArray(), 0);
     }
 
+    /** The fused tanh and sigmoid backward kernels equal the chains of kernels they replace, bit for bit. */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void tanhAndSigmoidGradEqualTheirUnfusedChains(DType dt) {
+        TensorFactory f = f(dt);
+        Tensor g = f.normal(new Rng(5), 0, 1, 40, 17), x = f.normal(new Rng(6), 0, 2, 40, 17);
+        Tensor t = x.tanh(), s = x.sigmoid();
+        assertArrayEquals(g.mul(t.square().neg().add(1.0)).toDoubleArray(), g.tanhGrad(t).toDoubleArray(), 0);
+        assertArrayEquals(g.mul(s).mul(s.neg().add(1.0)).toDoubleArray(), g.sigmoidGrad(s).toDoubleArray(), 0);
+        assertTensor(f.of(new double[] {2, 3}).tanhGrad(f.of(new double[] {0.5, -1})), new double[] {1.5, 0}, 2);
+        assertTensor(f.of(new double[] {2, 3}).sigmoidGrad(f.of(new double[] {0.5, 0.25})), new double[] {0.5, 0.5625}, 2);
+        Tensor column = f.of(new double[] {0.5, 0.25}, 2, 1);                   // broadcasting
+        assertTensor(f.ones(2, 2).sigmoidGrad(column), new double[] {0.25, 0.25, 0.1875, 0.1875}, 2, 2);
+    }
+
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})
     void fusedAdamStepRejectsMismatchedStateBeforeWriting(DType dt) {

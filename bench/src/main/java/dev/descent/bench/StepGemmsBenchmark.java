@@ -1,0 +1,88 @@
+package dev.descent.bench;
+
+import dev.descent.core.Backends;
+import dev.descent.core.DType;
+import dev.descent.core.spi.Backend;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The GEMMs of one {@link TrainingStepBenchmark} step alone, through the backend's {@code gemm} on preallocated
+ * arrays: the floor a step's time is read against (issue target: EJML's step at most 1.2x its GEMMs).
+ *
+ * <p>A {@code Linear(in, out)} layer stores its weight {@code (in, out)}; on a batch of {@code B} its step runs
+ * the forward product {@code (B, in)·(in, out)}, the weight gradient {@code xᵀ·g} ({@code (in, out)} over
+ * {@code k = B}) and, except for the first layer (its input needs no gradient), the input gradient
+ * {@code g·Wᵀ} ({@code (B, in)} over {@code k = out}).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class StepGemmsBenchmark {
+    @Param({"ejml", "jblas"})
+    String backend;
+
+    @Param({"FLOAT32", "FLOAT64"})
+    DType dtype;
+
+    @Param({"mlp", "tiny"})
+    String network;
+
+    /** One GEMM call: transposes, sizes and its operand arrays. */
+    record Call(boolean transA, boolean transB, int m, int n, int k, Object a, Object b, Object c) {
+    }
+
+    Backend be;
+    final List<Call> calls = new ArrayList<>();
+
+    @Setup
+    public void setup() {
+        be = Backends.get(backend);
+        int batch = network.equals("mlp") ? 256 : 32;
+        int[] widths = network.equals("mlp") ? new int[] {784, 512, 256, 10} : new int[] {2, 16, 16, 1};
+        calls.clear();
+        for (int l = 0; l + 1 < widths.length; l++) {
+            int in = widths[l], out = widths[l + 1];
+            calls.add(call(false, false, batch, out, in));               // z = x·W
+            calls.add(call(true, false, in, out, batch));                // dW = xᵀ·g
+            if (l > 0) calls.add(call(false, true, batch, in, out));     // dx = g·Wᵀ
+        }
+    }
+
+    private Call call(boolean ta, boolean tb, int m, int n, int k) {
+        Object a = filled(m * k), b = filled(k * n);
+        return new Call(ta, tb, m, n, k, a, b, dtype.newArray(m * n));
+    }
+
+    private Object filled(int size) {
+        Object x = dtype.newArray(size);
+        for (int i = 0; i < size; i++) {
+            double v = ((i * 2654435761L) % 1000) / 1000.0 - 0.5;
+            if (x instanceof double[] d) d[i] = v;
+            else ((float[]) x)[i] = (float) v;
+        }
+        return x;
+    }
+
+    @Benchmark
+    public Object gemms() {
+        for (Call c : calls) be.gemm(dtype, c.transA, c.transB, c.m, c.n, c.k, 1, c.a, 0, c.b, 0, 0, c.c, 0);
+        return calls.get(calls.size() - 1).c;
+    }
+}
