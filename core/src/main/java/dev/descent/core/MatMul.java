@@ -27,6 +27,14 @@ final class MatMul {
             throw new IllegalArgumentException("matmul: inner dimensions differ: " + a.shape() + (transA ? "^T" : "")
                     + " @ " + b.shape() + (transB ? "^T" : "") + " (" + k + " vs " + kb + ")");
         }
+        if (x.rank() == 2 && y.rank() == 2) { // the common case: one GEMM, no batch bookkeeping
+            Tensor out = Tensor.allocate(a.backend(), a.dtype(), Shape.of(m, n));
+            if (m > 0 && n > 0 && k > 0) {
+                a.backend().gemm(a.dtype(), transA, transB, m, n, k, 1.0, x.storage(), 0, y.storage(), 0, 0.0,
+                        out.storage(), 0);
+            }
+            return vecA && vecB ? out.reshape() : vecA ? out.squeeze(-2) : vecB ? out.squeeze(-1) : out;
+        }
         Shape batchA = Shape.of(java.util.Arrays.copyOf(x.shape().dims(), x.rank() - 2));
         Shape batchB = Shape.of(java.util.Arrays.copyOf(y.shape().dims(), y.rank() - 2));
         Shape batch = Shape.broadcast("matmul (batch axes)", batchA, batchB);

@@ -80,6 +80,20 @@ public final class Kernels {
             }
             return;
         }
+        // NOTE: an operand whose shape is a suffix of out's (a bias row added to every row) repeats along the rows.
+        if ((aFits && a.size() > 1 && isSuffix(b.shape(), out.shape())) || (bFits && b.size() > 1 && isSuffix(a.shape(), out.shape()))) {
+            boolean aRepeats = !aFits || a.size() == 1 && !bFits;
+            int len = aRepeats ? a.size() : b.size(), rows = len == 0 ? 0 : out.size() / len;
+            int sa = aRepeats ? 0 : len, sb = aRepeats ? len : 0;
+            if (a.dtype() == DType.FLOAT64) {
+                double[] x = (double[]) a.storage(), y = (double[]) b.storage(), o = (double[]) out.storage();
+                for (int r = 0; r < rows; r++) DoubleKernels.zip(op, x, r * sa, 1, y, r * sb, 1, o, r * len, len);
+            } else {
+                float[] x = (float[]) a.storage(), y = (float[]) b.storage(), o = (float[]) out.storage();
+                for (int r = 0; r < rows; r++) FloatKernels.zip(op, x, r * sa, 1, y, r * sb, 1, o, r * len, len);
+            }
+            return;
+        }
         BroadcastPlan plan = BroadcastPlan.of(out.shape(), a.shape(), b.shape());
         int[] oa = plan.offsets[0], ob = plan.offsets[1];
         int sa = plan.innerStride[0], sb = plan.innerStride[1];
@@ -94,6 +108,16 @@ public final class Kernels {
             float[] x = (float[]) a.storage(), y = (float[]) b.storage(), o = (float[]) out.storage();
             for (int r = 0; r < plan.rows; r++) FloatKernels.zip(op, x, oa[r], sa, y, ob[r], sb, o, r * len, len);
         }
+    }
+
+    /** Whether {@code part}'s dimensions are the trailing dimensions of {@code whole}'s. */
+    private static boolean isSuffix(Shape part, Shape whole) {
+        int shift = whole.rank() - part.rank();
+        if (shift < 0) return false;
+        for (int i = 0; i < part.rank(); i++) {
+            if (part.dim(i) != whole.dim(shift + i)) return false;
+        }
+        return true;
     }
 
     /** {@code out = cond != 0 ? a : b} with broadcasting; {@code cond} has the dtype of {@code a}. */
