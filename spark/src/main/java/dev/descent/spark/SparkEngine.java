@@ -15,6 +15,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,15 +32,11 @@ final class SparkEngine implements TrainingEngine {
     private final Module model;
     private final Loss loss;
     private final Map<DataLoader, Data> data = new IdentityHashMap<>();
-    final Stats stats = new Stats();
+    /** What each step so far cost, in order. */
+    final List<SparkTrainer.StepCost> costs = new ArrayList<>();
 
     /** A data set: its cached shards and its first row (for the probe). */
     record Data(String name, JavaRDD<Shard> shards, Sample first) {
-    }
-
-    /** Communication counters: broadcast bytes and the time of the distributed part of each step. */
-    static final class Stats {
-        long steps, broadcastBytes, stepNanos;
     }
 
     SparkEngine(JavaSparkContext sc, Job job, Module model, Loss loss) {
@@ -111,16 +108,18 @@ final class SparkEngine implements TrainingEngine {
     public double lossAndGradient(Batch batch, double weight) {
         long start = System.nanoTime();
         byte[] bytes = Safetensors.toBytes(model.stateDict(), Map.of());
+        long encoded = System.nanoTime();
         Broadcast<byte[]> parameters = sc.broadcast(bytes);
+        long broadcast = System.nanoTime();
         GradientSum sum;
         try {
             sum = step(train.shards(), job, parameters, batch.samples(), weight);
         } finally {
             parameters.destroy();
         }
-        stats.steps++;
-        stats.broadcastBytes += bytes.length;
-        stats.stepNanos += System.nanoTime() - start;
+        long end = System.nanoTime();
+        costs.add(new SparkTrainer.StepCost(bytes.length, encoded - start, broadcast - encoded, end - broadcast,
+                sum.loadNanos, sum.computeNanos));
         if (sum.rows != batch.size()) {
             throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows + " rows of a batch of "
                     + batch.size() + " (was the training RDD changed since the trainer was built?)");
@@ -138,7 +137,7 @@ final class SparkEngine implements TrainingEngine {
     /** One distributed gradient; static, so the closures capture only what they name. */
     private static GradientSum step(JavaRDD<Shard> shards, Job job, Broadcast<byte[]> parameters, int[] samples,
                                     double weight) {
-        return shards.map(s -> Tasks.gradient(s, job, parameters.value(), samples, weight))
+        return shards.map(s -> Tasks.gradient(s, job, parameters, samples, weight))
                 .treeAggregate(GradientSum.zero(), GradientSum::add, GradientSum::add);
     }
 

@@ -116,7 +116,37 @@ public final class SparkTrainer implements AutoCloseable {
     }
 
     public Communication communication() {
-        return new Communication(engine.stats.steps, engine.stats.broadcastBytes, engine.stats.stepNanos);
+        long bytes = 0, nanos = 0;
+        for (StepCost c : engine.costs) {
+            bytes += c.broadcastBytes();
+            nanos += c.nanos();
+        }
+        return new Communication(engine.costs.size(), bytes, nanos);
+    }
+
+    /**
+     * Where one step's distributed part spent its time, on the driver: encoding the parameters as safetensors bytes,
+     * creating their broadcast, and the Spark job (from submission to the summed gradient back on the driver); and
+     * on the executors, the slowest partition's time to fetch and load the parameters and to compute its gradient.
+     * The job's time less those two is Spark's own: scheduling the tasks and shipping, deserialising and summing the
+     * gradients ({@link #overheadNanos()}).
+     */
+    public record StepCost(long broadcastBytes, long encodeNanos, long broadcastNanos, long jobNanos, long loadNanos,
+                           long computeNanos) {
+        /** The whole distributed part of the step. */
+        public long nanos() {
+            return encodeNanos + broadcastNanos + jobNanos;
+        }
+
+        /** The job's time outside the slowest partition's loading and computing. */
+        public long overheadNanos() {
+            return jobNanos - loadNanos - computeNanos;
+        }
+    }
+
+    /** The cost of every step so far, in order. */
+    public List<StepCost> stepCosts() {
+        return List.copyOf(engine.costs);
     }
 
     /** Releases the cached partitions and the executors' model replicas. */

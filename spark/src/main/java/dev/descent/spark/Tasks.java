@@ -9,6 +9,7 @@ import dev.descent.core.io.Safetensors;
 import dev.descent.core.io.SafetensorsFormatException;
 import dev.descent.nn.Module;
 import dev.descent.nn.losses.Reduction;
+import org.apache.spark.broadcast.Broadcast;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,14 +24,17 @@ final class Tasks {
     /**
      * The gradient of {@code weight × share × (the partition's loss over its rows of the batch)}, where the share is
      * the partition's fraction of the batch for a MEAN loss (1 for SUM), so that the partitions' sum is the gradient
-     * of the loss over the whole batch.
+     * of the loss over the whole batch. The parameters are read from the broadcast here, so that their fetch is timed
+     * with their loading.
      */
-    static GradientSum gradient(Shard shard, Job job, byte[] parameters, int[] samples, double weight) {
+    static GradientSum gradient(Shard shard, Job job, Broadcast<byte[]> parameters, int[] samples, double weight) {
         int[] rows = shard.select(samples);
         if (rows.length == 0) return GradientSum.zero();
+        long start = System.nanoTime();
         Replicas.Replica r = Replicas.borrow(job);
         Module model = r.model();
-        load(model, parameters, r);
+        load(model, parameters.value(), r);
+        long loaded = System.nanoTime();
         model.train();
         model.zeroGrad();
         Variable l = r.loss().apply(model.apply(Variable.constant(shard.features(r.factory(), rows))),
@@ -49,7 +53,7 @@ final class Tasks {
         }
         model.zeroGrad();
         Replicas.giveBack(job, r);
-        return new GradientSum(grads, value * share, rows.length);
+        return new GradientSum(grads, value * share, rows.length, loaded - start, System.nanoTime() - loaded);
     }
 
     /** The partition's loss (and, with {@code outputs}, predictions) in eval mode, in chunks of {@code chunk} rows. */

@@ -1,0 +1,125 @@
+package dev.descent.spark;
+
+import dev.descent.core.DType;
+import dev.descent.nn.losses.Losses;
+import dev.descent.optim.SGD;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToLongFunction;
+import java.util.stream.IntStream;
+
+/**
+ * What a synchronous step costs in communication as the model grows: for each MLP of a list, a few steps of
+ * {@link SparkTrainer} with a tiny batch (one or two rows per partition, so computing is negligible), and the median
+ * of each part of a step's {@link SparkTrainer.StepCost}; beside them, the median time of a job that computes and
+ * ships nothing (Spark's fixed cost per job). Prints a Markdown table.
+ *
+ * <pre>
+ * spark-submit --class dev.descent.spark.CommunicationSweep --master local[2] \
+ *     spark/target/descent-spark-0.1.0-SNAPSHOT-all.jar --models 16-64-4,784-1024-256-10 --steps 30
+ * </pre>
+ *
+ * Options (all optional): {@code --models w0-w1-...-wk,...} (widths from features to classes; default from about
+ * 1k to 4M parameters), {@code --steps n} (30, timed), {@code --warmup n} (20, not timed), {@code --batch b}
+ * (2 × partitions), {@code --partitions p} (the context's default parallelism), {@code --dtype float32|float64}
+ * (float32), {@code --seed s} (1).
+ */
+public final class CommunicationSweep {
+    /** The default models: about 1.3k, 9.6k, 102k, 1.07M and 4.2M parameters. */
+    static final String MODELS = "16-64-4,64-128-10,784-128-10,784-1024-256-10,1024-2048-1024-10";
+
+    private CommunicationSweep() {
+    }
+
+    /** One model's medians over the timed steps, in nanoseconds; {@code emptyJobNanos} is the same for every row. */
+    public record Row(String model, long parameters, long broadcastBytes, int steps, long stepNanos, long encodeNanos,
+                      long broadcastNanos, long jobNanos, long loadNanos, long computeNanos, long overheadNanos,
+                      long emptyJobNanos) {
+        Row withEmptyJob(long nanos) {
+            return new Row(model, parameters, broadcastBytes, steps, stepNanos, encodeNanos, broadcastNanos, jobNanos,
+                    loadNanos, computeNanos, overheadNanos, nanos);
+        }
+    }
+
+    public static void main(String[] args) {
+        SparkConf conf = new SparkConf().setAppName("descent-spark-communication").setIfMissing("spark.master", "local[*]");
+        try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+            run(sc, args, System.out);
+        }
+    }
+
+    /** Measures as {@link #main} does, on an existing context; returns the rows it printed. */
+    public static List<Row> run(JavaSparkContext sc, String[] args, PrintStream out) {
+        Map<String, String> o = SparkTrainMain.options(args);
+        int partitions = Integer.parseInt(o.getOrDefault("partitions", Integer.toString(sc.defaultParallelism())));
+        int steps = Integer.parseInt(o.getOrDefault("steps", "30"));
+        int warmup = Integer.parseInt(o.getOrDefault("warmup", "20"));
+        int batch = Integer.parseInt(o.getOrDefault("batch", Integer.toString(2 * partitions)));
+        long seed = Long.parseLong(o.getOrDefault("seed", "1"));
+        DType dtype = DType.valueOf(o.getOrDefault("dtype", "float32").toUpperCase());
+
+        out.printf("%d partitions, batch %d, %s, medians of %d steps after %d warm-up steps%n%n", partitions, batch,
+                dtype, steps, warmup);
+        out.println("| model | parameters | broadcast | step | encode | broadcast | job | load | compute | Spark overhead |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        List<Row> rows = new ArrayList<>();
+        for (String model : o.getOrDefault("models", MODELS).split(",")) {
+            Row r = measure(sc, model, partitions, batch, warmup, steps, seed, dtype);
+            rows.add(r);
+            out.printf("| %s | %,d | %.1f kB | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n",
+                    r.model(), r.parameters(), r.broadcastBytes() / 1024.0, r.stepNanos() / 1e6, r.encodeNanos() / 1e6,
+                    r.broadcastNanos() / 1e6, r.jobNanos() / 1e6, r.loadNanos() / 1e6, r.computeNanos() / 1e6,
+                    r.overheadNanos() / 1e6);
+        }
+        // NOTE: measured last, in a warm JVM, like the steps after their warm-up
+        long empty = emptyJobNanos(sc, partitions, warmup, steps);
+        out.printf("%nA job of the same shape that computes and ships nothing: %.2f ms%n", empty / 1e6);
+        return rows.stream().map(r -> r.withEmptyJob(empty)).toList();
+    }
+
+    private static Row measure(JavaSparkContext sc, String model, int partitions, int batch, int warmup, int steps,
+                               long seed, DType dtype) {
+        int[] w = Arrays.stream(model.split("-")).mapToInt(Integer::parseInt).toArray();
+        if (w.length < 2) throw new IllegalArgumentException("CommunicationSweep: a model is its widths, e.g. 16-64-4; got " + model);
+        List<Integer> hidden = Arrays.stream(w, 1, w.length - 1).boxed().toList();
+        SparkTrainMain.Mlp mlp = new SparkTrainMain.Mlp(w[0], hidden, w[w.length - 1], seed, dtype);
+        JavaRDD<Sample> rows = SparkTrainMain.blobs(sc, (warmup + steps) * batch, w[0], w[w.length - 1], partitions, seed);
+        try (SparkTrainer trainer = SparkTrainer.builder(sc, mlp, Losses::crossEntropy)
+                .optimizer(ps -> new SGD(ps, SGD.options(0.01)))
+                .trainData(rows).batchSize(batch).epochs(1)
+                .build()) {
+            trainer.fit();
+            List<SparkTrainer.StepCost> timed = trainer.stepCosts().subList(warmup, warmup + steps);
+            return new Row(model, trainer.model().parameterCount(), timed.get(0).broadcastBytes(), steps,
+                    median(timed, SparkTrainer.StepCost::nanos), median(timed, SparkTrainer.StepCost::encodeNanos),
+                    median(timed, SparkTrainer.StepCost::broadcastNanos), median(timed, SparkTrainer.StepCost::jobNanos),
+                    median(timed, SparkTrainer.StepCost::loadNanos), median(timed, SparkTrainer.StepCost::computeNanos),
+                    median(timed, SparkTrainer.StepCost::overheadNanos), 0);
+        }
+    }
+
+    /** The median time of a job shaped like a step's (a map over the partitions, then treeAggregate) that does nothing. */
+    static long emptyJobNanos(JavaSparkContext sc, int partitions, int warmup, int times) {
+        JavaRDD<Integer> parts = sc.parallelize(new ArrayList<>(IntStream.range(0, partitions).boxed().toList()), partitions);
+        long[] t = new long[times];
+        for (int i = -warmup; i < times; i++) {
+            long start = System.nanoTime();
+            parts.map(p -> p).treeAggregate(0, Integer::sum, Integer::sum);
+            if (i >= 0) t[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(t);
+        return t[times / 2];
+    }
+
+    private static <T> long median(List<T> xs, ToLongFunction<T> f) {
+        long[] v = xs.stream().mapToLong(f).sorted().toArray();
+        return v[v.length / 2];
+    }
+}
