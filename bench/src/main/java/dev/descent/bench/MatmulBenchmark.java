@@ -2,6 +2,7 @@ package dev.descent.bench;
 
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
+import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
@@ -64,6 +65,7 @@ public class MatmulBenchmark {
         a = Tensor.on(be, dtype).normal(rng, 0, 1, m, k);
         b = Tensor.on(be, dtype).normal(rng, 0, 1, k, n);
         c = dtype.newArray(m * n);
+        out = Tensor.on(be, dtype).zeros(m, n);
         if (dtype == DType.FLOAT64) {
             da = DMatrixRMaj.wrap(m, k, (double[]) a.storage());
             db = DMatrixRMaj.wrap(k, n, (double[]) b.storage());
@@ -75,15 +77,26 @@ public class MatmulBenchmark {
         }
     }
 
+    Tensor out;
+
     @Benchmark
     public Tensor descent() {
         return a.matmul(b);
     }
 
+    /** Into an existing output ({@code InPlace.matmul}): the framework's own overhead without the new array. */
+    @Benchmark
+    public Tensor descentInto() {
+        InPlace.matmul(a, b, false, false, out);
+        return out;
+    }
+
     /** The library call the backend makes, on the same arrays (EJML's multi-threaded kernel from 80^3 up). */
     @Benchmark
     public Object raw() {
-        boolean mt = (long) m * n * k >= 80L * 80 * 80;
+        // As EjmlBackend: multi-threaded from 80^3 when it may use more than one thread.
+        boolean mt = (long) m * n * k >= 80L * 80 * 80
+                && Integer.getInteger("descent.ejml.threads", Runtime.getRuntime().availableProcessors()) > 1;
         if (backend.equals("jblas")) {
             if (dtype == DType.FLOAT64) {
                 NativeBlas.dgemm('N', 'N', n, m, k, 1.0, (double[]) b.storage(), 0, n, (double[]) a.storage(), 0, k,

@@ -57,6 +57,15 @@ public final class InPlace {
     }
 
     /**
+     * {@code out = op(a)·op(b)} for matrices, written into {@code out} instead of a new tensor (PyTorch's
+     * {@code torch.matmul(a, b, out=out)}); {@code op} transposes when asked, without copying. {@code out} must have
+     * the product's shape, dtype and backend; it may be {@code a} or {@code b} itself.
+     */
+    public static void matmul(Tensor a, Tensor b, boolean transA, boolean transB, Tensor out) {
+        MatMul.matmulInto(a, b, transA, transB, out);
+    }
+
+    /**
      * One fused Adam or AdamW step, in place on the parameter {@code w}, its moments {@code m} and {@code v}, and
      * {@code vMax} (amsgrad only, else null); {@code g} is updated too when the step adds coupled weight decay.
      * {@link AdamStep} spells out the arithmetic, which equals running it as separate in-place kernels.

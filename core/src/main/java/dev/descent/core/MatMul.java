@@ -56,6 +56,32 @@ final class MatMul {
         return out;
     }
 
+    /** {@code out = op(a)·op(b)} for 2-D {@code a} and {@code b}, into an existing {@code out}; checks first. */
+    static void matmulInto(Tensor a, Tensor b, boolean transA, boolean transB, Tensor out) {
+        String op = "InPlace.matmul";
+        Checks.sameKind(op, a, b);
+        Checks.sameKind(op, a, out);
+        Checks.floating(op, a);
+        if (a.rank() != 2 || b.rank() != 2) {
+            throw new IllegalArgumentException(op + ": expected two matrices (rank 2), got " + a.shape() + " and "
+                    + b.shape());
+        }
+        int m = transA ? a.dim(1) : a.dim(0), k = transA ? a.dim(0) : a.dim(1);
+        int kb = transB ? b.dim(1) : b.dim(0), n = transB ? b.dim(0) : b.dim(1);
+        if (k != kb) {
+            throw new IllegalArgumentException(op + ": inner dimensions differ: " + a.shape() + (transA ? "^T" : "")
+                    + " @ " + b.shape() + (transB ? "^T" : "") + " (" + k + " vs " + kb + ")");
+        }
+        Checks.shapeEquals(op, Shape.of(m, n), out.shape());
+        if (m == 0 || n == 0) return;
+        if (k == 0) {
+            out.backend().fill(out, 0);
+            return;
+        }
+        // NOTE: backends fall back to the shared kernel when out shares storage with a or b.
+        a.backend().gemm(a.dtype(), transA, transB, m, n, k, 1.0, a.storage(), 0, b.storage(), 0, 0.0, out.storage(), 0);
+    }
+
     /** Start offset of each batch matrix of an operand whose batch shape broadcasts to {@code batch}. */
     private static int[] batchOffsets(Shape batch, Shape own, int matrixSize) {
         int rank = batch.rank();

@@ -519,6 +519,33 @@ public abstract class BackendConformance extends BackendProperties {
         assertEquals(32, combinations);
     }
 
+    /** The out= form equals the allocating product for every transpose combination, also when out is an input. */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void matmulIntoAnExistingOutputEqualsMatmul(DType dt) {
+        TensorFactory f = f(dt);
+        Rng rng = new Rng(9);
+        for (int combo = 0; combo < 4; combo++) {
+            boolean ta = (combo & 1) != 0, tb = (combo & 2) != 0;
+            Tensor a = ta ? f.normal(rng, 0, 1, 7, 5) : f.normal(rng, 0, 1, 5, 7);
+            Tensor b = tb ? f.normal(rng, 0, 1, 3, 7) : f.normal(rng, 0, 1, 7, 3);
+            Tensor out = f.full(42, 5, 3);
+            InPlace.matmul(a, b, ta, tb, out);
+            assertArrayEquals(a.matmul(b, ta, tb).toDoubleArray(), out.toDoubleArray(), 0, "ta=" + ta + " tb=" + tb);
+        }
+        Tensor sq = f.of(new double[] {1, 2, 3, 4}, 2, 2);
+        InPlace.matmul(sq, sq, false, false, sq);                               // out aliases both inputs
+        assertTensor(sq, new double[] {7, 10, 15, 22}, 2, 2);
+        Tensor empty = f.full(3, 2, 2);
+        InPlace.matmul(f.zeros(2, 0), f.zeros(0, 2), false, false, empty);     // k = 0: zeros
+        assertTensor(empty, new double[] {0, 0, 0, 0}, 2, 2);
+        Tensor target = f.ones(2, 3);
+        rejects("InPlace.matmul", () -> InPlace.matmul(f.ones(2, 4), f.ones(4, 2), false, false, target), "(2, 2)", "(2, 3)");
+        rejects("InPlace.matmul", () -> InPlace.matmul(f.ones(2, 4), f.ones(3, 3), false, false, target), "4 vs 3");
+        rejects("InPlace.matmul", () -> InPlace.matmul(f.ones(4), f.ones(4, 3), false, false, target), "rank 2");
+        assertTensor(target, new double[] {1, 1, 1, 1, 1, 1}, 2, 3);
+    }
+
     /** One pass, branch-free: positive inputs pass the gradient, zero and negative stop it, NaN stays NaN. */
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})
