@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
-"""Merges JMH and PyTorch results into a markdown table in bench/README.md (between the COMPARISON markers)."""
+"""Merges JMH and PyTorch results into bench/README.md: the Descent/PyTorch table between the COMPARISON markers
+and the framework-overhead table (matmul against the raw library call, a step against its GEMMs) between the
+OVERHEAD markers."""
 import datetime
+import glob
 import json
 import platform
 import subprocess
@@ -11,11 +14,11 @@ out_dir, readme = sys.argv[1], sys.argv[2]
 
 def jmh_key(r):
     p = r.get("params", {})
-    name = r["benchmark"].split(".")[-2]
-    if name == "MatmulBenchmark":
+    name, method = r["benchmark"].split(".")[-2:]
+    if name == "MatmulBenchmark" and method == "descent":
         return "%s|matmul/%s/%s" % (p["backend"], p["dtype"], p["shape"])
     if name == "KernelBenchmark":
-        return "%s|kernel/%s/%s/%s" % (p["backend"], r["benchmark"].split(".")[-1], p["dtype"], p["size"])
+        return "%s|kernel/%s/%s/%s" % (p["backend"], method, p["dtype"], p["size"])
     if name == "TrainingStepBenchmark":
         return "%s|step/%s/%s/%s" % (p["backend"], p["network"], p["dtype"], p["optimizer"])
     if name == "EpochBenchmark":
@@ -28,23 +31,46 @@ def micros(r):
     return score * {"us/op": 1, "ms/op": 1e3, "s/op": 1e6, "ns/op": 1e-3}[unit]
 
 
-rows = {}
-torch_info = {}
+def replace_block(text, name, lines):
+    start_marker, end_marker = "<!-- %s START -->" % name, "<!-- %s END -->" % name
+    block = "\n".join([start_marker] + lines + [end_marker])
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start >= 0 and end >= 0:
+        return text[:start] + block + text[end + len(end_marker):]
+    return text + "\n" + block + "\n"
+
+
+def load(pattern):
+    results = []
+    for f in sorted(glob.glob(pattern)):
+        results.extend(json.load(open(f)))
+    return results
+
+
+rows, torch_info, overhead = {}, {}, {}
 for t in (1, 2):
     torch = json.load(open("%s/torch-%d.json" % (out_dir, t)))
     torch_info[t] = torch
-    for r in json.load(open("%s/jmh-%d.json" % (out_dir, t))):
+    for r in load("%s/jmh-%d*.json" % (out_dir, t)):
         key = jmh_key(r)
         if key is None:
             continue
         backend, case = key.split("|")
         ref = torch["results"].get(case)
         rows.setdefault(case, {})["%s/%d" % (backend, t)] = (micros(r), ref)
+    for r in load("%s/jmh-%d.json" % (out_dir, t)) + load("%s/overhead-%d.json" % (out_dir, t)):
+        p = r.get("params", {})
+        name, method = r["benchmark"].split(".")[-2:]
+        if name == "MatmulBenchmark":
+            overhead.setdefault(("matmul", p["backend"], p["dtype"], p["shape"], t), {})[method] = micros(r)
+        elif name == "StepGemmsBenchmark":
+            overhead.setdefault(("step", p["backend"], p["dtype"], p["network"], t), {})["gemms"] = micros(r)
+        elif name == "TrainingStepBenchmark" and p["optimizer"] == "adam":
+            overhead.setdefault(("step", p["backend"], p["dtype"], p["network"], t), {})["step"] = micros(r)
 
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True,
                      text=True).stdout.strip()
-lines = ["<!-- COMPARISON START -->",
-         "Run %s on %s (%s, %s), Java %s; PyTorch %s with %s. Cells: Descent time / PyTorch time at the same thread "
+lines = ["Run %s on %s (%s, %s), Java %s; PyTorch %s with %s. Cells: Descent time / PyTorch time at the same thread "
          "count (below 1 means Descent is faster), with Descent's time in microseconds."
          % (datetime.date.today(), cpu, platform.machine(), "2 cores", platform.java_ver()[0] or "17",
             torch_info[2]["torch"], "; ".join(torch_info[2]["blas"])),
@@ -55,17 +81,28 @@ for case in sorted(rows):
     cells = []
     for col in ("ejml/1", "ejml/2", "jblas/1", "jblas/2"):
         v = rows[case].get(col)
-        if v is None or v[1] is None:
-            cells.append("")
-        else:
-            cells.append("%.2f (%.1f)" % (v[0] / v[1], v[0]))
+        cells.append("" if v is None or v[1] is None else "%.2f (%.1f)" % (v[0] / v[1], v[0]))
     lines.append("| %s | %s |" % (case, " | ".join(cells)))
-lines.append("<!-- COMPARISON END -->")
+
+over = ["Same run. Matmul: the raw library call's time divided by Descent's (`a.matmul(b)`, a new output each call;"
+        " `InPlace.matmul`, into an existing output), so 1 means no overhead and the target is at least 0.9."
+        " Step: a training step (Adam) divided by the time of its GEMMs alone (`StepGemmsBenchmark`); the target"
+        " for EJML is at most 1.2. Times in microseconds.",
+        "",
+        "| case | threads | raw or GEMMs | Descent | ratio | into | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|"]
+for key in sorted(overhead):
+    kind, backend, dtype, what, t = key
+    v = overhead[key]
+    if kind == "matmul" and {"raw", "descent", "descentInto"} <= v.keys():
+        over.append("| matmul %s %s %s | %d | %.1f | %.1f | %.2f | %.1f | %.2f |" % (
+            backend, dtype, what, t, v["raw"], v["descent"], v["raw"] / v["descent"], v["descentInto"],
+            v["raw"] / v["descentInto"]))
+    elif kind == "step" and {"gemms", "step"} <= v.keys():
+        over.append("| step %s %s %s | %d | %.1f | %.1f | %.2f | | |" % (
+            backend, dtype, what, t, v["gemms"], v["step"], v["step"] / v["gemms"]))
+
 text = open(readme).read()
-start, end = text.find("<!-- COMPARISON START -->"), text.find("<!-- COMPARISON END -->")
-block = "\n".join(lines)
-if start >= 0 and end >= 0:
-    text = text[:start] + block + text[end + len("<!-- COMPARISON END -->"):]
-else:
-    text += "\n## Side by side with PyTorch\n\n`bench/compare/run.sh` (full mode):\n\n" + block + "\n"
+text = replace_block(text, "COMPARISON", lines)
+text = replace_block(text, "OVERHEAD", over)
 open(readme, "w").write(text)
