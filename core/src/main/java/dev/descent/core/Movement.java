@@ -25,7 +25,8 @@ final class Movement {
                 known *= dims[i];
             }
         }
-        int[] out = dims.clone();
+        if (infer < 0 && known == from.size() && sameDims(from, dims)) return from;   // a reshape to itself
+        int[] out = infer >= 0 ? dims.clone() : dims;                                  // Shape.of copies anyway
         if (infer >= 0) {
             if (known == 0 || from.size() % known != 0) {
                 throw new IllegalArgumentException("reshape: cannot infer -1 in " + Arrays.toString(dims)
@@ -37,6 +38,14 @@ final class Movement {
                     + " elements) to " + Arrays.toString(dims) + " (" + known + " elements)");
         }
         return Shape.of(out);
+    }
+
+    private static boolean sameDims(Shape shape, int[] dims) {
+        if (shape.rank() != dims.length) return false;
+        for (int i = 0; i < dims.length; i++) {
+            if (shape.dim(i) != dims[i]) return false;
+        }
+        return true;
     }
 
     /** Validates a permutation of the axes (negative allowed) and normalises it. */

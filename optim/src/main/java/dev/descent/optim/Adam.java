@@ -105,14 +105,26 @@ public class Adam extends Optimizer<Adam.Options> {
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
-        double b1 = o.beta1(), b2 = o.beta2(), lambda = o.weightDecay();
-        long t = s.step();
-        double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
         // One pass over the arrays (AdamStep spells out the arithmetic, which is the pseudo-code above).
-        AdamStep step = new AdamStep(o.decoupledWeightDecay(), 1 - o.lr() * lambda, lambda, b1, 1 - b1, b2, 1 - b2,
-                o.amsgrad(), o.epsInside(), o.epsInside() ? 1 / bc2 : 1 / Math.sqrt(bc2), o.eps(), -o.lr() / bc1);
-        InPlace.adamStep(step, w, g, s.buffer(EXP_AVG), s.buffer(EXP_AVG_SQ),
+        InPlace.adamStep(stepFor(o, s.step()), w, g, s.buffer(EXP_AVG), s.buffer(EXP_AVG_SQ),
                 o.amsgrad() ? s.buffer(MAX_EXP_AVG_SQ) : null);
+    }
+
+    private Options lastOptions;
+    private long lastT;
+    private AdamStep lastStep;
+
+    /** The step's scalars, shared by the parameters of a group that are at the same step count. */
+    private AdamStep stepFor(Options o, long t) {
+        if (o != lastOptions || t != lastT) {
+            double b1 = o.beta1(), b2 = o.beta2(), lambda = o.weightDecay();
+            double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
+            lastStep = new AdamStep(o.decoupledWeightDecay(), 1 - o.lr() * lambda, lambda, b1, 1 - b1, b2, 1 - b2,
+                    o.amsgrad(), o.epsInside(), o.epsInside() ? 1 / bc2 : 1 / Math.sqrt(bc2), o.eps(), -o.lr() / bc1);
+            lastOptions = o;
+            lastT = t;
+        }
+        return lastStep;
     }
 
     /** {@code out = sqrt(v / bc2) + eps} (as PyTorch: {@code sqrt(v) / sqrt(bc2) + eps}), or {@code sqrt(v / bc2 + eps)}. */

@@ -80,7 +80,7 @@ public final class JblasProvider implements BackendProvider {
      *
      * <p>NOTE: jBLAS copies each array into a {@code malloc}'d buffer around every BLAS call. With glibc's defaults
      * a buffer above 128 KiB is handed back to the operating system when freed, so every GEMM page-faults its
-     * buffers in again: 1024² sgemm runs at 35 instead of 100 GFLOP/s here (bench/README.md). Raising
+     * buffers in again: 512² sgemm runs at 25 instead of 97 GFLOP/s here (bench/README.md). Raising
      * {@code MALLOC_MMAP_THRESHOLD_} and {@code MALLOC_TRIM_THRESHOLD_} keeps the buffers; glibc reads them when the
      * process starts, so they can only be set before the JVM starts, as the {@code descent} launcher does.
      */
@@ -88,7 +88,7 @@ public final class JblasProvider implements BackendProvider {
         if (osName == null || !osName.startsWith("Linux")) return "";
         boolean tuned = env.containsKey("MALLOC_MMAP_THRESHOLD_") && env.containsKey("MALLOC_TRIM_THRESHOLD_")
                 || env.getOrDefault("GLIBC_TUNABLES", "").contains("glibc.malloc.mmap_threshold");
-        return tuned ? "" : "; for up to 5x faster GEMM, export " + MALLOC_SETTINGS + " before starting Java";
+        return tuned ? "" : "; for several times faster GEMM, export " + MALLOC_SETTINGS + " before starting Java";
     }
 
     /** The glibc settings that keep jBLAS's copy buffers between calls (the launcher sets the same). */

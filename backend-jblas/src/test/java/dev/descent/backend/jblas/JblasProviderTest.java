@@ -78,7 +78,7 @@ class JblasProviderTest {
     @Test
     void onLinuxTheNoteAdvisesTheMallocSettingsUntilTheyAreSet() {
         String advice = JblasProvider.mallocAdvice("Linux", Map.of());
-        assertEquals("; for up to 5x faster GEMM, export MALLOC_MMAP_THRESHOLD_=1073741824 "
+        assertEquals("; for several times faster GEMM, export MALLOC_MMAP_THRESHOLD_=1073741824 "
                 + "MALLOC_TRIM_THRESHOLD_=1073741824 before starting Java", advice);
         assertEquals(advice, JblasProvider.mallocAdvice("Linux", Map.of("MALLOC_MMAP_THRESHOLD_", "1073741824")));
         assertEquals("", JblasProvider.mallocAdvice("Linux",
