@@ -546,6 +546,40 @@ public abstract class BackendConformance extends BackendProperties {
         assertTensor(target, new double[] {1, 1, 1, 1, 1, 1}, 2, 3);
     }
 
+    /**
+     * The specialised paths equal the general ones bit for bit: a 2-D product against the same product as a batch
+     * of one, and a row operand repeated over rows (a bias) against the broadcast plan, for every binary op and
+     * both operand orders.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void specialisedPathsEqualTheGeneralOnes(DType dt) {
+        TensorFactory f = f(dt);
+        Rng rng = new Rng(21);
+        for (int combo = 0; combo < 4; combo++) {
+            boolean ta = (combo & 1) != 0, tb = (combo & 2) != 0;
+            Tensor a = ta ? f.normal(rng, 0, 1, 9, 6) : f.normal(rng, 0, 1, 6, 9);
+            Tensor b = tb ? f.normal(rng, 0, 1, 4, 9) : f.normal(rng, 0, 1, 9, 4);
+            Tensor batched = a.reshape(1, a.dim(0), a.dim(1)).matmul(b.reshape(1, b.dim(0), b.dim(1)), ta, tb);
+            assertArrayEquals(batched.toDoubleArray(), a.matmul(b, ta, tb).toDoubleArray(), 0, "ta=" + ta + " tb=" + tb);
+        }
+        Tensor x = f.normal(rng, 0, 1, 3, 5, 7).abs().add(0.5), row = f.normal(rng, 0, 1, 7).abs().add(0.5);
+        Tensor plane = f.normal(rng, 0, 1, 5, 7).abs().add(0.5);
+        for (BinaryOp op : BinaryOp.values()) {
+            for (Tensor part : new Tensor[] {row, plane}) {
+                // Leading size-1 axes make the same broadcast go through the general plan.
+                Tensor viaPlan = part.reshape(part.rank() == 1 ? new int[] {1, 1, 7} : new int[] {1, 5, 7});
+                Tensor fast = f.zeros(3, 5, 7), general = f.zeros(3, 5, 7);
+                backend().zip(op, x, part, fast);
+                backend().zip(op, x, viaPlan, general);
+                assertArrayEquals(general.toDoubleArray(), fast.toDoubleArray(), 0, op + " x, " + part.shape());
+                backend().zip(op, part, x, fast);
+                backend().zip(op, viaPlan, x, general);
+                assertArrayEquals(general.toDoubleArray(), fast.toDoubleArray(), 0, op + " " + part.shape() + ", x");
+            }
+        }
+    }
+
     /** One pass, branch-free: positive inputs pass the gradient, zero and negative stop it, NaN stays NaN. */
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})
