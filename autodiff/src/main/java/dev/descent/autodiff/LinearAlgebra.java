@@ -31,4 +31,11 @@ final class LinearAlgebra {
             a.requiresGrad() ? (ta ? b.matmul(g, tb, true) : g.matmul(b, false, !tb)) : null,
             b.requiresGrad() ? (tb ? g.matmul(a, true, ta) : a.matmul(g, !ta, false)) : null}, a, b);
     }
+
+    static Variable linear(Variable x, Variable w, Variable b) {
+        return Variable.record("linear", x.value().linear(w.value(), b.value()), g -> new Variable[] {
+            x.requiresGrad() ? g.matmul(w, false, true) : null,
+            w.requiresGrad() ? x.matmul(g, true, false) : null,
+            b.requiresGrad() ? g.sum(0) : null}, x, w, b);
+    }
 }

@@ -359,6 +359,15 @@ public final class Variable {
     /** Matrix product with {@code torch.matmul}'s vector and batch rules. */
     public Variable matmul(Variable other) { return LinearAlgebra.matmul(this, other); }
 
+    /**
+     * {@code this·weight + bias} for a batch of rows {@code (batch, in)}, {@code weight (in, out)} and
+     * {@code bias (out,)}: one GEMM onto the bias rows (PyTorch's {@code addmm}), equal to
+     * {@code matmul(weight).add(bias)} up to rounding. {@code Linear} uses it for 2-D inputs.
+     */
+    public Variable linear(Variable weight, Variable bias) {
+        return LinearAlgebra.linear(this, weight, bias);
+    }
+
     /** {@code op(this) · op(other)}, transposing the last two axes of either without materialising it. */
     public Variable matmul(Variable other, boolean transposeThis, boolean transposeOther) {
         return LinearAlgebra.matmul(this, other, transposeThis, transposeOther);

@@ -124,6 +124,8 @@ final class OpSpecs {
                 Tensor.on(x[0].value().backend(), DType.FLOAT64).of(new double[] {1, 0, 1, 0, 0, 1}, 2, 3), x[0], x[1]));
         // matrix products
         binary("matmul 2-D", Set.of("matmul"), s(2, 3), s(3, 4), ANY, ANY, x -> x[0].matmul(x[1]));
+        SPECS.add(new Spec("linear (x W + b)", Set.of("linear"), new int[][] {s(4, 3), s(3, 2), s(2)},
+                new Domain[] {ANY, ANY, ANY}, x -> x[0].linear(x[1], x[2])));
         binary("matmul vector-matrix", Set.of("matmul"), s(3), s(3, 2), ANY, ANY, x -> x[0].matmul(x[1]));
         binary("matmul matrix-vector", Set.of("matmul"), s(2, 3), s(3), ANY, ANY, x -> x[0].matmul(x[1]));
         binary("matmul dot", Set.of("matmul"), s(4), s(4), ANY, ANY, x -> x[0].matmul(x[1]));

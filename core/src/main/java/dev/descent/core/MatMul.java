@@ -56,6 +56,30 @@ final class MatMul {
         return out;
     }
 
+    /**
+     * {@code x·w + bias} for {@code x (batch, in)}, {@code w (in, out)} and {@code bias (out,)}: the bias rows, then
+     * one GEMM that adds the product onto them (PyTorch's {@code addmm}). Equal to {@code matmul} then {@code add}
+     * up to rounding (the bias joins the sum first), with one output array instead of two.
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor bias) {
+        String op = "linear";
+        Checks.sameKind(op, x, w);
+        Checks.sameKind(op, x, bias);
+        Checks.floating(op, x);
+        if (x.rank() != 2 || w.rank() != 2 || bias.rank() != 1 || w.dim(0) != x.dim(1) || bias.dim(0) != w.dim(1)) {
+            throw new IllegalArgumentException(op + ": expected x (batch, in), weight (in, out) and bias (out,), got "
+                    + x.shape() + ", " + w.shape() + " and " + bias.shape());
+        }
+        int m = x.dim(0), k = x.dim(1), n = w.dim(1);
+        Tensor out = Tensor.allocate(x.backend(), x.dtype(), Shape.of(m, n));
+        if (m == 0 || n == 0) return out;
+        out.backend().broadcastTo(bias, out);
+        if (k > 0) {
+            x.backend().gemm(x.dtype(), false, false, m, n, k, 1.0, x.storage(), 0, w.storage(), 0, 1.0, out.storage(), 0);
+        }
+        return out;
+    }
+
     /** {@code out = op(a)·op(b)} for 2-D {@code a} and {@code b}, into an existing {@code out}; checks first. */
     static void matmulInto(Tensor a, Tensor b, boolean transA, boolean transB, Tensor out) {
         String op = "InPlace.matmul";

@@ -498,6 +498,15 @@ public final class Tensor {
         return MatMul.matmul(this, other, transposeThis, transposeOther);
     }
 
+    /**
+     * {@code this·weight + bias} for a batch of rows {@code (batch, in)}, {@code weight (in, out)} and
+     * {@code bias (out,)}, as one GEMM onto the bias rows (PyTorch's {@code addmm}); equal to
+     * {@code matmul(weight).add(bias)} up to rounding.
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return MatMul.linear(this, weight, bias);
+    }
+
     // ---------------------------------------------------------------- movement
 
     /** The same elements in a new shape of equal size; one dimension may be -1 (inferred). Shares storage. */

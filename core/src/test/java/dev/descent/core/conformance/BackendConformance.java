@@ -580,6 +580,30 @@ public abstract class BackendConformance extends BackendProperties {
         }
     }
 
+    /** One GEMM onto the bias rows equals the product plus the bias (float64 1e-12, float32 1e-5), and checks shapes. */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void linearEqualsMatmulPlusBias(DType dt) {
+        TensorFactory f = f(dt);
+        Rng rng = new Rng(17);
+        double tol = dt == DType.FLOAT64 ? 1e-12 : 1e-5;
+        int[][] sizes = {{5, 7, 3}, {64, 100, 33}, {1, 1, 1}, {3, 0, 4}};
+        for (int[] mkn : sizes) {
+            Tensor x = f.normal(rng, 0, 1, mkn[0], mkn[1]), w = f.normal(rng, 0, 1, mkn[1], mkn[2]);
+            Tensor b = f.normal(rng, 0, 1, mkn[2]);
+            double[] expected = x.matmul(w).add(b).toDoubleArray(), actual = x.linear(w, b).toDoubleArray();
+            for (int i = 0; i < expected.length; i++) {
+                double scale = Math.max(1, Math.abs(expected[i]));
+                assertEquals(expected[i], actual[i], tol * scale * Math.max(1, mkn[1]) / 10, "element " + i);
+            }
+        }
+        assertTensor(f.of(new double[] {1, 2, 3, 4}, 2, 2).linear(f.of(new double[] {1, 0, 0, 1}, 2, 2),
+                f.of(new double[] {10, 20})), new double[] {11, 22, 13, 24}, 2, 2);
+        rejects("linear", () -> f.ones(2, 3).linear(f.ones(3, 4), f.ones(3)), "(2, 3)", "(3, 4)", "(3,)");
+        rejects("linear", () -> f.ones(2, 3).linear(f.ones(2, 4), f.ones(4)), "weight (in, out)");
+        rejects("linear", () -> f.ones(3).linear(f.ones(3, 4), f.ones(4)), "x (batch, in)");
+    }
+
     /** One pass, branch-free: positive inputs pass the gradient, zero and negative stop it, NaN stays NaN. */
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})

@@ -91,6 +91,7 @@ public final class Linear extends Module {
         if (x.rank() < 1 || x.shape().dim(-1) != in) {
             throw new IllegalArgumentException("Linear.forward: expected input (..., " + in + "), got " + x.shape());
         }
+        if (bias != null && x.rank() == 2) return x.linear(weight, bias);    // one GEMM onto the bias rows
         Variable z = x.matmul(weight);
         return bias == null ? z : z.add(bias);
     }
