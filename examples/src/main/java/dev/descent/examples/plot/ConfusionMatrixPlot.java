@@ -3,7 +3,6 @@ package dev.descent.examples.plot;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
-import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 
@@ -65,11 +64,6 @@ public final class ConfusionMatrixPlot extends Plot<ConfusionMatrixPlot> {
     public ConfusionMatrixPlot classNames(List<String> names) {
         this.classNames = List.copyOf(names);
         return this;
-    }
-
-    @Override
-    void addSeries(XYChart chart) {
-        throw new UnsupportedOperationException("ConfusionMatrixPlot renders a heat-map chart, not an XY chart");
     }
 
     @Override

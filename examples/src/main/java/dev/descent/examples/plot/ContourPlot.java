@@ -26,7 +26,7 @@ import java.util.function.DoubleBinaryOperator;
  *      .savePng(dir.resolve("rosenbrock-adam.png"));
  * }</pre>
  */
-public final class ContourPlot extends Plot<ContourPlot> {
+public final class ContourPlot extends XyPlot<ContourPlot> {
     private record Path2(String name, double[][] points) {
     }
 

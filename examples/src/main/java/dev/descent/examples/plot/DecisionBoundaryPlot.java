@@ -19,7 +19,7 @@ import java.util.Objects;
  *      .savePng(dir.resolve("boundary-he.png"));
  * }</pre>
  */
-public final class DecisionBoundaryPlot extends Plot<DecisionBoundaryPlot> {
+public final class DecisionBoundaryPlot extends XyPlot<DecisionBoundaryPlot> {
     /** How far the light region colours are moved towards white. */
     static final double REGION_TINT = 0.6;
     private static final int BANDS = 5;

@@ -19,7 +19,7 @@ import java.util.Objects;
  *      .savePng(dir.resolve("weights-1.png"));
  * }</pre>
  */
-public final class HistogramPlot extends Plot<HistogramPlot> {
+public final class HistogramPlot extends XyPlot<HistogramPlot> {
     private record Sample(String name, double[] values) {
     }
 

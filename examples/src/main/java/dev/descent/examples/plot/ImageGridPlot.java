@@ -1,6 +1,5 @@
 package dev.descent.examples.plot;
 
-import org.knowm.xchart.XYChart;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -76,11 +75,6 @@ public final class ImageGridPlot extends Plot<ImageGridPlot> {
     /** The number of images added. */
     public int images() {
         return tiles.size();
-    }
-
-    @Override
-    void addSeries(XYChart chart) {
-        throw new UnsupportedOperationException("ImageGridPlot draws images, not an XY chart");
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.util.Objects;
  *      .savePng(dir.resolve("cost.png"));
  * }</pre>
  */
-public final class LinePlot extends Plot<LinePlot> {
+public final class LinePlot extends XyPlot<LinePlot> {
     private record Series(String name, double[] x, double[] y, boolean scatter) {
     }
 

@@ -1,8 +1,6 @@
 package dev.descent.examples.plot;
 
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 
@@ -18,8 +16,9 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A chart with a title, axis labels and a legend, rendered by XChart to a PNG. Subclasses add the data; this class
- * holds the common settings (size, fonts, axis ranges) and the rendering. Rendering needs no display.
+ * A chart with a title, axis labels and a legend, rendered by XChart to a PNG. Subclasses add the data and render
+ * it ({@link XyPlot} for the XY charts); this class holds the common settings (size, fonts, axis ranges) and the
+ * PNG output. Rendering needs no display.
  *
  * <pre>{@code
  * Path png = Plots.line("Cost", "epoch", "cost").series("Adam", adamCost).logY().size(800, 600)
@@ -110,32 +109,8 @@ public abstract class Plot<P extends Plot<P>> {
         return height;
     }
 
-    /** Adds this plot's series to {@code chart}; called once per rendering on a fresh chart. */
-    abstract void addSeries(XYChart chart);
-
-    /** Hook for plots whose drawing depends on the laid-out plot area; called after a first rendering. */
-    void afterLayout(XYChart chart) {
-    }
-
-    /** Whether {@link #afterLayout} needs a first rendering to measure the plot area. */
-    boolean needsLayoutPass() {
-        return false;
-    }
-
     /** Renders the chart to an image of {@link #width()} x {@link #height()} pixels. */
-    public BufferedImage render() {
-        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xLabel)
-                .yAxisTitle(yLabel).build();
-        style(chart.getStyler());
-        addSeries(chart);
-        chart.setCustomXAxisTickLabelsFormatter(Plot::tickLabel);
-        if (!chart.getStyler().isYAxisLogarithmic()) chart.setCustomYAxisTickLabelsFormatter(Plot::tickLabel);
-        if (needsLayoutPass()) {
-            BitmapEncoder.getBufferedImage(chart); // lays out the plot area so pixel sizes can be measured
-            afterLayout(chart);
-        }
-        return BitmapEncoder.getBufferedImage(chart);
-    }
+    public abstract BufferedImage render();
 
     /** Renders the chart and writes it as a PNG to {@code file} (creating its directory); returns {@code file}. */
     public Path savePng(Path file) {

@@ -15,7 +15,7 @@ import java.util.List;
  *      .savePng(dir.resolve("circles.png"));
  * }</pre>
  */
-public final class ScatterPlot extends Plot<ScatterPlot> {
+public final class ScatterPlot extends XyPlot<ScatterPlot> {
     private double[][] points;
     private int[] labels;
     private List<String> classNames = List.of();
