@@ -106,14 +106,6 @@ public final class Backends {
         return new Found(p.name(), p.priority(), a, p.getClass().getName());
     }
 
-    /**
-     * Whether two backend instances are the same backend: tensors on them may be mixed. Backends are stateless
-     * and share the storage format, so instances with the same {@link Backend#name()} are interchangeable.
-     */
-    public static boolean same(Backend a, Backend b) {
-        return a == b || a.name().equals(b.name());
-    }
-
     /** Every provider found, highest priority first, with its availability. */
     public static List<Found> found() {
         return registry().found;

@@ -77,7 +77,7 @@ class BackendsTest {
         assertEquals("reference", Backends.get().name());
         assertSame(Backends.get("reference"), Backends.get("REFERENCE"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.get("failing"));
-        assertTrue(e.getMessage().contains("libfailing.so") && e.getMessage().contains("Available: reference"));
+        assertTrue(e.getMessage().contains("libfailing.so") && e.getMessage().contains("Available: reference, direct"), e.getMessage());
         String report = Backends.describe();
         assertTrue(report.contains("failing") && report.contains("UNAVAILABLE") && report.contains("reference"));
     }

@@ -117,12 +117,11 @@ public final class Safetensors {
         out.putLong(padded).put(h);
         for (int i = h.length; i < padded; i++) out.put((byte) ' ');
         for (Tensor t : tensors.values()) {
-            Object s = t.storage();
-            switch (t.dtype()) {
-                case FLOAT32 -> out.asFloatBuffer().put((float[]) s, 0, t.size());
-                case FLOAT64 -> out.asDoubleBuffer().put((double[]) s, 0, t.size());
-                case INT32 -> out.asIntBuffer().put((int[]) s, 0, t.size());
-            }
+            t.copyTo(switch (t.dtype()) {
+                case FLOAT32 -> out.asFloatBuffer();
+                case FLOAT64 -> out.asDoubleBuffer();
+                case INT32 -> out.asIntBuffer();
+            });
             out.position(out.position() + t.size() * t.dtype().byteSize());
         }
         return out.array();

@@ -4,14 +4,15 @@ import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.UnaryOp;
 
+// float32 twin: FloatKernels
 /**
  * The shared float64 loops of every backend: elementwise maps, broadcast rows of binary ops, reductions along an
  * axis, GEMM, axpby and scatter-adds over {@code double[]}.
  *
- * <p>This file is the single source of the arithmetic loops: the build (core/pom.xml) generates
- * {@code FloatKernels} from it by replacing the 64-bit primitive type with the 32-bit one everywhere except in
- * variables named {@code acc...}, so float32 dot products still accumulate in 64 bits. Every computed value is
- * therefore assigned with an explicit cast to the element type, which keeps the generated file compiling.
+ * <p>This file is the single source of the arithmetic loops, a float64 template: the build generates its float32
+ * twin {@code FloatKernels} (build-tools' {@code Float32Generator}), where every {@code double} becomes the 32-bit
+ * type except those marked {@link Float64Only}, so float32 dot products still accumulate in 64 bits. Every
+ * computed value is therefore assigned with an explicit cast to the element type, which keeps the twin compiling.
  *
  * <p>All loops are over primitive arrays with the operation chosen outside the loop, so the JIT compiles one tight
  * loop per operation. Callers have checked the arguments.
@@ -225,7 +226,7 @@ public final class DoubleKernels {
             } else {
                 // B is stored n x k: each C element is a dot product along contiguous rows of B.
                 for (int j = 0; j < n; j++) {
-                    double acc = 0;
+                    @Float64Only double acc = 0;
                     int bRow = bOff + j * k;
                     for (int p = 0; p < k; p++) acc += a[aOff + (transA ? p * m + i : i * k + p)] * b[bRow + p];
                     c[row + j] += (double) (alpha * acc);
@@ -243,54 +244,6 @@ public final class DoubleKernels {
         } else {
             for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
         }
-    }
-
-    /**
-     * One Adam or AdamW step over {@code n} elements in a single pass: the sequence {@link dev.descent.core.spi.AdamStep}
-     * writes out, with the same operations in the same order (so the same roundings) as running it as separate
-     * in-place kernels. {@code vMax} is used only with amsgrad.
-     */
-    public static void adamStep(int n, double[] w, double[] g, double[] m, double[] v, double[] vMax,
-                                boolean decoupled, double decay, double l2, double beta1, double oneMinusBeta1,
-                                double beta2, double oneMinusBeta2, boolean amsgrad, boolean epsInside,
-                                double denScale, double eps, double stepSize) {
-        for (int i = 0; i < n; i++) {
-            double wi = w[i], gi = g[i];
-            if (decoupled) {
-                wi = decay * wi + 0;
-            } else if (l2 != 0) {
-                gi += l2 * wi;
-                g[i] = gi;
-            }
-            double mi = axpbyOne(oneMinusBeta1, gi, beta1, m[i]);
-            double square = gi * gi;
-            double vi = axpbyOne(oneMinusBeta2, square, beta2, v[i]);
-            double u = vi;
-            if (amsgrad) {
-                u = Math.max(vMax[i], vi);
-                vMax[i] = u;
-            }
-            double den;
-            if (epsInside) {
-                den = denScale * u + eps;
-                den = (double) Math.sqrt(den);
-            } else {
-                den = (double) Math.sqrt(u);
-                den = denScale * den + eps;
-            }
-            double ratio = mi / den;
-            wi += stepSize * ratio;
-            w[i] = wi;
-            m[i] = mi;
-            v[i] = vi;
-        }
-    }
-
-    /** One element of {@link #axpby}, with its special cases for {@code beta} 0 and 1. */
-    private static double axpbyOne(double alpha, double x, double beta, double y) {
-        if (beta == 0) return alpha * x;
-        if (beta == 1) return y + alpha * x;
-        return alpha * x + beta * y;
     }
 
     /** {@code y[offsets[r] + j] += x[r * run + j]} for every run {@code r} and {@code j < run}. */
