@@ -15,8 +15,8 @@ final class Composites {
 
     static Variable variance(Variable x, int[] axes, boolean keepDims, int correction) {
         if (correction < 0) throw new IllegalArgumentException("variance: correction must be >= 0, got " + correction);
-        Variable centered = x.sub(Reductions.mean(x, axes, true));
-        return centered.square().sum(axes, keepDims).div(Reductions.count(x.shape(), axes) - correction);
+        Variable centered = x.sub(Reducing.mean(x, axes, true));
+        return centered.square().sum(axes, keepDims).div(Reducing.count(x.shape(), axes) - correction);
     }
 
     /**

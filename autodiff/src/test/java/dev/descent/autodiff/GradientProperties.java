@@ -1,8 +1,8 @@
 package dev.descent.autodiff;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.check.GradCheck;
 import dev.descent.autodiff.check.GradCheckReport;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.spi.Backend;
 import net.jqwik.api.Arbitraries;
@@ -27,7 +27,7 @@ class GradientProperties {
 
     @Provide
     Arbitrary<Backend> backends() {
-        return Arbitraries.of(new EjmlBackend(), Backends.get("jblas"));
+        return Arbitraries.of(TestBackends.all());
     }
 
     @Property(generation = GenerationMode.EXHAUSTIVE)

@@ -1,6 +1,5 @@
 package dev.descent.bench;
 
-import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -30,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class KernelBenchmark {
-    @Param({"ejml"})
+    /** A backend by name; {@link BenchMain} sets it to every backend found unless {@code -p backend=...} names some. */
+    @Param({"default"})
     String backend;
 
     @Param({"FLOAT32", "FLOAT64"})
@@ -43,7 +43,7 @@ public class KernelBenchmark {
 
     @Setup
     public void setup() {
-        var f = Tensor.on(Backends.get(backend), dtype);
+        var f = Tensor.on(BenchMain.backend(backend), dtype);
         x = f.normal(new Rng(1), 0, 1, size / 100, 100);
         row = f.normal(new Rng(2), 0, 1, 100);
     }

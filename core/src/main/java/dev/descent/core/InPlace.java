@@ -45,6 +45,21 @@ public final class InPlace {
         out.backend().fill(out.storage(), value);
     }
 
+    /**
+     * Writes {@code src.remaining()} values from {@code src} (a {@code DoubleBuffer}, {@code FloatBuffer} or
+     * {@code IntBuffer} matching {@code out}'s dtype) into {@code out}'s elements from the row-major index
+     * {@code offset} on; the buffer's position advances. For loaders that fill a fresh tensor in chunks.
+     */
+    public static void write(java.nio.Buffer src, Tensor out, int offset) {
+        if (src == null) throw new IllegalArgumentException("InPlace.write: buffer must not be null");
+        if (offset < 0 || offset > out.size() - src.remaining()) {
+            throw new IllegalArgumentException("InPlace.write: " + src.remaining() + " values from offset " + offset
+                    + " do not fit in " + out.size() + " elements of shape " + out.shape());
+        }
+        Checks.buffer("InPlace.write", out.dtype(), src, src.remaining());
+        out.backend().write(src, out.storage(), offset);
+    }
+
     /** {@code out = src} (same shape; the dtype is converted). */
     public static void copy(Tensor src, Tensor out) {
         Checks.sameBackend("InPlace.copy", src, out);

@@ -93,6 +93,14 @@ public final class Tensor {
         return storage;
     }
 
+    /**
+     * Whether this tensor and {@code other} are views of one storage (as {@code reshape}, {@code squeeze} and
+     * {@code flatten} make), so that an {@link InPlace} update of one changes the other.
+     */
+    public boolean sharesStorageWith(Tensor other) {
+        return other != null && storage == other.storage;
+    }
+
     // ---------------------------------------------------------------- creation
 
     /** A factory for tensors on {@code backend} with {@code dtype}. */

@@ -149,6 +149,10 @@ public final class DoubleKernels {
      * vector lane; float32 sums over very long axes carry float32 rounding.
      */
     public static void reduce(ReduceOp op, double[] x, double[] out, int outer, int n, int inner) {
+        if (inner == 1) {
+            reduceRows(op, x, out, outer, n);
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             int ob = o * inner;
@@ -173,6 +177,34 @@ public final class DoubleKernels {
                         int row = base + k * inner;
                         for (int j = 0; j < inner; j++) out[ob + j] = Math.min(out[ob + j], x[row + j]);
                     }
+                }
+                default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
+            }
+        }
+    }
+
+    /**
+     * {@link #reduce} with {@code inner == 1} (each output reduces one contiguous row): the same operations in the
+     * same order, with the running value in a register instead of in {@code out}.
+     */
+    private static void reduceRows(ReduceOp op, double[] x, double[] out, int outer, int n) {
+        for (int o = 0; o < outer; o++) {
+            int base = o * n;
+            switch (op) {
+                case SUM -> {
+                    double s = 0;
+                    for (int k = 0; k < n; k++) s += x[base + k];
+                    out[o] = s;
+                }
+                case MAX -> {
+                    double s = x[base];
+                    for (int k = 1; k < n; k++) s = Math.max(s, x[base + k]);
+                    out[o] = s;
+                }
+                case MIN -> {
+                    double s = x[base];
+                    for (int k = 1; k < n; k++) s = Math.min(s, x[base + k]);
+                    out[o] = s;
                 }
                 default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
             }

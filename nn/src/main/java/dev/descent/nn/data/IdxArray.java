@@ -1,10 +1,15 @@
 package dev.descent.nn.data;
 
+import dev.descent.core.InPlace;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 
 /**
@@ -125,54 +130,36 @@ public final class IdxArray {
     public Tensor toTensor(TensorFactory factory, double scale) {
         if (!Double.isFinite(scale)) throw new IllegalArgumentException("IdxArray.toTensor: scale must be finite, got " + scale);
         Tensor out = factory.zeros(Shape.of(dims));
-        // NOTE: `out` is fresh and not yet visible to anyone, so filling its storage directly keeps the tensor
-        // immutable for every user while avoiding a second full-size copy (Fashion-MNIST's training images are
-        // 188 MB as float32).
-        if (type == IdxType.UBYTE || type == IdxType.BYTE) {
-            decodeBytes(out, scale);
-            return out;
+        // NOTE: `out` is fresh and not yet visible to anyone; the values go in chunk by chunk, so no second
+        // full-size copy exists (Fashion-MNIST's training images are 188 MB as float32).
+        double[] table = null;
+        if (type == IdxType.UBYTE || type == IdxType.BYTE) {  // byte types through a 256-entry table of converted values
+            table = new double[256];
+            for (int b = 0; b < 256; b++) table[b] = (type == IdxType.UBYTE ? b : (byte) b) * scale;
         }
         ByteBuffer buf = ByteBuffer.wrap(data);
-        switch (out.dtype()) {
-            case FLOAT32 -> {
-                float[] a = (float[]) out.storage();
-                for (int i = 0; i < size; i++) a[i] = (float) (value(buf, i) * scale);
+        int chunk = Math.min(size, CHUNK);
+        Buffer values = switch (out.dtype()) {
+            case FLOAT32 -> FloatBuffer.allocate(chunk);
+            case FLOAT64 -> DoubleBuffer.allocate(chunk);
+            case INT32 -> IntBuffer.allocate(chunk);
+        };
+        for (int from = 0; from < size; from += chunk) {
+            int n = Math.min(chunk, size - from);
+            values.clear();
+            for (int i = from; i < from + n; i++) {
+                double v = table != null ? table[data[i] & 0xFF] : value(buf, i) * scale;
+                if (values instanceof FloatBuffer f) f.put((float) v);
+                else if (values instanceof DoubleBuffer d) d.put(v);
+                else ((IntBuffer) values).put((int) v);
             }
-            case FLOAT64 -> {
-                double[] a = (double[]) out.storage();
-                for (int i = 0; i < size; i++) a[i] = value(buf, i) * scale;
-            }
-            case INT32 -> {
-                int[] a = (int[]) out.storage();
-                for (int i = 0; i < size; i++) a[i] = (int) (value(buf, i) * scale);
-            }
+            InPlace.write(values.flip(), out, from);
         }
         return out;
     }
 
-    /** Byte types through a 256-entry table of converted values: one load per element, no arithmetic. */
-    private void decodeBytes(Tensor out, double scale) {
-        double[] table = new double[256];
-        for (int b = 0; b < 256; b++) table[b] = (type == IdxType.UBYTE ? b : (byte) b) * scale;
-        switch (out.dtype()) {
-            case FLOAT32 -> {
-                float[] t = new float[256];
-                for (int b = 0; b < 256; b++) t[b] = (float) table[b];
-                float[] a = (float[]) out.storage();
-                for (int i = 0; i < size; i++) a[i] = t[data[i] & 0xFF];
-            }
-            case FLOAT64 -> {
-                double[] a = (double[]) out.storage();
-                for (int i = 0; i < size; i++) a[i] = table[data[i] & 0xFF];
-            }
-            case INT32 -> {
-                int[] t = new int[256];
-                for (int b = 0; b < 256; b++) t[b] = (int) table[b];
-                int[] a = (int[]) out.storage();
-                for (int i = 0; i < size; i++) a[i] = t[data[i] & 0xFF];
-            }
-        }
-    }
+    /** Elements converted and written to a tensor at a time. */
+    private static final int CHUNK = 1 << 16;
 
     private double value(ByteBuffer buf, int i) {
         return switch (type) {

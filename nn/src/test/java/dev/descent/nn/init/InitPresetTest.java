@@ -77,7 +77,7 @@ class InitPresetTest {
 
     /** The root mean square of the activations after 30 ReLU layers of width 128, relative to the input's. */
     private static double scaleAfterThirtyReluLayers(InitPreset preset) {
-        TensorFactory f = Tensor.on(Samples.EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(Samples.DEFAULT, DType.FLOAT64);
         Rng rng = new Rng(2024);
         int width = 128;
         Tensor a = f.normal(rng, 0, 1, 64, width);

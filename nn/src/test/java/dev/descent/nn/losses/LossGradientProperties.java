@@ -1,8 +1,8 @@
 package dev.descent.nn.losses;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.Variable;
 import dev.descent.autodiff.check.GradCheck;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
@@ -124,7 +124,7 @@ class LossGradientProperties {
 
     @Provide
     Arbitrary<Backend> backends() {
-        return Arbitraries.of(new EjmlBackend(), Backends.get("jblas"));
+        return Arbitraries.of(TestBackends.all());
     }
 
     private static Variable[] inputs(Spec spec, Backend backend, int draw) {

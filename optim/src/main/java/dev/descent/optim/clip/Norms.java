@@ -6,9 +6,10 @@ import dev.descent.core.Tensor;
 import java.util.List;
 
 /**
- * Vector norms of tensors (all elements together) and of lists of tensors, reduced in float64 without allocating:
+ * Vector norms of tensors (all elements together) and of lists of tensors, reduced in float64 in index order:
  * the 1-norm {@code sum |x|}, the 2-norm {@code sqrt(sum x^2)}, any {@code p}-norm {@code (sum |x|^p)^(1/p)} and
- * the infinity norm {@code max |x|}. A NaN anywhere makes the norm NaN.
+ * the infinity norm {@code max |x|}. A NaN anywhere makes the norm NaN. Written with the tensor API, so they run
+ * on any backend.
  *
  * <pre>{@code
  * double l2 = Norms.norm(grad, 2);
@@ -28,39 +29,40 @@ public final class Norms {
     /** The {@code normType}-norm of all elements of all tensors together, as if they were concatenated. */
     public static double totalNorm(List<Tensor> tensors, double normType) {
         checkType("Norms.totalNorm", normType);
-        double acc = 0;
+        double total = 0;
         for (int i = 0; i < tensors.size(); i++) {
             double p = power(tensors.get(i), normType);
-            acc = normType == Double.POSITIVE_INFINITY ? Math.max(acc, p) : acc + p;
+            total = normType == Double.POSITIVE_INFINITY ? Math.max(total, p) : total + p;
         }
-        return root(acc, normType);
+        return root(total, normType);
     }
 
     /** The flat index of the first NaN or infinite element of {@code t}, or -1 if every element is finite. */
     public static int firstNonFinite(Tensor t) {
-        return t.dtype() == DType.FLOAT64 ? DoubleNorms.firstNonFinite((double[]) t.storage(), t.size())
-                : t.dtype() == DType.FLOAT32 ? FloatNorms.firstNonFinite((float[]) t.storage(), t.size()) : -1;
+        if (!t.dtype().isFloating() || t.size() == 0) return -1;
+        // NOTE: a NaN or an infinity makes the sum NaN or infinite, so one reduction (one pass, no temporary) answers
+        // for the common all-finite case; only a non-finite sum (or a finite overflow) searches for the index.
+        if (Double.isFinite(t.flatten().sum().item())) return -1;
+        double[] x = t.toDoubleArray();
+        for (int i = 0; i < x.length; i++) {
+            if (!Double.isFinite(x[i])) return i;
+        }
+        return -1;
     }
 
-    /** {@code sum |x|^p} ({@code max |x|} for the infinity norm). */
+    /** {@code sum |x|^p} ({@code max |x|} for the infinity norm), in float64 and index order. */
     static double power(Tensor t, double p) {
-        int n = t.size();
-        if (t.dtype() == DType.FLOAT64) {
-            double[] x = (double[]) t.storage();
-            if (p == 2) return DoubleNorms.accSumSquares(x, n);
-            if (p == 1) return DoubleNorms.accSumAbs(x, n);
-            if (p == Double.POSITIVE_INFINITY) return DoubleNorms.accMaxAbs(x, n);
-            return DoubleNorms.accSumPow(x, n, p);
-        }
-        if (t.dtype() != DType.FLOAT32) {
+        if (!t.dtype().isFloating()) {
             throw new IllegalArgumentException("norm: expected a float32 or float64 tensor, got " + t.dtype() + " "
                     + t.shape());
         }
-        float[] x = (float[]) t.storage();
-        if (p == 2) return FloatNorms.accSumSquares(x, n);
-        if (p == 1) return FloatNorms.accSumAbs(x, n);
-        if (p == Double.POSITIVE_INFINITY) return FloatNorms.accMaxAbs(x, n);
-        return FloatNorms.accSumPow(x, n, p);
+        if (t.size() == 0) return 0;
+        Tensor x = t.flatten().to(DType.FLOAT64);
+        if (p == 2) return x.square().sum().item();
+        Tensor a = x.abs();
+        if (p == 1) return a.sum().item();
+        if (p == Double.POSITIVE_INFINITY) return a.max().item();
+        return a.pow(p).sum().item();
     }
 
     static double root(double power, double p) {

@@ -3,9 +3,9 @@ package dev.descent.autodiff;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 
-/** Reductions with their backward rules: the gradient is spread back over the reduced axes. */
-final class Reductions {
-    private Reductions() {
+/** Reducing with their backward rules: the gradient is spread back over the reduced axes. */
+final class Reducing {
+    private Reducing() {
     }
 
     /** The shape of a reduction with keepDims: the reduced axes (all, when none are given) set to 1. */

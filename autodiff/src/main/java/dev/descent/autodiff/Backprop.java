@@ -16,8 +16,8 @@ import java.util.Set;
  * its output, summing each input's gradient down to the input's shape and adding it to what the input has
  * received. Leaves that require a gradient accumulate it in {@link Variable#grad()}.
  */
-final class Engine {
-    private Engine() {
+final class Backprop {
+    private Backprop() {
     }
 
     static void backward(Variable root, Variable gradRoot, boolean createGraph) {
@@ -47,7 +47,7 @@ final class Engine {
             return Variable.constant(root.value().onesLike());
         }
         Tensor g = gradRoot.value();
-        if (!g.shape().equals(root.shape()) || g.dtype() != root.dtype() || !dev.descent.core.Backends.same(g.backend(), root.value().backend())) {
+        if (!g.shape().equals(root.shape()) || g.dtype() != root.dtype() || !g.backend().equals(root.value().backend())) {
             throw new IllegalArgumentException(op + ": gradient " + g.dtype() + " " + g.shape() + " on "
                     + g.backend().name() + " does not match the output " + root.dtype() + " " + root.shape() + " on "
                     + root.value().backend().name());
