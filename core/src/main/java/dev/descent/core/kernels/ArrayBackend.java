@@ -19,15 +19,16 @@ import java.util.List;
  * and its generated float32 twin, chosen by the storage's class. A backend on JVM arrays extends this class and
  * overrides what its library does better, above all the two typed {@code gemm} hooks.
  *
- * <p>Also {@link FusedElementwise}: a program runs chunk by chunk, {@value #CHUNK} elements at a time through every
- * step, with the same loops as the single kernels (so the same values, bit for bit).
+ * <p>Also {@link FusedElementwise}: a program runs chunk by chunk, 512 elements at a time through every step
+ * (a few buffers of a chunk stay in the L1 cache), with the same loops as the single kernels, so the same values
+ * bit for bit, and one pass over memory.
  *
  * <p>Instances of one class are interchangeable (stateless, one storage format), so they are {@link #equals equal}.
  * Every kernel is alias-safe: an output may be an input.
  */
 public abstract class ArrayBackend implements Backend, FusedElementwise {
-    /** Elements per chunk of a fused program: a few buffers of it stay in the L1 cache. */
-    static final int CHUNK = 256;
+    /** Elements per chunk of a fused program. */
+    static final int CHUNK = 512;
 
     protected ArrayBackend() {
     }
@@ -191,17 +192,11 @@ public abstract class ArrayBackend implements Backend, FusedElementwise {
     public void run(ElementwiseProgram program, Storage[] buffers) {
         FloatingArray[] b = new FloatingArray[buffers.length];
         for (int i = 0; i < b.length; i++) b[i] = num(buffers[i]);
-        List<ElementwiseProgram.Step> steps = program.steps();
-        int[] outs = new int[steps.size()];
-        for (int s = 0; s < outs.length; s++) {
-            ElementwiseProgram.Step st = steps.get(s);
-            int[] ops = st.operands();
-            outs[s] = ops[ops.length - 1];
-        }
+        ElementwiseProgram.Step[] steps = program.steps().toArray(new ElementwiseProgram.Step[0]);
         int n = b.length == 0 ? 0 : b[0].size();
         for (int from = 0; from < n; from += CHUNK) {
             int len = Math.min(CHUNK, n - from);
-            for (int s = 0; s < outs.length; s++) b[outs[s]].step(steps.get(s), b, from, len);
+            for (ElementwiseProgram.Step step : steps) b[step.output()].step(step, b, from, len);
         }
     }
 

@@ -34,22 +34,31 @@ public record ElementwiseProgram(int buffers, List<Step> steps) {
 
     /** One kernel of a program. */
     public sealed interface Step permits Map, Zip, Axpby {
-        /** The buffer indices the step reads or writes. */
+        /** The buffer indices the step reads or writes, its output last. */
         int[] operands();
+
+        /** The buffer the step writes. */
+        int output();
     }
 
     /** {@code out = op(x)} with the op's parameters, as {@link Backend#map}. */
     public record Map(UnaryOp op, int x, double p, double q, int out) implements Step {
         public int[] operands() { return new int[] {x, out}; }
+
+        public int output() { return out; }
     }
 
     /** {@code out = op(a, b)} on buffers of one size, as {@link Backend#zip} without broadcasting. */
     public record Zip(BinaryOp op, int a, int b, int out) implements Step {
         public int[] operands() { return new int[] {a, b, out}; }
+
+        public int output() { return out; }
     }
 
     /** {@code y = alpha * x + beta * y}, as {@link Backend#axpby}. */
     public record Axpby(double alpha, int x, double beta, int y) implements Step {
         public int[] operands() { return new int[] {x, y}; }
+
+        public int output() { return y; }
     }
 }
