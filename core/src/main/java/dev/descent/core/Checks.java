@@ -25,14 +25,15 @@ final class Checks {
     /** A NIO buffer of the Java type of {@code dtype} with room for (or holding) {@code size} elements. */
     static void buffer(String op, DType dtype, java.nio.Buffer buffer, int size) {
         if (buffer == null) throw new IllegalArgumentException(op + ": buffer must not be null");
-        Class<?> expected = switch (dtype) {
-            case FLOAT64 -> java.nio.DoubleBuffer.class;
-            case FLOAT32 -> java.nio.FloatBuffer.class;
-            case INT32 -> java.nio.IntBuffer.class;
-        };
-        if (!expected.isInstance(buffer)) {
-            throw new IllegalArgumentException(op + ": expected a " + expected.getSimpleName() + " for " + dtype
-                    + ", got " + buffer.getClass().getSimpleName());
+        DType held;
+        try {
+            held = DType.ofBuffer(buffer);
+        } catch (IllegalArgumentException e) {
+            held = null;
+        }
+        if (held != dtype) {
+            throw new IllegalArgumentException(op + ": expected a buffer of " + dtype + " values (DoubleBuffer for "
+                    + "float64, FloatBuffer for float32, IntBuffer for int32), got " + buffer.getClass().getSimpleName());
         }
         if (buffer.remaining() < size) {
             throw new IllegalArgumentException(op + ": expected room for " + size + " elements, got "

@@ -714,20 +714,11 @@ public final class Tensor {
      */
     public Tensor to(Backend target) {
         if (target.equals(backend)) return this;
-        Buffer values = newBuffer(dtype, size());
+        Buffer values = dtype.newBuffer(size());
         backend.read(storage, 0, values);
         Tensor out = allocate(target, dtype, shape);
         target.write(values.flip(), out.storage, 0);
         return out;
-    }
-
-    /** A heap buffer of {@code size} elements of the Java type of {@code type}. */
-    static Buffer newBuffer(DType type, int size) {
-        return switch (type) {
-            case FLOAT64 -> DoubleBuffer.allocate(size);
-            case FLOAT32 -> FloatBuffer.allocate(size);
-            case INT32 -> IntBuffer.allocate(size);
-        };
     }
 
     /** A tensor with the same values and its own storage (for {@link InPlace} updates). */

@@ -117,11 +117,7 @@ public final class Safetensors {
         out.putLong(padded).put(h);
         for (int i = h.length; i < padded; i++) out.put((byte) ' ');
         for (Tensor t : tensors.values()) {
-            t.copyTo(switch (t.dtype()) {
-                case FLOAT32 -> out.asFloatBuffer();
-                case FLOAT64 -> out.asDoubleBuffer();
-                case INT32 -> out.asIntBuffer();
-            });
+            t.copyTo(t.dtype().view(out));
             out.position(out.position() + t.size() * t.dtype().byteSize());
         }
         return out.array();
