@@ -127,8 +127,13 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
      * {@link #undoStep()} can take it back (a divergence guard does); this costs one copy per step.
      */
     public Optimizer<O> undoable(boolean keep) {
-        undo = keep ? new StepUndo(params.length) : null;
+        if (keep != (undo != null)) undo = keep ? new StepUndo(params.length) : null;
         return this;
+    }
+
+    /** Whether steps keep their undo. */
+    public boolean isUndoable() {
+        return undo != null;
     }
 
     /** Restores the parameters and the state to what they were before the last step, bit for bit. */
@@ -264,8 +269,6 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
         return s == null ? 0 : s.step;
     }
 
-    // ---------------------------------------------------------------- state dicts
-
     /** A snapshot of the state: copies of every buffer and step count, the hyper-parameters and layout. */
     public StateDict stateDict() {
         return StateDicts.save(this);
@@ -290,11 +293,6 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(name).append('(');
-        for (int g = 0; g < groupCount(); g++) {
-            sb.append(g == 0 ? "" : ", ").append("group ").append(g).append(": ").append(groups.members[g].length)
-                    .append(" params, ").append(groups.options.get(g));
-        }
-        return sb.append(')').toString();
+        return name + "(" + groups + ")";
     }
 }

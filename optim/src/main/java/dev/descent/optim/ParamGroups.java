@@ -117,4 +117,15 @@ final class ParamGroups<O extends Hyperparameters<O>> {
         throw new IllegalArgumentException(optimizer + ": the variable " + (param == null ? "null" : param.shape())
                 + " is not one of this optimiser's parameters");
     }
+
+    /** {@code group 0: 2 params, Options[lr=...], group 1: ...}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int g = 0; g < options.size(); g++) {
+            sb.append(g == 0 ? "" : ", ").append("group ").append(g).append(": ").append(members[g].length)
+                    .append(" params, ").append(options.get(g));
+        }
+        return sb.toString();
+    }
 }
