@@ -92,8 +92,8 @@ public class Adam extends Optimizer<Adam.Options> {
 
     @Override
     protected List<StateBuffer> state(Options o) {
-        return o.amsgrad() ? List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_AVG_SQ), StateBuffer.tensor(MAX_EXP_AVG_SQ))
-                : List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_AVG_SQ));
+        StateBuffer m = StateBuffer.tensor(EXP_AVG), v = StateBuffer.tensor(EXP_AVG_SQ);
+        return o.amsgrad() ? List.of(m, v, StateBuffer.tensor(MAX_EXP_AVG_SQ)) : List.of(m, v);
     }
 
     @Override

@@ -78,7 +78,8 @@ public final class NAdam extends Optimizer<NAdam.Options> {
 
     @Override
     protected List<StateBuffer> state(Options o) {
-        return List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_AVG_SQ), StateBuffer.scalar(MU_PRODUCT, 1.0));
+        return List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_AVG_SQ),
+                StateBuffer.scalar(MU_PRODUCT, 1.0));
     }
 
     @Override

@@ -59,7 +59,8 @@ public final class TrainCommand extends DemoCommand {
 
     @Option(names = "--learning-rate", paramLabel = "LR",
             description = "Learning rate (default: 0.1 for gd and momentum-ema, 0.05 for momentum, nesterov and "
-                    + "adagrad, 1 for adadelta, 0.002 for nadam and adamax, 0.01 for radam, 0.001 for rmsprop, adam and adamw).")
+                    + "adagrad, 1 for adadelta, 0.002 for nadam and adamax, 0.01 for radam, 0.001 for rmsprop, adam and "
+                    + "adamw).")
     public Double learningRate;
 
     @Option(names = "--momentum", paramLabel = "X", description = "Momentum of the momentum optimisers (default: ${DEFAULT-VALUE}).")
