@@ -45,6 +45,17 @@ class TensorConversionTest {
         assertTrue(e.getMessage().contains("1.0E10 at flat index 1"), e.getMessage());
     }
 
+    @Test
+    void inPlaceCopyIntoInt32ChecksTheSameWayAndLeavesTheTargetUnchanged() {
+        Tensor target = Tensor.on(B, DType.INT32).of(new int[] {7, 8});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> InPlace.copy(Tensor.on(B, DType.FLOAT32).of(new double[] {1, Double.NaN}), target));
+        assertTrue(e.getMessage().startsWith("InPlace.copy: float32 value NaN at flat index 1"), e.getMessage());
+        assertArrayEquals(new int[] {7, 8}, target.toIntArray());
+        InPlace.copy(Tensor.on(B, DType.FLOAT64).of(new double[] {-2.5, 9.9}), target);
+        assertArrayEquals(new int[] {-2, 9}, target.toIntArray());
+    }
+
     private static void rejects(String fragment, Tensor t) {
         for (var call : new org.junit.jupiter.api.function.Executable[] {() -> t.to(DType.INT32), t::toIntArray}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
