@@ -43,7 +43,7 @@ final class JblasNatives {
         String os = System.getProperty("os.name"), arch = System.getProperty("os.arch");
         boolean linux = os != null && os.toLowerCase(Locale.ROOT).startsWith("linux");
         Libc libc = linux ? libc() : null;
-        String settings = libc == null ? "" : JblasSettings.apply(libc, System.getenv());
+        String settings = libc == null ? "" : settings(libc);
         String runtime = null;
         JblasUnavailable runtimeProblem = null;
         if (linux) {
@@ -76,6 +76,16 @@ final class JblasNatives {
         return "native BLAS (jBLAS 1.2.5, " + os + " " + arch
                 + (runtime == null ? "" : "system".equals(runtime) ? "; system libgfortran" : "; bundled libgfortran")
                 + (settings.isEmpty() ? "" : "; " + settings) + ")";
+    }
+
+    /** The speed settings, best effort: a C library without one of the calls costs speed, never the backend. */
+    private static String settings(Libc libc) {
+        try {
+            return JblasSettings.apply(libc, System.getenv());
+        } catch (RuntimeException | LinkageError e) {
+            JblasLog.LOG.log(System.Logger.Level.DEBUG, "jBLAS settings skipped: {0}", e.toString());
+            return "";
+        }
     }
 
     /** The C library through JNA, or null (logged) when JNA's native part cannot load here. */

@@ -24,7 +24,10 @@ class JblasLogTest {
             JblasLog.Routed<String> r = JblasLog.routed(() -> {
                 org.jblas.util.Logger.getLogger().error("Couldn't load copied link file: libgfortran.so.5: missing.");
                 org.jblas.util.Logger.getLogger().debug("Trying path \"/lib/static/Linux/amd64/\".");
-                Thread other = new Thread(() -> System.err.println("another thread's line é"));
+                Thread other = new Thread(() -> {
+                    System.err.println("another thread's line é");
+                    org.jblas.util.Logger.getLogger().info("Starting temp DLL cleanup task."); // jBLAS's own thread
+                });
                 other.start();
                 other.join();
                 throw new UnsatisfiedLinkError("dgemm");
