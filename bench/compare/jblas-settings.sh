@@ -2,7 +2,8 @@
 # jBLAS's speed settings, which the backend now makes inside the JVM (backend-jblas: OPENBLAS_CORETYPE by setenv,
 # glibc's thresholds by mallopt), against no settings and against the environment variables the launcher used to
 # export; and the single-thread cost of the backend's lock around its native calls. Every run starts from an
-# environment without OPENBLAS_CORETYPE, MALLOC_*_ or GLIBC_TUNABLES, at one thread (OPENBLAS_NUM_THREADS=1).
+# environment without OPENBLAS_CORETYPE, MALLOC_*_ or GLIBC_TUNABLES, at one thread (OPENBLAS_NUM_THREADS=1;
+# BLAS_THREADS=N sets another count, BLAS_THREADS= leaves OpenBLAS's default, the same for every run).
 #
 #   bench/compare/jblas-settings.sh [gemm|step|lock|all]   (default all, about 25 minutes; builds the benchmarks first)
 #     gemm  MatmulBenchmark.raw (NativeBlas on the same arrays every call), GFLOP/s: no settings
@@ -35,8 +36,10 @@ run() {
   shift
   echo "jblas-settings: $name" >&2
   # shellcheck disable=SC2086 # the JMH options are words on purpose
-  env -u OPENBLAS_CORETYPE -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u GLIBC_TUNABLES OPENBLAS_NUM_THREADS=1 \
-      ${vars[@]+"${vars[@]}"} java -jar "$jar" "$@" ${JMH:-$defaults} -rf json -rff "$out/jblas-$name.json" \
+  local threads=()
+  [ -n "${BLAS_THREADS-1}" ] && threads=(OPENBLAS_NUM_THREADS="${BLAS_THREADS-1}")
+  env -u OPENBLAS_CORETYPE -u MALLOC_MMAP_THRESHOLD_ -u MALLOC_TRIM_THRESHOLD_ -u GLIBC_TUNABLES -u OPENBLAS_NUM_THREADS \
+      ${threads[@]+"${threads[@]}"} ${vars[@]+"${vars[@]}"} java -jar "$jar" "$@" ${JMH:-$defaults} -rf json -rff "$out/jblas-$name.json" \
       > "$out/jblas-$name.log"
 }
 

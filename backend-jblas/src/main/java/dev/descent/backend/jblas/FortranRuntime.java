@@ -68,7 +68,8 @@ final class FortranRuntime {
      * @throws JblasUnavailable naming the missing library and the fix
      */
     static String load(Mode mode, Libc libc, String platform, ClassLoader loader) throws JblasUnavailable {
-        String systemError = mode == Mode.BUNDLED ? "not tried: -D" + PROPERTY + "=bundled" : "not tried (JNA unavailable)";
+        String systemError = mode == Mode.BUNDLED ? "not tried: -D" + PROPERTY + "=bundled"
+                : "not tried: JNA unavailable";
         if (libc != null && mode != Mode.BUNDLED) {
             systemError = systemError(libc);
             if (systemError == null) return "system";
@@ -82,7 +83,7 @@ final class FortranRuntime {
         URL gfortran = platform == null ? null : loader.getResource(ROOT + platform + "/" + LIBGFORTRAN);
         if (gfortran == null) {
             throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library) is "
-                    + "missing: the system has none (" + systemError + ") and no bundled copy is on the class path"
+                    + "missing: no system copy loaded (" + systemError + ") and no bundled copy is on the class path"
                     + (platform == null ? " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
                     : " (" + artifact + ")")
                     + "; fix: install the system's GNU Fortran runtime (Debian/Ubuntu: apt-get install libgfortran5)"
@@ -103,8 +104,8 @@ final class FortranRuntime {
             System.load(fortran.toString());
             return cache.directory().toString();
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-            throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library): the "
-                    + "system has none (" + systemError + ") and " + step + " the bundled copy from "
+            throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library): "
+                    + "no system copy loaded (" + systemError + ") and " + step + " the bundled copy from "
                     + ARTIFACT + ":" + version + ":" + platform + " into " + cache.directory() + " failed: " + e
                     + "; fix: make " + NativeCache.home() + " writable (or set DESCENT_HOME), or install the system's "
                     + "GNU Fortran runtime (Debian/Ubuntu: apt-get install libgfortran5)");

@@ -26,8 +26,8 @@ class FortranRuntimeTest {
     void withoutTheBundledJarTheReasonNamesTheLibraryTheArtifactAndTheFix() {
         JblasUnavailable e = assertThrows(JblasUnavailable.class,
                 () -> FortranRuntime.load(FortranRuntime.Mode.AUTO, null, "linux-x86_64", EMPTY));
-        assertEquals("libgfortran.so.5 (GNU Fortran runtime, needed by jBLAS's native library) is missing: the system "
-                + "has none (not tried (JNA unavailable)) and no bundled copy is on the class path "
+        assertEquals("libgfortran.so.5 (GNU Fortran runtime, needed by jBLAS's native library) is missing: no system "
+                + "copy loaded (not tried: JNA unavailable) and no bundled copy is on the class path "
                 + "(org.bytedeco:openblas:0.3.31-1.5.13:linux-x86_64); fix: install the system's GNU Fortran runtime "
                 + "(Debian/Ubuntu: apt-get install libgfortran5) or add org.bytedeco:openblas:0.3.31-1.5.13:linux-x86_64 "
                 + "to the class path, or use another backend (-Ddescent.backend=ejml)", e.getMessage());

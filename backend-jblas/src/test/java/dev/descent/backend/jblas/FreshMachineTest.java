@@ -57,9 +57,8 @@ class FreshMachineTest {
         fallbackProperty = List.of();
         if (copies.isEmpty()) {
             System.out.println("FreshMachineTest: no system libgfortran.so.5 here; the child JVMs run as they are");
-        } else if (canUnshare()) {
-            String mounts = copies.stream().map(p -> "mount --bind /dev/null '" + p + "'").collect(Collectors.joining(" && "));
-            wrapper = List.of("unshare", "-m", "sh", "-c", mounts + " && exec \"$@\"", "sh");
+        } else if (canMask(copies)) {
+            wrapper = masking(copies);
             System.out.println("FreshMachineTest: masking the system copies " + copies + " with unshare -m");
         } else {
             fallbackProperty = List.of("-D" + FortranRuntime.PROPERTY + "=bundled");
@@ -212,9 +211,18 @@ class FreshMachineTest {
         return real;
     }
 
-    private static boolean canUnshare() {
+    /** {@code unshare -m sh -c 'mount --bind /dev/null COPY && ... && exec "$@"' sh}, to put before a command. */
+    private static List<String> masking(Set<Path> copies) {
+        String mounts = copies.stream().map(p -> "mount --bind /dev/null '" + p + "'").collect(Collectors.joining(" && "));
+        return List.of("unshare", "-m", "sh", "-c", mounts + " && exec \"$@\"", "sh");
+    }
+
+    /** Whether the masking works here: it runs it once, in front of {@code true}. */
+    private static boolean canMask(Set<Path> copies) {
         try {
-            Process p = new ProcessBuilder("unshare", "-m", "true").redirectErrorStream(true).start();
+            List<String> command = new ArrayList<>(masking(copies));
+            command.add("true");
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException | InterruptedException e) {
