@@ -131,7 +131,7 @@ class JblasConcurrencyTest {
                 p.b(), 0, 0.0, c, 0));
         System.out.printf("jBLAS concurrent gemm, %d threads, %d ms per case: NativeBlas directly %d wrong of %d calls; "
                 + "through the backend %d wrong of %d calls%n", THREADS, MILLIS, before[1], before[0], after[1], after[0]);
-        assertTrue(after[0] >= 1000, "too few calls to tell: " + after[0]);
+        assertTrue(after[0] >= 400, "too few calls to tell (a very loaded machine?): " + after[0]);
         assertEquals(0, after[1], "wrong products through the backend, of " + after[0] + " calls");
     }
 }
