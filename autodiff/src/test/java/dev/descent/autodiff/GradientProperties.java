@@ -38,10 +38,14 @@ class GradientProperties {
         return OpSpecs.all().stream().flatMap(spec -> backends.stream().flatMap(backend ->
                 IntStream.rangeClosed(1, DRAWS).mapToObj(draw -> {
                     long seed = seedOf.apply(spec, draw);
-                    return DynamicTest.dynamicTest(spec.label() + " on " + backend.name() + ", draw " + draw
-                            + " (seed " + seed + ")", () -> {
-                        GradCheckReport r = check.run(spec, backend, seed);
-                        assertTrue(r.passed(), r.toString());
+                    String name = spec.label() + " on " + backend.name() + ", draw " + draw + " (seed " + seed + ")";
+                    return DynamicTest.dynamicTest(name, () -> {
+                        try {
+                            GradCheckReport r = check.run(spec, backend, seed);
+                            assertTrue(r.passed(), r.toString());
+                        } catch (AssertionError e) {
+                            throw new AssertionError(name + ": " + e.getMessage(), e);
+                        }
                     });
                 })));
     }

@@ -135,9 +135,15 @@ class LossGradientProperties {
         return specs().stream().flatMap(spec -> backends.stream().flatMap(backend ->
                 Arrays.stream(Reduction.values()).flatMap(reduction -> IntStream.rangeClosed(1, DRAWS).mapToObj(draw -> {
                     long seed = draw * 1_000_003L + spec.label().hashCode();
-                    return DynamicTest.dynamicTest(spec.label() + " " + reduction + " on " + backend.name() + ", draw "
-                            + draw + " (seed " + seed + ")",
-                            () -> check.run(fn(spec, reduction, backend), spec.inputs().apply(backend, new Rng(seed))));
+                    String name = spec.label() + " " + reduction + " on " + backend.name() + ", draw " + draw
+                            + " (seed " + seed + ")";
+                    return DynamicTest.dynamicTest(name, () -> {
+                        try {
+                            check.run(fn(spec, reduction, backend), spec.inputs().apply(backend, new Rng(seed)));
+                        } catch (AssertionError e) {
+                            throw new AssertionError(name + ": " + e.getMessage(), e);
+                        }
+                    });
                 }))));
     }
 
