@@ -5,6 +5,7 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.UnaryOp;
+import dev.descent.nn.InferenceMode;
 import dev.descent.nn.Module;
 import dev.descent.nn.data.Batch;
 import dev.descent.nn.data.DataLoader;
@@ -105,34 +106,43 @@ public final class Trainer {
 
     // ---------------------------------------------------------------- evaluation
 
-    /** The model's outputs for {@code features}, in eval mode under no-grad, in batches of {@code batchSize}. */
+    /**
+     * The model's outputs for {@code features}, in batches of {@code batchSize}, computed in {@link InferenceMode}
+     * (as in eval mode, under no-grad) without changing the model's train/eval flag: any number of threads may
+     * predict with one trainer at once.
+     */
     public Tensor predict(Tensor features, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("predict: batchSize must be >= 1, got " + batchSize);
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (NoGrad g = NoGrad.enter()) {
+        try (InferenceMode scope = InferenceMode.enter()) {
             List<Tensor> parts = new ArrayList<>();
             int n = features.dim(0);
             for (int start = 0; start < n; start += batchSize) {
                 parts.add(model.apply(Variable.constant(features.slice(0, start, Math.min(n, start + batchSize)))).value());
             }
             return parts.size() == 1 ? parts.get(0) : Tensor.concat(0, parts);
-        } finally {
-            if (wasTraining) model.train();
         }
     }
 
-    /** The loss and every metric over {@code data}, in eval mode under no-grad; keys as in the history. */
+    /**
+     * The loss and every metric over {@code data}, in {@link InferenceMode} (the model's flag is not changed); keys
+     * as in the history. Safe for concurrent callers; calls take turns while the trainer's metrics accumulate,
+     * since a metric accumulates in place.
+     */
     public Map<String, Double> evaluate(DataLoader data) {
         return evaluate(data, "");
     }
 
     Map<String, Double> evaluate(DataLoader data, String prefix) {
         if (engine != null) return engine.evaluate(data, metrics, prefix);
-        boolean wasTraining = model.isTraining();
-        model.eval();
+        if (metrics.isEmpty()) return evaluateWithMetrics(data, prefix);
+        synchronized (metrics) {
+            return evaluateWithMetrics(data, prefix);
+        }
+    }
+
+    private Map<String, Double> evaluateWithMetrics(DataLoader data, String prefix) {
         Map<String, Double> out = new LinkedHashMap<>();
-        try (NoGrad g = NoGrad.enter()) {
+        try (InferenceMode scope = InferenceMode.enter()) {
             for (Metric m : metrics) m.reset();
             double lossSum = 0;
             long samples = 0;
@@ -145,8 +155,6 @@ public final class Trainer {
             }
             out.put(prefix + "loss", lossSum / samples);
             for (Metric m : metrics) out.put(prefix + m.name(), m.result());
-        } finally {
-            if (wasTraining) model.train();
         }
         return out;
     }
@@ -331,17 +339,13 @@ public final class Trainer {
 
         /** Runs the model and the loss on one sample of the training data, so that shape errors surface now. */
         private void probe() {
-            boolean wasTraining = model.isTraining();
-            try (NoGrad g = NoGrad.enter()) {
+            try (InferenceMode scope = InferenceMode.enter()) {
                 Batch first = train.inOrder().iterator().next();
                 Tensor x = first.features().slice(0, 0, 1), y = first.labels().slice(0, 0, 1);
-                model.eval();
                 loss.apply(model.apply(Variable.constant(x)), Variable.constant(y));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Trainer: the model and loss do not fit the training data: "
                         + e.getMessage(), e);
-            } finally {
-                if (wasTraining) model.train();
             }
         }
     }
