@@ -192,9 +192,25 @@ public abstract class Module {
 
     /**
      * Copies {@code state} into the parameters. Every name must be present and no other given, with equal shape and
-     * dtype; all of it is checked before anything changes, so a failed load leaves the module as it was.
+     * dtype; all of it is checked ({@link #checkStateDict}) before anything changes, so a failed load leaves the
+     * module as it was.
      */
     public void loadStateDict(Map<String, Tensor> state) {
+        checkStateDict(state);
+        Map<String, Variable> mine = namedParameters();
+        try (NoGrad scope = NoGrad.enter()) {
+            for (var e : mine.entrySet()) {
+                Tensor own = e.getValue().value();
+                InPlace.copy(state.get(e.getKey()).to(own.backend()), own);
+            }
+        }
+    }
+
+    /**
+     * Checks, changing nothing, that {@link #loadStateDict} would accept {@code state}: throws
+     * {@link IllegalArgumentException} listing every missing, unexpected or mis-shaped entry.
+     */
+    public void checkStateDict(Map<String, Tensor> state) {
         Map<String, Variable> mine = namedParameters();
         List<String> problems = new ArrayList<>();
         for (String name : mine.keySet()) if (!state.containsKey(name)) problems.add("missing '" + name + "'");
@@ -210,12 +226,6 @@ public abstract class Module {
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("loadStateDict: " + String.join("; ", problems));
-        }
-        try (NoGrad scope = NoGrad.enter()) {
-            for (var e : mine.entrySet()) {
-                Tensor own = e.getValue().value();
-                InPlace.copy(state.get(e.getKey()).to(own.backend()), own);
-            }
         }
     }
 

@@ -122,9 +122,9 @@ final class Run {
         for (Batch b : group) total += b.size();
         double lossValue = 0;
         for (Batch b : group) {
-            if (t.engine != null) {
+            if (t.parallel != null) {
                 double w = group.size() == 1 ? 1.0 : (double) b.size() / total;
-                double v = t.engine.lossAndGradient(b, w);
+                double v = t.parallel.lossAndGradient(b, w);
                 if (t.regularizer != null) {
                     Variable penalty = t.regularizer.penalty(t.regularized);
                     v += penalty.value().item();

@@ -62,7 +62,7 @@ public final class Trainer {
     final EarlyStopping earlyStopping;
     final List<TrainingListener> listeners;
     final Checkpoints checkpoints;
-    final TrainingEngine engine;
+    final DataParallel parallel;
     private final Map<String, Variable> named;
 
     private Trainer(Builder b) {
@@ -81,7 +81,7 @@ public final class Trainer {
         this.earlyStopping = b.earlyStopping;
         this.listeners = List.copyOf(b.listeners);
         this.checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, b.checkpointEvery);
-        this.engine = b.engine;
+        this.parallel = b.parallel;
         this.named = model.namedParameters();
     }
 
@@ -133,7 +133,7 @@ public final class Trainer {
     }
 
     Map<String, Double> evaluate(DataLoader data, String prefix) {
-        if (engine != null) return engine.evaluate(data, metrics, prefix);
+        if (parallel != null) return parallel.evaluate(data, metrics, prefix);
         if (metrics.isEmpty()) return evaluateWithMetrics(data, prefix);
         synchronized (metrics) {
             return evaluateWithMetrics(data, prefix);
@@ -227,7 +227,7 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private Path checkpointDir;
         private int checkpointEvery = 1;
-        private TrainingEngine engine;
+        private DataParallel parallel;
 
         private Builder(Module model, Loss loss, Optimizer<?> optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -313,11 +313,11 @@ public final class Trainer {
         }
 
         /**
-         * Computes losses, gradients and evaluations with {@code engine} instead of the local model (data-parallel
+         * Computes losses, gradients and evaluations with {@code parallel} instead of the local model (data-parallel
          * training); the training loader then only chooses which samples make each batch.
          */
-        public Builder engine(TrainingEngine engine) {
-            this.engine = engine;
+        public Builder dataParallel(DataParallel parallel) {
+            this.parallel = parallel;
             return this;
         }
 
@@ -332,7 +332,7 @@ public final class Trainer {
                         + " but no validationData is given");
             }
             if (model.parameters().isEmpty()) throw new IllegalArgumentException("Trainer: the model has no parameters");
-            if (engine != null) engine.probe(train);
+            if (parallel != null) parallel.probe(train);
             else probe();
             return new Trainer(this);
         }
