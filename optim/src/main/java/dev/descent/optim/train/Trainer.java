@@ -12,11 +12,15 @@ import dev.descent.nn.data.DataLoader;
 import dev.descent.nn.losses.Loss;
 import dev.descent.nn.regularization.Regularizer;
 import dev.descent.optim.Optimizer;
+import dev.descent.optim.schedule.LrScheduler;
+import dev.descent.optim.schedule.MomentumSchedule;
+import dev.descent.optim.schedule.ReduceOnPlateau;
 import dev.descent.optim.schedule.Schedule;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +59,10 @@ public final class Trainer {
     final int epochs;
     final List<Metric> metrics;
     final Schedule schedule;
+    final LrScheduler scheduler;
     final ScheduleUnit scheduleUnit;
+    final ReduceOnPlateau plateau;
+    final String plateauMonitor;
     final Regularizer regularizer;
     final List<Variable> regularized;
     final int accumulation;
@@ -74,7 +81,10 @@ public final class Trainer {
         this.epochs = b.epochs;
         this.metrics = List.copyOf(b.metrics);
         this.schedule = b.schedule;
+        this.scheduler = b.scheduler;
         this.scheduleUnit = b.scheduleUnit;
+        this.plateau = b.plateau;
+        this.plateauMonitor = b.plateauMonitor;
         this.regularizer = b.regularizer;
         this.regularized = b.regularized == null ? model.parameters() : List.copyOf(b.regularized);
         this.accumulation = b.accumulation;
@@ -219,7 +229,11 @@ public final class Trainer {
         private int epochs = 1;
         private final List<Metric> metrics = new ArrayList<>();
         private Schedule schedule;
+        private LrScheduler scheduler;
         private ScheduleUnit scheduleUnit = ScheduleUnit.EPOCH;
+        private ReduceOnPlateau plateau;
+        private String plateauMonitor;
+        private boolean parameterMismatchAllowed;
         private Regularizer regularizer;
         private List<Variable> regularized;
         private int accumulation = 1;
@@ -260,10 +274,48 @@ public final class Trainer {
             return this;
         }
 
-        /** Sets the optimiser's learning rate from {@code schedule} before every step or every epoch. */
+        /**
+         * Sets the optimiser's learning rate from {@code schedule} before every step or every epoch (through an
+         * {@link LrScheduler} made for each run, whose state checkpoints keep). A {@link MomentumSchedule} (the
+         * one-cycle policy) sets the momentum too.
+         */
         public Builder schedule(Schedule schedule, ScheduleUnit unit) {
+            if (schedule == null || unit == null) throw new IllegalArgumentException("Trainer: schedule and unit are required");
             this.schedule = schedule;
             this.scheduleUnit = unit;
+            return this;
+        }
+
+        /**
+         * Steps {@code scheduler} (which must drive this trainer's optimiser) after every optimiser step or every
+         * epoch; checkpoints save and restore its state.
+         */
+        public Builder scheduler(LrScheduler scheduler, ScheduleUnit unit) {
+            if (scheduler == null || unit == null) throw new IllegalArgumentException("Trainer: scheduler and unit are required");
+            this.scheduler = scheduler;
+            this.scheduleUnit = unit;
+            return this;
+        }
+
+        /**
+         * After every epoch, gives {@code rule} (which must drive this trainer's optimiser) the metric
+         * {@code monitor} of the history ({@code "val_loss"}, {@code "loss"}, ...), as Keras' callback of the same
+         * name; checkpoints save and restore its state.
+         */
+        public Builder reduceOnPlateau(ReduceOnPlateau rule, String monitor) {
+            if (rule == null || monitor == null) throw new IllegalArgumentException("Trainer: rule and monitor are required");
+            this.plateau = rule;
+            this.plateauMonitor = monitor;
+            return this;
+        }
+
+        /**
+         * Lets the optimiser hold other parameters than exactly the model's: some of them (layers left frozen) or
+         * parameters outside the model. Without it, {@link #build()} rejects such an optimiser, which would
+         * otherwise train nothing or something else.
+         */
+        public Builder allowParameterMismatch() {
+            this.parameterMismatchAllowed = true;
             return this;
         }
 
@@ -332,17 +384,73 @@ public final class Trainer {
                         + " but no validationData is given");
             }
             if (model.parameters().isEmpty()) throw new IllegalArgumentException("Trainer: the model has no parameters");
-            if (parallel != null) parallel.probe(train);
-            else probe();
+            checkLearningRateDrivers();
+            if (!parameterMismatchAllowed) checkParameters();
+            if (parallel != null) {
+                parallel.probe(train);
+            } else {
+                Tensor output = probe();
+                DataChecks.beforeTraining(train, "training", loss, output);
+                if (validation != null) DataChecks.beforeTraining(validation, "validation", loss, output);
+            }
             return new Trainer(this);
         }
 
-        /** Runs the model and the loss on one sample of the training data, so that shape errors surface now. */
-        private void probe() {
+        private void checkLearningRateDrivers() {
+            int drivers = (schedule != null ? 1 : 0) + (scheduler != null ? 1 : 0) + (plateau != null ? 1 : 0);
+            if (drivers > 1) {
+                throw new IllegalArgumentException("Trainer: schedule, scheduler and reduceOnPlateau each set the "
+                        + "learning rate; give one of them");
+            }
+            if (scheduler != null && scheduler.optimizer() != optimizer) {
+                throw new IllegalArgumentException("Trainer: the scheduler drives another optimizer ("
+                        + scheduler.optimizer().name() + ") than the trainer's");
+            }
+            if (plateau != null && plateau.optimizer() != optimizer) {
+                throw new IllegalArgumentException("Trainer: reduceOnPlateau drives another optimizer ("
+                        + plateau.optimizer().name() + ") than the trainer's");
+            }
+            if (plateau != null && plateauMonitor.startsWith("val_") && validation == null) {
+                throw new IllegalArgumentException("Trainer: reduceOnPlateau monitors " + plateauMonitor
+                        + " but no validationData is given");
+            }
+        }
+
+        /** The optimiser must hold exactly the model's parameters, each once. */
+        private void checkParameters() {
+            Map<Variable, String> mine = new IdentityHashMap<>();
+            model.namedParameters().forEach((n, p) -> mine.put(p, n));
+            Map<Variable, Boolean> held = new IdentityHashMap<>();
+            List<String> foreign = new ArrayList<>();
+            List<Variable> theirs = optimizer.params();
+            for (int i = 0; i < theirs.size(); i++) {
+                held.put(theirs.get(i), true);
+                if (!mine.containsKey(theirs.get(i))) foreign.add(optimizer.paramName(i) + " " + theirs.get(i).shape());
+            }
+            List<String> missing = new ArrayList<>();
+            mine.forEach((p, n) -> {
+                if (!held.containsKey(p)) missing.add("'" + n + "'");
+            });
+            if (missing.isEmpty() && foreign.isEmpty()) return;
+            missing.sort(null);
+            throw new IllegalArgumentException("Trainer: the optimizer " + optimizer.name() + " does not hold exactly "
+                    + "the model's trainable parameters: "
+                    + (missing.isEmpty() ? "" : "it lacks " + String.join(", ", missing) + (foreign.isEmpty() ? "" : "; "))
+                    + (foreign.isEmpty() ? "" : "its parameters " + String.join(", ", foreign) + " are not the model's")
+                    + " (for frozen layers or extra parameters, use allowParameterMismatch())");
+        }
+
+        /**
+         * Runs the model and the loss on one sample of the training data, so that shape errors surface now; returns
+         * the model's output for it.
+         */
+        private Tensor probe() {
             try (InferenceMode scope = InferenceMode.enter()) {
                 Batch first = train.inOrder().iterator().next();
                 Tensor x = first.features().slice(0, 0, 1), y = first.labels().slice(0, 0, 1);
-                loss.apply(model.apply(Variable.constant(x)), Variable.constant(y));
+                Variable output = model.apply(Variable.constant(x));
+                loss.apply(output, Variable.constant(y));
+                return output.value();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Trainer: the model and loss do not fit the training data: "
                         + e.getMessage(), e);
