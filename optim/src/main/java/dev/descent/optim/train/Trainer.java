@@ -28,10 +28,11 @@ import java.util.Map;
 /**
  * The training loop, as Keras' {@code fit}: for each epoch, for each batch of the training loader, forward, loss
  * (plus penalties), backward, optimiser step; then every metric on the training and validation data, evaluated
- * under {@link NoGrad} in eval mode. The loader's mode makes it batch, mini-batch or stochastic gradient descent.
+ * in {@link InferenceMode} (as in eval mode, under no-grad, without touching the model's flag). The loader's mode
+ * makes it batch, mini-batch or stochastic gradient descent.
  *
  * <pre>{@code
- * Trainer trainer = Trainer.builder(model, Losses.crossEntropy(), new Adam(model.parameters(), Adam.defaults()))
+ * Trainer trainer = Trainer.builder(model, Losses.crossEntropy(), new Adam(model.parameters(), Adam.options()))
  *         .trainData(DataLoader.over(xTrain, yTrain).mode(BatchMode.miniBatch(64)).shuffle(rng.split()).build())
  *         .validationData(DataLoader.over(xVal, yVal).mode(BatchMode.miniBatch(512)).build())
  *         .epochs(20).metrics(Metrics.accuracy())
@@ -41,11 +42,16 @@ import java.util.Map;
  * History history = trainer.fit();
  * }</pre>
  *
+ * <p>{@link Builder#build()} checks everything before the first step: the optimiser holds exactly the model's
+ * parameters, the model and loss fit the data, and every sample of the training and validation data is finite and
+ * has labels the loss accepts; a bad sample is named by its index in the dataset.
+ *
  * <p>It stops at once when the loss or a gradient becomes NaN or infinite, with a message naming the epoch, the
- * step and the first offending parameter; the parameters are then at their last finite state (a step that would
- * make them non-finite is undone) and {@link History#stopReason()} is {@link StopReason#DIVERGED}. Everything is
- * deterministic for a given seed and backend; {@link #resume} continues from a checkpoint so that an interrupted
- * and an uninterrupted run end with bit-identical parameters.
+ * step and the cause: a non-finite sample of the batch (by its dataset index), else the first non-finite
+ * parameter, else the first parameter whose gradient is not finite; the parameters are then at their last finite
+ * state (a step that would make them non-finite is undone) and {@link History#stopReason()} is
+ * {@link StopReason#DIVERGED}. Everything is deterministic for a given seed and backend; {@link #resume} continues
+ * from a checkpoint so that an interrupted and an uninterrupted run end with bit-identical parameters.
  */
 public final class Trainer {
     /** When a learning-rate schedule advances. */
@@ -104,7 +110,14 @@ public final class Trainer {
         return new Run(this, new History(describe(train)), 0, 0).run();
     }
 
-    /** Continues the run saved in {@code checkpoint} (a directory written by the checkpoints of a trainer like this). */
+    /**
+     * Continues the run saved by the checkpoints of a trainer like this one: {@code checkpoint} is the directory given
+     * to {@link Builder#checkpoints} (its newest complete checkpoint is taken, also after a crash in the middle of a
+     * save) or one checkpoint directory. Every file is read and checked before anything changes.
+     *
+     * @throws CheckpointException when no checkpoint is complete or a file is corrupt or does not fit this trainer;
+     *                             it names the file and the field, and the trainer is unchanged
+     */
     public History resume(Path checkpoint) throws IOException {
         return Checkpoints.resume(this, checkpoint);
     }
@@ -428,11 +441,10 @@ public final class Trainer {
                 if (!mine.containsKey(theirs.get(i))) foreign.add(optimizer.paramName(i) + " " + theirs.get(i).shape());
             }
             List<String> missing = new ArrayList<>();
-            mine.forEach((p, n) -> {
+            model.namedParameters().forEach((n, p) -> {
                 if (!held.containsKey(p)) missing.add("'" + n + "'");
             });
             if (missing.isEmpty() && foreign.isEmpty()) return;
-            missing.sort(null);
             throw new IllegalArgumentException("Trainer: the optimizer " + optimizer.name() + " does not hold exactly "
                     + "the model's trainable parameters: "
                     + (missing.isEmpty() ? "" : "it lacks " + String.join(", ", missing) + (foreign.isEmpty() ? "" : "; "))
