@@ -349,6 +349,7 @@ public final class SparkTrainer implements AutoCloseable {
             List<Summary> summaries = summaries(shards, job);
             long total = 0;
             Summary first = null;
+            String nonFinite = null;
             for (Summary s : summaries) {
                 if (s.replicaError() != null) {
                     throw new IllegalStateException("SparkTrainer: the executor of " + name + " partition " + s.partition()
@@ -363,6 +364,7 @@ public final class SparkTrainer implements AutoCloseable {
                     throw new IllegalArgumentException("SparkTrainer: the " + name + " rows disagree: " + s.problem());
                 }
                 if (s.size() == 0) continue;
+                if (nonFinite == null) nonFinite = s.nonFinite(); // partitions come in row order
                 if (s.start() != total) {
                     throw new IllegalStateException("SparkTrainer: " + name + " partition " + s.partition()
                             + " starts at row " + s.start() + ", expected " + total);
@@ -380,6 +382,10 @@ public final class SparkTrainer implements AutoCloseable {
                 }
             }
             if (first == null) throw new IllegalArgumentException("SparkTrainer: the " + name + " data is empty");
+            if (nonFinite != null) {
+                throw new IllegalArgumentException("SparkTrainer: the " + name + " data is not finite: " + nonFinite
+                        + "; no step was taken");
+            }
             if (total > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("SparkTrainer: the " + name + " data has " + total
                         + " rows; at most " + Integer.MAX_VALUE + " are supported");

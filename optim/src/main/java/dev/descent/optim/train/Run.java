@@ -192,14 +192,17 @@ final class Run {
         return true;
     }
 
-    /** Why the loss is not finite: bad data first, then a parameter that is already non-finite, else overflow. */
+    /**
+     * Why the loss is not finite: bad data first, then a parameter that is already non-finite, else overflow.
+     * {@code group} is empty when the batch is computed elsewhere ({@link DataParallel}), which checks its own data.
+     */
     private String nonFiniteLoss(double v, List<Batch> group) {
         String data = nonFiniteData(group);
         if (data != null) return "the loss is " + v + " because " + data;
         String param = t.firstNonFiniteParameter();
         if (param != null) return "the loss is " + v + " because parameter '" + param + "' is not finite";
-        return "the loss is " + v + " although the batch and every parameter are finite (parameters are at their last "
-                + "finite values)";
+        return "the loss is " + v + (group.isEmpty() ? "" : " although the batch and every parameter are finite")
+                + " (parameters are at their last finite values)";
     }
 
     /** The first non-finite sample of the group, as "the training data's sample ... (the data, not a parameter)". */
