@@ -39,7 +39,7 @@ class OptimizerTest {
         m.put("SGD", p -> new SGD(p, SGD.options(0.05).withMomentum(0.9).withNesterov(true)));
         m.put("Adagrad", p -> new Adagrad(p, Adagrad.options().withLr(0.1).withLrDecay(0.01)));
         m.put("Adadelta", p -> new Adadelta(p, Adadelta.options()));
-        m.put("Adadelta window", p -> new Adadelta(p, Adadelta.lecture(3)));
+        m.put("Adadelta window", p -> new Adadelta(p, Adadelta.options().withWindow(3).withLr(0.01).withEps(1e-7)));
         m.put("RMSProp", p -> new RMSProp(p, RMSProp.options().withCentered(true).withMomentum(0.5)));
         m.put("Adam", p -> new Adam(p, Adam.options().withLr(0.05).withAmsgrad(true)));
         m.put("AdamW", p -> new AdamW(p, AdamW.options().withLr(0.05)));
@@ -177,7 +177,7 @@ class OptimizerTest {
         cases.put(() -> new SGD(p, SGD.options(-0.1)), "SGD: lr must be finite and >= 0, got -0.1");
         cases.put(() -> new SGD(p, SGD.options(0.1).withNesterov(true)),
                 "SGD: nesterov needs momentum > 0 and dampening = 0, got momentum=0.0, dampening=0.0");
-        cases.put(() -> new SGD(p, SGD.lecture(0.1, 1.0)), "SGD: momentum (ema) must be in [0, 1), got 1.0");
+        cases.put(() -> new SGD(p, SGD.options(0.1).withMomentum(1.0).withEma(true)), "SGD: momentum (ema) must be in [0, 1), got 1.0");
         cases.put(() -> new Adagrad(p, Adagrad.options().withLrDecay(-1)), "Adagrad: lrDecay must be finite and >= 0, got -1.0");
         cases.put(() -> new Adadelta(p, Adadelta.options().withRho(1.5)), "Adadelta: rho must be in [0, 1], got 1.5");
         cases.put(() -> new Adadelta(p, Adadelta.options().withWindow(-2)), "Adadelta: window must be in [0, 64]");

@@ -1,11 +1,8 @@
 package dev.descent.optim.schedule;
 
-import dev.descent.optim.Adam;
-import dev.descent.optim.Adamax;
 import dev.descent.optim.Hyperparameters;
-import dev.descent.optim.NAdam;
+import dev.descent.optim.MomentOptions;
 import dev.descent.optim.Optimizer;
-import dev.descent.optim.RAdam;
 import dev.descent.optim.RMSProp;
 import dev.descent.optim.SGD;
 
@@ -126,10 +123,7 @@ public final class LrScheduler {
     static Object withMomentum(Object options, double m) {
         if (options instanceof SGD.Options o) return o.withMomentum(m);
         if (options instanceof RMSProp.Options o) return o.withMomentum(m);
-        if (options instanceof Adam.Options o) return o.withBetas(m, o.beta2());
-        if (options instanceof Adamax.Options o) return o.withBetas(m, o.beta2());
-        if (options instanceof NAdam.Options o) return o.withBetas(m, o.beta2());
-        if (options instanceof RAdam.Options o) return o.withBetas(m, o.beta2());
+        if (options instanceof MomentOptions<?> o) return o.withBetas(m, o.beta2());
         throw new IllegalArgumentException("LrScheduler: a momentum schedule (one-cycle) needs an optimiser with a "
                 + "momentum or betas (SGD, RMSProp, the Adam family), got " + options.getClass().getName()
                 + "; use Schedules.oneCycleWithoutMomentum");
