@@ -132,6 +132,35 @@ class OptimizerTest {
         dev.descent.core.InPlace.copy(Tensor.on(B, DType.FLOAT64).of(part, v.value().shape().dims()), v.value());
     }
 
+    /** The format written before the options were declared in a Schema (record components, by name) still loads. */
+    @Test
+    void theStateDictFormatIsUnchanged() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("optimizer", "Adam");
+        meta.put("groups", "1");
+        meta.put("group.0.params", "0");
+        meta.put("group.0.lr", "0.1");
+        meta.put("group.0.beta1", "0.9");
+        meta.put("group.0.beta2", "0.999");
+        meta.put("group.0.eps", "1.0E-8");
+        meta.put("group.0.weightDecay", "0.0");
+        meta.put("group.0.amsgrad", "false");
+        meta.put("group.0.epsInside", "false");
+        meta.put("group.0.decoupledWeightDecay", "false");
+        meta.put("skipped_steps", "0");
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("state.0.step", Tensor.on(B, DType.FLOAT64).scalar(1));
+        tensors.put("state.0.exp_avg", Tensor.on(B, DType.FLOAT64).of(new double[] {0.05, -0.15}, 2));
+        tensors.put("state.0.exp_avg_sq", Tensor.on(B, DType.FLOAT64).of(new double[] {2.5e-4, 2.25e-3}, 2));
+        Variable w = param(1, -2);
+        Adam adam = new Adam(List.of(w), Adam.options());
+        adam.loadStateDict(new StateDict(tensors, meta));
+        assertEquals(meta, adam.stateDict().metadata());
+        assertEquals(Adam.options().withLr(0.1), adam.groupOptions(0));
+        assertEquals(1, adam.stepCount(w));
+        assertTrue(adam.stateDict().tensors().get("state.0.exp_avg_sq").equal(tensors.get("state.0.exp_avg_sq")));
+    }
+
     @Test
     void loadStateDictValidatesEverythingBeforeChangingAnything() {
         Variable w = param(1, -2);
