@@ -2,11 +2,11 @@ package dev.descent.examples.demos;
 
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import dev.descent.data.FashionMnist;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.DemoUnavailableException;
 import dev.descent.examples.RunContext;
 import dev.descent.nn.activations.ReLU;
-import dev.descent.nn.data.FashionMnist;
 import dev.descent.nn.init.Initializers;
 import dev.descent.nn.layers.Sequential;
 import org.junit.jupiter.api.Test;

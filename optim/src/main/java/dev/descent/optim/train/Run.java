@@ -4,7 +4,7 @@ import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
-import dev.descent.nn.data.Batch;
+import dev.descent.data.Batch;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
