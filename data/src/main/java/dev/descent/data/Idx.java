@@ -8,10 +8,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -23,10 +26,16 @@ import java.util.zip.GZIPOutputStream;
  * name.
  *
  * <p>Every file is treated as untrusted. The header is checked before anything is allocated: the declared data
- * must fit an array and, in a plain file, match the bytes the file has; a gzip stream is decompressed into a buffer
- * of at most 16 times the compressed size that grows only as data arrives, so a header that declares more than the
- * stream holds fails as truncated data instead of exhausting the heap. The whole stream is read to its end, so a gzip trailer's checksum is verified. Any problem is a
- * {@link DatasetFormatException} naming the file; nothing is returned partially.
+ * must fit one array and the heap that is free, and match the bytes the file has (a plain file's size, or the
+ * inflated length in a gzip file's trailer). A gzip file is one member: it is inflated only up to the declared size
+ * (one byte more shows data that continues), its CRC-32 is checked, and a second member or trailing bytes are
+ * refused, as trailing data is in a plain file. Any problem is a {@link DatasetFormatException} naming the file;
+ * nothing is returned partially.
+ *
+ * <p><b>Memory bound.</b> Reading allocates the declared data once ({@code dims} times the element size, no growth
+ * or copies) plus under 1 MiB of buffers. A header that disagrees with the file's size or its gzip trailer fails before
+ * that allocation, so a hostile file costs at most the buffers; a consistent one at most what it declares, and one
+ * that declares more than the free heap fails at once.
  *
  * <pre>{@code
  * IdxArray images = Idx.read(dir.resolve("train-images-idx3-ubyte.gz"));   // UBYTE (60000, 28, 28)
@@ -38,8 +47,6 @@ public final class Idx {
     /** The largest data section an IDX array may have: what one Java array can hold. */
     static final int MAX_DATA_BYTES = Integer.MAX_VALUE - 8;
 
-    private static final int CHUNK = 1 << 20;
-    private static final long GZIP_FIRST_BUFFER_RATIO = 16;
 
     private Idx() {
     }
@@ -47,34 +54,33 @@ public final class Idx {
     /**
      * The array stored in {@code file}, plain or gzip.
      *
-     * @throws DatasetFormatException if the file is not a complete, valid IDX file
+     * @throws DatasetFormatException if the file is not a complete, valid IDX file, or if its data would not fit the
+     *                                heap that is free
      * @throws java.nio.file.NoSuchFileException if there is no such file
      */
     public static IdxArray read(Path file) throws IOException {
-        try (InputStream raw = Files.newInputStream(file);
-             BufferedInputStream in = new BufferedInputStream(raw, 1 << 16)) {
-            in.mark(2);
-            boolean gzip = in.read() == 0x1f && in.read() == 0x8b;
-            in.reset();
-            long size = Files.size(file);
-            if (!gzip) return parse(file, in, size, size);
-            try (InputStream unzipped = new GZIPInputStream(in, 1 << 16)) {
-                // NOTE: a first buffer of up to 16 times the compressed size holds MNIST's images (1.8:1) in one
-                // allocation, while a hostile header cannot make the reader reserve more than 16 bytes per byte it has.
-                return parse(file, unzipped, -1, GZIP_FIRST_BUFFER_RATIO * size);
-            } catch (DatasetFormatException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new DatasetFormatException(file, "corrupted gzip stream (" + e.getMessage() + ")", e);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            byte[] start = new byte[2];
+            int got = channel.read(ByteBuffer.wrap(start), 0);
+            boolean gzip = got == 2 && (start[0] & 0xFF) == 0x1f && (start[1] & 0xFF) == 0x8b;
+            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
+            if (!gzip) return parse(file, in, size, -1);
+            if (size < 18) throw new DatasetFormatException(file, "truncated gzip file: " + size + " bytes, a gzip member has at least 18");
+            byte[] trailer = new byte[4];
+            channel.read(ByteBuffer.wrap(trailer), size - 4);
+            try (GzipMember unzipped = new GzipMember(file, in)) {
+                return parse(file, unzipped, -1, GzipMember.le32(trailer, 0));
             }
         }
     }
 
     /**
-     * Parses header and data from {@code in}; {@code fileSize} is the plain file's size, or -1 for a gzip stream;
-     * {@code firstBuffer} bounds the first allocation for the data.
+     * Parses header and data from {@code in}; {@code fileSize} is a plain file's size (or -1), {@code gzipLength}
+     * the inflated length a gzip trailer states (or -1). Either is checked against the header before the data is
+     * allocated, so the only large allocation is the declared data itself.
      */
-    private static IdxArray parse(Path file, InputStream in, long fileSize, long firstBuffer) throws IOException {
+    private static IdxArray parse(Path file, InputStream in, long fileSize, long gzipLength) throws IOException {
         byte[] magic = readHeader(file, in, 4, "magic number");
         if (magic[0] != 0 || magic[1] != 0) {
             throw new DatasetFormatException(file, String.format("wrong magic number 0x%02X%02X%02X%02X: an IDX file "
@@ -101,9 +107,9 @@ public final class Idx {
             elements = d != 0 && elements > (1L << 40) / d ? 1L << 40 : elements * d;
         }
         long bytes = elements * type.byteSize();
+        String declared = "dimensions " + Arrays.toString(dims) + " of " + type;
         if (elements > Integer.MAX_VALUE || bytes > MAX_DATA_BYTES) {
-            throw new DatasetFormatException(file, "dimensions " + Arrays.toString(dims) + " of " + type
-                    + " declare more data than one array can hold");
+            throw new DatasetFormatException(file, declared + " declare more data than one array can hold");
         }
         try {
             Shape.of(dims);
@@ -112,25 +118,49 @@ public final class Idx {
             throw new DatasetFormatException(file, "dimensions " + Arrays.toString(dims) + " are not a tensor shape ("
                     + e.getMessage() + ")");
         }
+        long headerBytes = 4 + 4L * rank;
         if (fileSize >= 0) {
-            long available = fileSize - 4 - 4L * rank;
+            long available = fileSize - headerBytes;
             if (bytes > available) {
-                throw new DatasetFormatException(file, "dimensions " + Arrays.toString(dims) + " of " + type
-                        + " declare " + bytes + " bytes of data but the file has only " + available
-                        + " after the header (truncated or wrong dimensions)");
+                throw new DatasetFormatException(file, declared + " declare " + bytes + " bytes of data but the file has only "
+                        + available + " after the header (truncated or wrong dimensions)");
             }
             if (bytes < available) {
-                throw new DatasetFormatException(file, "dimensions " + Arrays.toString(dims) + " of " + type
-                        + " declare " + bytes + " bytes of data but the file has " + available
-                        + " after the header (trailing data or wrong dimensions)");
+                throw new DatasetFormatException(file, declared + " declare " + bytes + " bytes of data but the file has "
+                        + available + " after the header (trailing data or wrong dimensions)");
             }
         }
-        byte[] data = readData(file, in, (int) bytes, firstBuffer, type, dims);
+        if (gzipLength >= 0 && gzipLength != ((headerBytes + bytes) & 0xFFFFFFFFL)) {
+            // NOTE: gzip stores the inflated length mod 2^32; every IDX file that fits an array is shorter than 2^32
+            throw new DatasetFormatException(file, declared + " declare " + (headerBytes + bytes) + " bytes with the "
+                    + "header, but the gzip trailer says the stream inflates to " + gzipLength
+                    + " (a truncated or corrupted gzip stream, trailing data, or wrong dimensions)");
+        }
+        byte[] data = allocate(file, bytes, declared);
+        int filled = in.readNBytes(data, 0, data.length);
+        if (filled < data.length) {
+            throw new DatasetFormatException(file, "truncated data: " + declared + " declare " + bytes
+                    + " bytes, the stream ends after " + filled);
+        }
         if (in.read() != -1) {
-            throw new DatasetFormatException(file, "data continues after the " + bytes + " bytes that dimensions "
-                    + Arrays.toString(dims) + " of " + type + " declare");
+            throw new DatasetFormatException(file, "data continues after the " + bytes + " bytes that " + declared + " declare");
         }
         return new IdxArray(type, dims, data);
+    }
+
+    /** The data array, refused before allocation when it would not fit the heap that is free. */
+    private static byte[] allocate(Path file, long bytes, String declared) throws DatasetFormatException {
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        String refused = declared + " declare " + bytes + " bytes of data, more than the " + free
+                + " bytes of heap that are free (a larger -Xmx may read it)";
+        if (bytes > free) throw new DatasetFormatException(file, refused);
+        try {
+            return new byte[(int) bytes];
+        } catch (OutOfMemoryError e) {
+            // NOTE: only this one allocation failed, so nothing else is left half-done
+            throw new DatasetFormatException(file, refused);
+        }
     }
 
     private static byte[] readHeader(Path file, InputStream in, int n, String what) throws IOException {
@@ -141,23 +171,6 @@ public final class Idx {
                     + " bytes, the file has " + got);
         }
         return b;
-    }
-
-    /** Reads exactly {@code bytes} bytes, growing the buffer beyond {@code firstBuffer} only as data arrives. */
-    private static byte[] readData(Path file, InputStream in, int bytes, long firstBuffer, IdxType type, int[] dims)
-            throws IOException {
-        byte[] buf = new byte[(int) Math.min(bytes, Math.max(CHUNK, firstBuffer))];
-        int filled = 0;
-        while (filled < bytes) {
-            if (filled == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(bytes, 2L * buf.length));
-            int r = in.read(buf, filled, buf.length - filled);
-            if (r < 0) {
-                throw new DatasetFormatException(file, "truncated data: dimensions " + Arrays.toString(dims) + " of "
-                        + type + " declare " + bytes + " bytes, the stream ends after " + filled);
-            }
-            filled += r;
-        }
-        return buf;
     }
 
     /**
