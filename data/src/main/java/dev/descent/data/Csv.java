@@ -5,8 +5,14 @@ import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
 
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +24,20 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Reads a numeric table from a CSV file: a header line of column names, then one sample per line, comma-separated,
- * fields optionally in double quotes (without line breaks inside). One named column holds the label; every other
- * column is a feature and must hold a finite decimal number ({@code 3}, {@code -0.5}, {@code 1e-3}). Blank lines
- * are skipped; a UTF-8 byte-order mark is ignored.
+ * Reads a numeric table from a UTF-8 CSV file: a header line of column names (or none, with {@link Header#NONE}),
+ * then one sample per line, comma-separated, a cell optionally in double quotes as a whole (without line breaks
+ * inside; {@code ""} is a quote). One named column holds the label; every other column is a feature and must hold
+ * a finite decimal number ({@code 3}, {@code -0.5}, {@code 1e-3}). Blank lines are skipped; a UTF-8 byte-order mark
+ * is ignored. A first line whose every cell is a number is taken for data, so without {@link Header#NONE} it is an
+ * error rather than a header.
  *
- * <p>A bad cell, a row of the wrong length or a missing label column is a {@link DatasetFormatException} naming the
- * file, the line (counting from 1, the header included) and the column.
+ * <p>A bad cell, a byte that is not UTF-8, a stray quote ({@code 1"2"3}), a NUL character, a row of the wrong
+ * length or a missing label column is a {@link DatasetFormatException} naming the file, the line (counting from 1,
+ * the header included) and the column (from 1).
+ *
+ * <p><b>Memory bound.</b> The reader holds one line at a time, at most {@value #MAX_LINE_BYTES} bytes (a longer line
+ * is an error), and the values parsed so far: 8 bytes per feature cell, in an array that grows by doubling, and one
+ * string per distinct label.
  *
  * <pre>{@code
  * Dataset iris = Csv.readClasses(Path.of("iris.csv"), "species");   // classes "setosa", ... in sorted order
@@ -34,6 +47,16 @@ import java.util.TreeSet;
 public final class Csv {
     /** The most classes a label column may define. */
     static final int MAX_CLASSES = 1 << 16;
+    /** The longest line the reader accepts, in bytes (16 MiB). */
+    static final int MAX_LINE_BYTES = 1 << 24;
+
+    /** Whether the file's first non-blank line names the columns. */
+    public enum Header {
+        /** The first line names the columns; a first line whose every cell is a number is an error. */
+        REQUIRED,
+        /** Every line is a sample; the columns are named {@code "column 1"}, {@code "column 2"}, ... */
+        NONE
+    }
 
     private Csv() {
     }
@@ -49,7 +72,21 @@ public final class Csv {
 
     /** {@link #readClasses(Path, String)} with features in {@code dtype} on {@code backend}. */
     public static Dataset readClasses(Path file, String labelColumn, Backend backend, DType dtype) throws IOException {
-        Table t = parse(file, labelColumn, dtype, "Csv.readClasses");
+        return readClasses(file, labelColumn, Header.REQUIRED, backend, dtype);
+    }
+
+    /** {@link #readClasses(Path, String, Backend, DType)} for a file with or without a header line. */
+    public static Dataset readClasses(Path file, String labelColumn, Header header, Backend backend, DType dtype)
+            throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readClasses(file, in, labelColumn, header, backend, dtype);
+        }
+    }
+
+    /** {@link #readClasses(Path, String, Header, Backend, DType)} of the bytes in {@code in}, named {@code file}. */
+    static Dataset readClasses(Path file, InputStream in, String labelColumn, Header header, Backend backend, DType dtype)
+            throws IOException {
+        Table t = parse(file, in, labelColumn, header, dtype, "Csv.readClasses");
         int n = t.labels.size();
         int[] y = new int[n];
         List<String> classNames = new ArrayList<>();
@@ -85,7 +122,21 @@ public final class Csv {
 
     /** {@link #readTargets(Path, String)} with features and targets in {@code dtype} on {@code backend}. */
     public static Dataset readTargets(Path file, String targetColumn, Backend backend, DType dtype) throws IOException {
-        Table t = parse(file, targetColumn, dtype, "Csv.readTargets");
+        return readTargets(file, targetColumn, Header.REQUIRED, backend, dtype);
+    }
+
+    /** {@link #readTargets(Path, String, Backend, DType)} for a file with or without a header line. */
+    public static Dataset readTargets(Path file, String targetColumn, Header header, Backend backend, DType dtype)
+            throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return readTargets(file, in, targetColumn, header, backend, dtype);
+        }
+    }
+
+    /** {@link #readTargets(Path, String, Header, Backend, DType)} of the bytes in {@code in}, named {@code file}. */
+    static Dataset readTargets(Path file, InputStream in, String targetColumn, Header header, Backend backend, DType dtype)
+            throws IOException {
+        Table t = parse(file, in, targetColumn, header, dtype, "Csv.readTargets");
         int n = t.labels.size();
         double[] y = new double[n];
         for (int i = 0; i < n; i++) y[i] = number(file, t.labelLines[i], t.labelIndex, targetColumn, t.labels.get(i));
@@ -113,44 +164,62 @@ public final class Csv {
         }
     }
 
-    private static Table parse(Path file, String labelColumn, DType dtype, String op) throws IOException {
+    private static Table parse(Path file, InputStream stream, String labelColumn, Header headerMode, DType dtype, String op)
+            throws IOException {
         if (labelColumn == null) throw new IllegalArgumentException(op + ": labelColumn must not be null");
+        if (headerMode == null) throw new IllegalArgumentException(op + ": header must not be null");
         if (!dtype.isFloating()) throw new IllegalArgumentException(op + ": expected FLOAT32 or FLOAT64, got " + dtype);
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            int lineNo = 0;
-            String line;
+        try (Lines in = new Lines(file, stream)) {
             List<String> header = null;
-            while (header == null && (line = in.readLine()) != null) {
-                lineNo++;
-                if (lineNo == 1 && line.startsWith("\uFEFF")) line = line.substring(1);
-                if (!line.isBlank()) header = split(file, lineNo, line);
+            List<String> first = null;
+            while (first == null && in.next()) {
+                if (!in.blank()) first = split(file, in.number(), in.text());
             }
-            if (header == null) throw new DatasetFormatException(file, "no header line (the file is empty)");
+            if (first == null) throw new DatasetFormatException(file, "no header line (the file is empty)");
+            int headerLine = in.number();
+            if (headerMode == Header.NONE) {
+                header = generatedNames(first.size());
+            } else {
+                header = first;
+                first = null;
+                if (header.stream().allMatch(Csv::isDecimal)) {
+                    throw new DatasetFormatException(file, "line " + headerLine + ": every cell is a number, so this is "
+                            + "a row of data, not a header of column names (read a file without a header line with "
+                            + "Csv.Header.NONE; on the command line, --no-header)");
+                }
+            }
             for (int c = 0; c < header.size(); c++) {
                 if (header.indexOf(header.get(c)) != c) {
-                    throw new DatasetFormatException(file, "line " + lineNo + ", column " + (c + 1) + ": the name '"
+                    throw new DatasetFormatException(file, "line " + headerLine + ", column " + (c + 1) + ": the name '"
                             + header.get(c) + "' appears twice in the header");
                 }
             }
             int labelIndex = header.indexOf(labelColumn);
             if (labelIndex < 0) {
-                throw new DatasetFormatException(file, "line " + lineNo + ": no column '" + labelColumn
-                        + "' in the header " + header);
+                throw new DatasetFormatException(file, "line " + headerLine + ": no column '" + labelColumn
+                        + "' in the " + (headerMode == Header.NONE ? "generated column names " : "header ") + header);
             }
-            if (header.size() < 2) throw new DatasetFormatException(file, "line " + lineNo + ": no feature columns besides '" + labelColumn + "'");
+            if (header.size() < 2) throw new DatasetFormatException(file, "line " + headerLine + ": no feature columns besides '" + labelColumn + "'");
             List<String> featureNames = new ArrayList<>(header);
             featureNames.remove(labelIndex);
             int d = featureNames.size();
             double[] values = new double[64 * d];
             List<String> labels = new ArrayList<>();
+            Map<String, String> distinct = new HashMap<>();
             int[] labelLines = new int[64];
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) continue;
-                List<String> cells = split(file, lineNo, line);
+            while (first != null || in.next()) {
+                List<String> cells;
+                if (first != null) {
+                    cells = first;
+                    first = null;
+                } else {
+                    if (in.blank()) continue;
+                    cells = split(file, in.number(), in.text());
+                }
+                int lineNo = in.number();
                 if (cells.size() != header.size()) {
                     throw new DatasetFormatException(file, "line " + lineNo + ": " + cells.size() + " cells, expected "
-                            + header.size() + " as in the header");
+                            + header.size() + (headerMode == Header.NONE ? " as in line " + headerLine : " as in the header"));
                 }
                 int row = labels.size();
                 if ((long) (row + 1) * d > Integer.MAX_VALUE - 8) {
@@ -167,41 +236,177 @@ public final class Csv {
                     throw new DatasetFormatException(file, "line " + lineNo + ", column " + (labelIndex + 1) + " ('"
                             + labelColumn + "'): empty label");
                 }
-                labels.add(label);
+                labels.add(distinct.computeIfAbsent(label, k -> k)); // one String per distinct label
                 labelLines[row] = lineNo;
             }
             return new Table(featureNames, labelIndex, Arrays.copyOf(values, labels.size() * d), labels, labelLines);
         }
     }
 
-    /** The cells of one line: split at commas outside double quotes, trimmed, quotes removed ("" is a quote). */
+    /** The names of a file without a header line: {@code "column 1"}, {@code "column 2"}, ... */
+    static List<String> generatedNames(int n) {
+        List<String> names = new ArrayList<>(n);
+        for (int c = 1; c <= n; c++) names.add("column " + c);
+        return names;
+    }
+
+    /**
+     * The column names of {@code file}: its header line, or {@code "column 1"} to {@code "column n"} for
+     * {@link Header#NONE} (n from the first line). Reads only up to the first non-blank line.
+     *
+     * @throws DatasetFormatException as the readers do, naming the file, the line and the column
+     */
+    public static List<String> columnNames(Path file, Header header) throws IOException {
+        try (Lines in = new Lines(file, Files.newInputStream(file))) {
+            while (in.next()) {
+                if (in.blank()) continue;
+                List<String> cells = split(file, in.number(), in.text());
+                return header == Header.NONE ? generatedNames(cells.size()) : List.copyOf(cells);
+            }
+            throw new DatasetFormatException(file, "no header line (the file is empty)");
+        }
+    }
+
+    /**
+     * The cells of one line: split at commas outside double quotes, each trimmed. A quoted cell ({@code "a, b"}, with
+     * {@code ""} for a quote) must be the whole cell; a quote anywhere else, or a NUL character, is an error naming
+     * the line and the column.
+     */
     private static List<String> split(Path file, int lineNo, String line) throws DatasetFormatException {
         List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
+        int i = 0, n = line.length();
+        while (true) {
+            int column = cells.size() + 1;
+            while (i < n && line.charAt(i) == ' ') i++;
+            boolean quoted = i < n && line.charAt(i) == '"';
             if (quoted) {
-                if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (ch == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(ch);
+                i++;
+                while (true) {
+                    if (i >= n) throw new DatasetFormatException(file, "line " + lineNo + ", column " + column
+                            + ": a quote is not closed on this line");
+                    char ch = line.charAt(i++);
+                    if (ch == '"') {
+                        if (i < n && line.charAt(i) == '"') {
+                            cell.append('"');
+                            i++;
+                        } else {
+                            break;
+                        }
+                    } else {
+                        cell.append(checked(file, lineNo, column, ch));
+                    }
                 }
-            } else if (ch == '"') {
-                quoted = true;
-            } else if (ch == ',') {
-                cells.add(cell.toString().trim());
-                cell.setLength(0);
+                while (i < n && line.charAt(i) == ' ') i++;
+                if (i < n && line.charAt(i) != ',') {
+                    throw new DatasetFormatException(file, "line " + lineNo + ", column " + column
+                            + ": text after the closing quote of a quoted cell");
+                }
             } else {
-                cell.append(ch);
+                while (i < n && line.charAt(i) != ',') {
+                    char ch = line.charAt(i++);
+                    if (ch == '"') {
+                        throw new DatasetFormatException(file, "line " + lineNo + ", column " + column + ": a stray "
+                                + "quote inside an unquoted cell (quote the whole cell and double the quote: \"1\"\"2\")");
+                    }
+                    cell.append(checked(file, lineNo, column, ch));
+                }
             }
+            cells.add(cell.toString().trim());
+            cell.setLength(0);
+            if (i >= n) return cells;
+            i++; // the comma
         }
-        if (quoted) throw new DatasetFormatException(file, "line " + lineNo + ": a quote is not closed on this line");
-        cells.add(cell.toString().trim());
-        return cells;
+    }
+
+    private static char checked(Path file, int lineNo, int column, char ch) throws DatasetFormatException {
+        if (ch == 0) throw new DatasetFormatException(file, "line " + lineNo + ", column " + column + ": a NUL character");
+        return ch;
+    }
+
+    /**
+     * The file's lines, decoded as strict UTF-8 one at a time: a byte sequence that is not UTF-8 is an error naming
+     * the line and the column; a line longer than {@link #MAX_LINE_BYTES} is an error, so the reader never holds
+     * more than one such line.
+     */
+    private static final class Lines implements AutoCloseable {
+        private final Path file;
+        private final InputStream in;
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private byte[] line = new byte[1 << 12];
+        private int length;
+        private int number;
+        private String text;
+        private boolean eof;
+
+        Lines(Path file, InputStream in) {
+            this.file = file;
+            this.in = new BufferedInputStream(in, 1 << 16);
+        }
+
+        /** Reads the next line; false at the end of the file. */
+        boolean next() throws IOException {
+            if (eof) return false;
+            length = 0;
+            int b;
+            while ((b = in.read()) >= 0 && b != '\n') {
+                if (length == MAX_LINE_BYTES) {
+                    throw new DatasetFormatException(file, "line " + (number + 1) + " is longer than " + MAX_LINE_BYTES
+                            + " bytes (is it a CSV file?)");
+                }
+                if (length == line.length) line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * length));
+                line[length++] = (byte) b;
+            }
+            if (b < 0) {
+                eof = true;
+                if (length == 0) return false;
+            }
+            number++;
+            int from = number == 1 && length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB
+                    && (line[2] & 0xFF) == 0xBF ? 3 : 0; // a UTF-8 byte-order mark
+            int to = length > from && line[length - 1] == '\r' ? length - 1 : length;
+            ByteBuffer bytes = ByteBuffer.wrap(line, from, to - from);
+            CharBuffer chars = CharBuffer.allocate(to - from);
+            utf8.reset();
+            CoderResult r = utf8.decode(bytes, chars, true);
+            if (!r.isError()) r = utf8.flush(chars);
+            if (r.isError()) {
+                int at = bytes.position();
+                throw new DatasetFormatException(file, String.format("line %d, column %d: byte 0x%02X at byte %d of "
+                        + "the line is not UTF-8 (save the file as UTF-8)", number, columnAt(from, at), line[at] & 0xFF, at + 1));
+            }
+            text = chars.flip().toString();
+            return true;
+        }
+
+        /** The column (from 1) that byte {@code at} of the line falls in: commas outside quotes before it, plus 1. */
+        private int columnAt(int from, int at) {
+            int column = 1;
+            boolean quoted = false;
+            for (int i = from; i < at; i++) {
+                if (line[i] == '"') quoted = !quoted;
+                else if (line[i] == ',' && !quoted) column++;
+            }
+            return column;
+        }
+
+        int number() {
+            return number;
+        }
+
+        String text() {
+            return text;
+        }
+
+        boolean blank() {
+            return text.isBlank();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** A finite decimal number, or an exception naming line and column (columns count from 1). */

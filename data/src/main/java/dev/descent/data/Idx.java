@@ -4,6 +4,7 @@ import dev.descent.core.Shape;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,17 +62,27 @@ public final class Idx {
     public static IdxArray read(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            byte[] start = new byte[2];
-            int got = channel.read(ByteBuffer.wrap(start), 0);
-            boolean gzip = got == 2 && (start[0] & 0xFF) == 0x1f && (start[1] & 0xFF) == 0x8b;
-            InputStream in = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-            if (!gzip) return parse(file, in, size, -1);
-            if (size < 18) throw new DatasetFormatException(file, "truncated gzip file: " + size + " bytes, a gzip member has at least 18");
-            byte[] trailer = new byte[4];
-            channel.read(ByteBuffer.wrap(trailer), size - 4);
-            try (GzipMember unzipped = new GzipMember(file, in)) {
-                return parse(file, unzipped, -1, GzipMember.le32(trailer, 0));
-            }
+            byte[] start = new byte[2], end = new byte[4];
+            channel.read(ByteBuffer.wrap(start), 0);
+            if (size >= 4) channel.read(ByteBuffer.wrap(end), size - 4);
+            return read(file, size, start, end, new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+        }
+    }
+
+    /** The array in {@code bytes}, as if read from a file named {@code file} (for tests that need no file). */
+    static IdxArray read(Path file, byte[] bytes) throws IOException {
+        int n = bytes.length;
+        return read(file, n, Arrays.copyOf(bytes, 2), n >= 4 ? Arrays.copyOfRange(bytes, n - 4, n) : new byte[4],
+                new ByteArrayInputStream(bytes));
+    }
+
+    /** Reads from {@code in}, which holds {@code size} bytes that start with {@code start} and end with {@code end}. */
+    private static IdxArray read(Path file, long size, byte[] start, byte[] end, InputStream in) throws IOException {
+        boolean gzip = size >= 2 && (start[0] & 0xFF) == 0x1f && (start[1] & 0xFF) == 0x8b;
+        if (!gzip) return parse(file, in, size, -1);
+        if (size < 18) throw new DatasetFormatException(file, "truncated gzip file: " + size + " bytes, a gzip member has at least 18");
+        try (GzipMember unzipped = new GzipMember(file, in)) {
+            return parse(file, unzipped, -1, GzipMember.le32(end, 0));
         }
     }
 

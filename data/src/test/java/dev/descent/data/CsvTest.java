@@ -72,7 +72,7 @@ class CsvTest {
         assertBad("a,b,y\n1,2,\n", "y", "line 2, column 3 ('y'): empty label");
         assertBad("a,b\n1,2\n", "y", "line 1: no column 'y' in the header [a, b]");
         assertBad("a,a,y\n1,2,3\n", "y", "line 1, column 2: the name 'a' appears twice");
-        assertBad("a,\"b,y\n", "y", "line 1: a quote is not closed");
+        assertBad("a,\"b,y\n", "y", "line 1, column 2: a quote is not closed");
         assertBad("\n\n", "y", "no header line");
         Path file = csv("a,t\n1,x\n");
         DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> Csv.readTargets(file, "t"));

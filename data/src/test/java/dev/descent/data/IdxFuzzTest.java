@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IdxFuzzTest {
     static final int CASES = 10_000;
     private static final long SEED = 20261203L;
-    private static final long BUDGET_NANOS = 20_000_000_000L;
+    private static final long BUDGET_NANOS = 10_000_000_000L;
 
     enum Kind { TRUNCATE, FLIP_BIT, SET_BYTE, HUGE_DIMENSION, APPEND, INSERT, DELETE, RANK }
 
@@ -54,10 +54,10 @@ class IdxFuzzTest {
             }
             byte[] mutatedRaw = onCompressed ? raw : mutate(raw, r, uses);
             byte[] bytes = onCompressed ? mutate(valid, r, uses) : gzip ? IdxTest.gzip(mutatedRaw) : mutatedRaw;
-            Files.write(file, bytes);
+            if (c % 100 == 0) Files.write(file, bytes); // every hundredth case from a file, the rest from memory
             IdxArray read;
             try {
-                read = Idx.read(file);
+                read = c % 100 == 0 ? Idx.read(file) : Idx.read(file, bytes);
             } catch (DatasetFormatException e) {
                 assertEquals(file, e.file(), "case seed " + caseSeed);
                 assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
