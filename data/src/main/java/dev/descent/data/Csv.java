@@ -78,8 +78,18 @@ public final class Csv {
     /** {@link #readClasses(Path, String, Backend, DType)} for a file with or without a header line. */
     public static Dataset readClasses(Path file, String labelColumn, Header header, Backend backend, DType dtype)
             throws IOException {
+        return fromFile(Csv::readClasses, file, labelColumn, header, backend, dtype);
+    }
+
+    /** One of the stream readers below. */
+    private interface StreamReader {
+        Dataset read(Path file, InputStream in, String column, Header header, Backend backend, DType dtype) throws IOException;
+    }
+
+    private static Dataset fromFile(StreamReader reader, Path file, String column, Header header, Backend backend,
+                                    DType dtype) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return readClasses(file, in, labelColumn, header, backend, dtype);
+            return reader.read(file, in, column, header, backend, dtype);
         }
     }
 
@@ -128,9 +138,7 @@ public final class Csv {
     /** {@link #readTargets(Path, String, Backend, DType)} for a file with or without a header line. */
     public static Dataset readTargets(Path file, String targetColumn, Header header, Backend backend, DType dtype)
             throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return readTargets(file, in, targetColumn, header, backend, dtype);
-        }
+        return fromFile(Csv::readTargets, file, targetColumn, header, backend, dtype);
     }
 
     /** {@link #readTargets(Path, String, Header, Backend, DType)} of the bytes in {@code in}, named {@code file}. */

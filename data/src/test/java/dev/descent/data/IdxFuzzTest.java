@@ -14,7 +14,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -59,13 +58,11 @@ class IdxFuzzTest {
             try {
                 read = c % 100 == 0 ? Idx.read(file) : Idx.read(file, bytes);
             } catch (DatasetFormatException e) {
-                assertEquals(file, e.file(), "case seed " + caseSeed);
-                assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
-                assertFalse(e.getMessage().contains("null"), "case seed " + caseSeed + ": " + e.getMessage());
+                FuzzChecks.assertDocumented(e, file, caseSeed);
                 refused++;
                 continue;
             } catch (RuntimeException | IOException e) {
-                throw new AssertionError("case seed " + caseSeed + ": " + e, e);
+                throw FuzzChecks.unexpected(caseSeed, e);
             }
             accepted++;
             if (onCompressed) {
