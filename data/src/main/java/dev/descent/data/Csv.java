@@ -5,7 +5,6 @@ import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -36,8 +35,8 @@ import java.util.TreeSet;
  * the header included) and the column (from 1).
  *
  * <p><b>Memory bound.</b> The reader holds one line at a time, at most {@value #MAX_LINE_BYTES} bytes (a longer line
- * is an error), and the values parsed so far: 8 bytes per feature cell, in an array that grows by doubling, and one
- * string per distinct label.
+ * is an error, found after allocating at most four times that limit, whatever the file's size), and the values
+ * parsed so far: 8 bytes per feature cell, in an array that grows by doubling, and one string per distinct label.
  *
  * <pre>{@code
  * Dataset iris = Csv.readClasses(Path.of("iris.csv"), "species");   // classes "setosa", ... in sorted order
@@ -342,6 +341,8 @@ public final class Csv {
         private final InputStream in;
         private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        private final byte[] buf = new byte[1 << 16];
+        private int pos, limit;
         private byte[] line = new byte[1 << 12];
         private int length;
         private int number;
@@ -350,25 +351,41 @@ public final class Csv {
 
         Lines(Path file, InputStream in) {
             this.file = file;
-            this.in = new BufferedInputStream(in, 1 << 16);
+            this.in = in;
+        }
+
+        /** Appends {@code n} bytes from {@code buf[pos]} to the line, within the line limit. */
+        private void append(int n) throws DatasetFormatException {
+            if ((long) length + n > MAX_LINE_BYTES) {
+                throw new DatasetFormatException(file, "line " + (number + 1) + " is longer than " + MAX_LINE_BYTES
+                        + " bytes (is it a CSV file?)");
+            }
+            if (length + n > line.length) line = Arrays.copyOf(line, (int) Math.min(MAX_LINE_BYTES, Math.max(length + n, 2L * line.length)));
+            System.arraycopy(buf, pos, line, length, n);
+            length += n;
         }
 
         /** Reads the next line; false at the end of the file. */
         boolean next() throws IOException {
             if (eof) return false;
             length = 0;
-            int b;
-            while ((b = in.read()) >= 0 && b != '\n') {
-                if (length == MAX_LINE_BYTES) {
-                    throw new DatasetFormatException(file, "line " + (number + 1) + " is longer than " + MAX_LINE_BYTES
-                            + " bytes (is it a CSV file?)");
+            while (true) {
+                if (pos == limit) {
+                    limit = in.read(buf);
+                    pos = 0;
+                    if (limit < 0) {
+                        limit = 0;
+                        eof = true;
+                        if (length == 0) return false;
+                        break;
+                    }
                 }
-                if (length == line.length) line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, 2 * length));
-                line[length++] = (byte) b;
-            }
-            if (b < 0) {
-                eof = true;
-                if (length == 0) return false;
+                int end = pos;
+                while (end < limit && buf[end] != '\n') end++;
+                append(end - pos);
+                boolean lineEnds = end < limit;
+                pos = lineEnds ? end + 1 : end;
+                if (lineEnds) break;
             }
             number++;
             int from = number == 1 && length >= 3 && (line[0] & 0xFF) == 0xEF && (line[1] & 0xFF) == 0xBB

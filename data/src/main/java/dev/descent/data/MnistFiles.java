@@ -17,6 +17,7 @@ final class MnistFiles {
     static final String TRAIN_LABELS = "train-labels-idx1-ubyte";
     static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
     static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
+    private static final List<String> NAMES = List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS);
 
     private MnistFiles() {
     }
@@ -28,12 +29,11 @@ final class MnistFiles {
     static Split load(String op, Path dir, Backend backend, DType dtype, List<String> classNames, String howToGet)
             throws IOException {
         if (!dtype.isFloating()) throw new IllegalArgumentException(op + ": expected FLOAT32 or FLOAT64, got " + dtype);
-        String[] names = {TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS};
-        Path[] files = new Path[names.length];
+        Path[] files = new Path[NAMES.size()];
         List<String> missing = new ArrayList<>();
-        for (int i = 0; i < names.length; i++) {
-            files[i] = find(dir, names[i]);
-            if (files[i] == null) missing.add(names[i] + ".gz");
+        for (int i = 0; i < files.length; i++) {
+            files[i] = find(dir, NAMES.get(i));
+            if (files[i] == null) missing.add(NAMES.get(i) + ".gz");
         }
         if (!missing.isEmpty()) {
             String where = Files.isDirectory(dir) ? "" : " (the directory does not exist)";
@@ -43,6 +43,11 @@ final class MnistFiles {
         Dataset train = pair(files[0], files[1], backend, dtype, classNames);
         Dataset test = pair(files[2], files[3], backend, dtype, classNames);
         return new Split(train, test.subset(new int[0]), test);
+    }
+
+    /** Whether {@code dir} holds all four files, plain or gzip. */
+    static boolean complete(Path dir) {
+        return NAMES.stream().allMatch(name -> find(dir, name) != null);
     }
 
     /** {@code dir/name.gz}, else {@code dir/name}, else null. */

@@ -108,6 +108,6 @@ class CsvHostileFilesTest {
             return thrown;
         });
         assertTrue(e.getMessage().contains("line 2 is longer than " + Csv.MAX_LINE_BYTES + " bytes"), e.getMessage());
-        assertTrue(used[0] < 3L * Csv.MAX_LINE_BYTES, "allocated " + used[0]);
+        assertTrue(used[0] < 4L * Csv.MAX_LINE_BYTES, "allocated " + used[0]); // the bound the class documents
     }
 }
