@@ -117,11 +117,14 @@ public final class FashionMnist {
     }
 
     /**
-     * The default lookup: no directory of the caller's, {@link #DEBIAN_DIR}, {@link #cacheDir()}, {@link #RELEASE},
-     * downloading unless {@code DESCENT_OFFLINE=1} or {@code -Ddescent.offline=true}, no listener, 30 s time-outs.
+     * The default lookup: no directory of the caller's, {@link #DEBIAN_DIR} (or the directory
+     * {@code -Ddescent.fashion-mnist.system-dir} names instead, for a system that installs the files elsewhere),
+     * {@link #cacheDir()}, {@link #RELEASE}, downloading unless {@code DESCENT_OFFLINE=1} or
+     * {@code -Ddescent.offline=true}, no listener, 30 s time-outs.
      */
     public static Lookup lookup() {
-        return new Lookup(null, DEBIAN_DIR, cacheDir(), RELEASE, !offline(System.getenv(), System.getProperties()),
+        Path system = Path.of(System.getProperty("descent.fashion-mnist.system-dir", DEBIAN_DIR.toString()));
+        return new Lookup(null, system, cacheDir(), RELEASE, !offline(System.getenv(), System.getProperties()),
                 DownloadListener.NONE, TIMEOUT_MILLIS);
     }
 

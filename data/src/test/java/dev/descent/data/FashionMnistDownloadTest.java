@@ -255,6 +255,18 @@ class FashionMnistDownloadTest {
     }
 
     @Test
+    void aSystemPropertyCanNameAnotherSystemDirectory() {
+        String key = "descent.fashion-mnist.system-dir";
+        assertEquals(FashionMnist.DEBIAN_DIR, FashionMnist.lookup().debian());
+        System.setProperty(key, tmp.toString());
+        try {
+            assertEquals(tmp, FashionMnist.lookup().debian());
+        } finally {
+            System.clearProperty(key);
+        }
+    }
+
+    @Test
     void theReleaseIsZalandosWithItsDigests() {
         assertEquals("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/train-images-idx3-ubyte.gz",
                 FashionMnist.RELEASE.url(FashionMnist.RELEASE.files().get(0)).toString());
