@@ -19,7 +19,7 @@ import dev.descent.examples.RunContext;
 import dev.descent.examples.plot.Plots;
 import dev.descent.examples.report.Figure;
 import dev.descent.nn.activations.ReLU;
-import dev.descent.nn.init.InitPreset;
+import dev.descent.examples.presets.InitPreset;
 import dev.descent.nn.init.Nonlinearity;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Losses;

@@ -19,7 +19,7 @@ import dev.descent.data.BatchMode;
 import dev.descent.data.DataLoader;
 import dev.descent.data.Dataset;
 import dev.descent.data.Datasets;
-import dev.descent.nn.init.InitPreset;
+import dev.descent.examples.presets.InitPreset;
 import dev.descent.nn.init.Nonlinearity;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Sequential;
