@@ -3,6 +3,7 @@ package dev.descent.optim.train;
 import dev.descent.core.Tensor;
 import dev.descent.core.io.Json;
 import dev.descent.core.io.Safetensors;
+import dev.descent.core.io.TempFiles;
 import dev.descent.optim.StateDict;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class Checkpoints {
     }
 
     private void write(Trainer t, Run r) throws IOException {
-        Path tmp = Files.createTempDirectory(dir, ".checkpoint-");
+        Path tmp = TempFiles.createTempDirectory(dir, ".checkpoint-");
         t.model.save(tmp.resolve("model.safetensors"));
         StateDict opt = t.optimizer.stateDict();
         Safetensors.write(tmp.resolve("optimizer.safetensors"), opt.tensors(), opt.metadata());
