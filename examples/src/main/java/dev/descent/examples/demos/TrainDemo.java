@@ -156,9 +156,9 @@ public final class TrainDemo implements Demo {
                 test = Classifier.flat(split.test());
         int k = train.numClasses(), in = train.features().dim(1);
         if (task == Task.BINARY && k != 2) {
-            throw new IllegalArgumentException("train: --loss bce needs two classes, the data has " + k);
+            throw new IllegalArgumentException("--loss bce needs two classes, the data has " + k);
         }
-        if (task != Task.REGRESSION && k < 2) throw new IllegalArgumentException("train: the data has only " + k + " class");
+        if (task != Task.REGRESSION && k < 2) throw new IllegalArgumentException("the data has only " + k + " class; classification needs at least 2");
 
         int out = switch (task) {
             case BINARY -> 1;
@@ -197,10 +197,7 @@ public final class TrainDemo implements Demo {
 
         history.writeEpochsCsv(ctx.file("epochs.csv"));
         history.writeStepsCsv(ctx.file("steps.csv"));
-        Path modelFile = s.save() != null ? s.save() : ctx.file("model.safetensors");
-        Path parent = modelFile.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        model.save(modelFile);
+        Path modelFile = ctx.saveModel(model, s.save());
 
         int epochs = history.epochs().size(), last = epochs - 1;
         String network = in + " \u2192 " + String.join(" \u2192 ", s.hidden().stream().map(String::valueOf).toList())
@@ -278,7 +275,7 @@ public final class TrainDemo implements Demo {
                 case "spirals" -> Datasets.spiral(rng, Math.max(1, n / 3), 3);
                 case "blobs" -> Datasets.blobs(rng, n, 3, 2, 1.5);
                 case "xor" -> Datasets.xor(rng, n, 0.1);
-                default -> throw new IllegalArgumentException("train: unknown data set '" + d + "'");
+                default -> throw new IllegalArgumentException("unknown data set '" + d + "'");
             };
             data = data.to(backend).to(dtype);
         }
@@ -287,10 +284,10 @@ public final class TrainDemo implements Demo {
 
     /** The name of the last column of the CSV file's header. */
     static String lastColumn(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "train: no such CSV file");
+        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, Files.isDirectory(file) ? "a directory, not a CSV file" : "no such CSV file");
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String header = r.readLine();
-            if (header == null || header.isBlank()) throw new IOException("train: " + file + " is empty (expected a header line)");
+            if (header == null || header.isBlank()) throw new IOException(file + " is empty (expected a header line)");
             String[] cells = header.replace("\uFEFF", "").split(",");
             String last = cells[cells.length - 1].trim();
             if (last.length() >= 2 && last.startsWith("\"") && last.endsWith("\"")) {
@@ -370,7 +367,7 @@ public final class TrainDemo implements Demo {
                 if (s.weightDecay() != null) o = o.withWeightDecay(s.weightDecay());
                 yield w ? new AdamW(params, o) : new Adam(params, o);
             }
-            default -> throw new IllegalArgumentException("train: unknown optimizer '" + s.optimizer() + "'");
+            default -> throw new IllegalArgumentException("unknown optimizer '" + s.optimizer() + "'");
         };
     }
 
