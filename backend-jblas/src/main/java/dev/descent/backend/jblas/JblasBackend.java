@@ -19,6 +19,19 @@ import org.jblas.NativeBlas;
  */
 public final class JblasBackend implements Backend {
 
+    /**
+     * A backend on jBLAS's natives, loaded first if need be ({@link JblasNatives}).
+     *
+     * @throws IllegalStateException when jBLAS cannot run here, with the reason and the fix
+     */
+    public JblasBackend() {
+        try {
+            JblasNatives.load();
+        } catch (JblasUnavailable e) {
+            throw new IllegalStateException("jblas backend is unavailable: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String name() {
         return "jblas";

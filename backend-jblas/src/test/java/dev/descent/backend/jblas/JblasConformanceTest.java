@@ -5,7 +5,7 @@ import dev.descent.core.spi.Backend;
 
 /**
  * Core's backend conformance suite on jBLAS. Fails (never skips) when jBLAS's natives cannot load here, with the
- * loader's reason: install the README's prerequisite (libgfortran5).
+ * loader's reason.
  */
 class JblasConformanceTest extends BackendConformance {
     static Backend backend;
