@@ -31,6 +31,25 @@ final class Checks {
         }
     }
 
+    /**
+     * Checks that every element of a float tensor converts to INT32. NOTE: conversion truncates toward zero, so a
+     * value converts when it is finite and its truncation lies in [-2^31, 2^31 - 1], that is -2^31 - 1 < v < 2^31
+     * (in float32, -2^31 <= v < 2^31). PyTorch leaves the other values undefined (x86 gives -2^31 for all of them);
+     * here they are an error naming the first one.
+     */
+    static void convertibleToInt(String op, Tensor t) {
+        if (!t.dtype().isFloating() || t.size() == 0) return;
+        Tensor low = t.dtype() == DType.FLOAT32 ? t.ge(-2147483648.0) : t.gt(-2147483649.0);
+        Tensor ok = low.mul(t.lt(2147483648.0)).flatten(); // NaN compares false, so it fails too
+        if (ok.min().item() == 1) return;
+        int at = (int) ok.argmin().item();
+        double v = t.flatten().get(at);
+        String value = t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v);
+        throw new IllegalArgumentException(op + ": " + t.dtype() + " value " + value + " at flat index " + at
+                + " of shape " + t.shape() + " is not representable as INT32 (expected a finite value whose "
+                + "truncation toward zero lies in [-2147483648, 2147483647])");
+    }
+
     static void finite(String op, String name, double value) {
         if (!Double.isFinite(value)) {
             throw new IllegalArgumentException(op + ": " + name + " must be finite, got " + value);

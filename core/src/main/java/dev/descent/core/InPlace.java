@@ -34,10 +34,11 @@ public final class InPlace {
         out.backend().fill(out, value);
     }
 
-    /** {@code out = src} (same shape; the dtype is converted). */
+    /** {@code out = src} (same shape; the dtype is converted as {@link Tensor#to(DType)} converts it). */
     public static void copy(Tensor src, Tensor out) {
         if (!Backends.same(src.backend(), out.backend())) Checks.sameKind("InPlace.copy", src, out);
         Checks.shapeEquals("InPlace.copy", out.shape(), src.shape());
+        if (out.dtype() == DType.INT32) Checks.convertibleToInt("InPlace.copy", src);
         out.backend().convert(src, out);
     }
 

@@ -12,7 +12,8 @@ import dev.descent.core.spi.Backend;
  * Tensor x = f64.of(new double[] {1, 2, 3, 4}, 2, 2);
  * }</pre>
  *
- * <p>Data passed in is copied and converted to the factory's dtype (float to INT32 truncates toward zero).
+ * <p>Data passed in is copied and converted to the factory's dtype (float to INT32 as {@link Tensor#to(DType)}: truncation
+ * toward zero, and an error for NaN, infinities and values out of INT32's range).
  * Random values come from the {@link Rng} in float64 and are then converted, so one seed gives the same values on
  * every backend.
  */
