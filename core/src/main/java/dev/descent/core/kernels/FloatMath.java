@@ -2,7 +2,8 @@ package dev.descent.core.kernels;
 
 /**
  * The float32 elementary functions of the kernels, computed in float32 with no call, table or branch, so a loop over
- * them is straight-line arithmetic the JIT can unroll and vectorise: the generated float32 kernels
+ * them is straight-line arithmetic the JIT inlines and unrolls (whether C2 also vectorises it depends on its support
+ * for each operation, the float/int bit moves included; KernelBenchmark measures it): the generated float32 kernels
  * ({@code FloatKernels}) call these where the float64 ones call {@link DoubleMath}. Each function's maximum error
  * is in ulps of its float32 result, against the float64 function of the JDK rounded to float32, and is tested over
  * every 97th bit pattern of both signs up to where the function saturates, and every float32 of its overflow,
