@@ -52,6 +52,7 @@ class BackendsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.select(List.of(), null, null));
         assertTrue(e.getMessage().contains("dev.descent:descent-backend-ejml"));
         assertTrue(e.getMessage().contains("dev.descent:descent-backend-jblas"));
+        assertTrue(e.getMessage().contains("dev.descent:descent-backend-openblas"));
         IllegalStateException none = assertThrows(IllegalStateException.class,
                 () -> Backends.select(List.of(FAST), null, null));
         assertTrue(none.getMessage().contains("fast (unavailable: libfoo.so"));

@@ -41,7 +41,7 @@ public final class DescentCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT, converter = BackendName.class,
-            description = "Backend to run on (ejml, jblas); default: the highest-priority available one.")
+            description = "Backend to run on (ejml, jblas, openblas); default: the highest-priority available one.")
     String backend;
 
     @Option(names = "--dtype", paramLabel = "TYPE", scope = ScopeType.INHERIT, converter = FloatType.class,

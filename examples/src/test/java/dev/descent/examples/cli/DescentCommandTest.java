@@ -96,14 +96,15 @@ class DescentCommandTest {
     }
 
     @Test
-    void infoListsBothBackendsAndTheSelection() {
+    void infoListsEveryBackendAndTheSelection() {
         Run r = run("info");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Descent 0.1.0 on Java "), r.out());
-        assertTrue(r.out().contains("Descent backends (2 found):"), r.out());
+        assertTrue(r.out().contains("Descent backends (3 found):"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n  openblas +priority +30 .*"), r.out());
         assertTrue(r.out().matches("(?s).*\\n  jblas +priority +20 .*"), r.out());
         assertTrue(r.out().matches("(?s).*\\n  ejml +priority +10 .*"), r.out());
-        assertTrue(r.out().contains("Selected: "), r.out());
+        assertTrue(r.out().contains("Selected: openblas (highest priority available backend)"), r.out());
     }
 
     @Test
