@@ -233,30 +233,23 @@ final class ModelReader {
     /** An INT64 (or INT32) tensor's values, for shapes and axes. */
     static long[] longs(TensorProto t) throws OnnxFormatException {
         int n = (int) elements(t);
+        boolean wide = t.getDataType() == DataType.INT64_VALUE;
+        if (!wide && t.getDataType() != DataType.INT32_VALUE) {
+            throw new OnnxFormatException("Onnx.load: tensor '" + t.getName() + "' has element type " + t.getDataType()
+                    + " where an INT64 tensor is expected");
+        }
+        if (t.hasRawData()) checkBytes(t, n, wide ? 8 : 4);
+        else if ((wide ? t.getInt64DataCount() : t.getInt32DataCount()) != n) {
+            throw count(t, n, wide ? t.getInt64DataCount() : t.getInt32DataCount());
+        }
         long[] v = new long[n];
-        if (t.getDataType() == DataType.INT64_VALUE) {
-            if (t.hasRawData()) {
-                checkBytes(t, n, 8);
-                t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(v);
-            } else {
-                if (t.getInt64DataCount() != n) throw count(t, n, t.getInt64DataCount());
-                for (int i = 0; i < n; i++) v[i] = t.getInt64Data(i);
-            }
-            return v;
+        if (t.hasRawData()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) v[i] = wide ? b.getLong() : b.getInt();
+        } else {
+            for (int i = 0; i < n; i++) v[i] = wide ? t.getInt64Data(i) : t.getInt32Data(i);
         }
-        if (t.getDataType() == DataType.INT32_VALUE) {
-            if (t.hasRawData()) {
-                checkBytes(t, n, 4);
-                ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-                for (int i = 0; i < n; i++) v[i] = b.getInt();
-            } else {
-                if (t.getInt32DataCount() != n) throw count(t, n, t.getInt32DataCount());
-                for (int i = 0; i < n; i++) v[i] = t.getInt32Data(i);
-            }
-            return v;
-        }
-        throw new OnnxFormatException("Onnx.load: tensor '" + t.getName() + "' has element type " + t.getDataType()
-                + " where an INT64 tensor is expected");
+        return v;
     }
 
     static boolean isInteger(TensorProto t) {

@@ -26,6 +26,7 @@ import java.util.Map;
  * model (a wrong feature count, say).
  */
 public final class OnnxModule extends Module {
+    private static final int SECONDARY = -2;
     private final DType dtype;
     private final String inputName;
     private final String outputName;
@@ -66,14 +67,24 @@ public final class OnnxModule extends Module {
             steps.add(OnnxOps.compile(n, w, constants));
             where.add(w);
             int[] ins = new int[n.getInputCount()];
-            for (int j = 0; j < ins.length; j++) ins[j] = n.getInput(j).isEmpty() ? -1 : slots.get(n.getInput(j));
+            for (int j = 0; j < ins.length; j++) {
+                ins[j] = n.getInput(j).isEmpty() ? -1 : slots.get(n.getInput(j));
+                if (ins[j] == SECONDARY) {
+                    throw new OnnxFormatException("Onnx.load: " + w + " reads '" + n.getInput(j) + "', a secondary "
+                            + "output of an earlier node (such as Dropout's mask), which is not supported");
+                }
+            }
             inputSlots.add(ins);
+            for (int j = 1; j < n.getOutputCount(); j++) slots.put(n.getOutput(j), SECONDARY);
             slots.put(n.getOutput(0), values.size());
             outputSlots.add(values.size());
             values.add(null);
         }
         outputName = g.getOutput(0).getName();
         outputSlot = slots.get(outputName);
+        if (outputSlot == SECONDARY) {
+            throw new OnnxFormatException("Onnx.load: the graph output '" + outputName + "' is a secondary output");
+        }
         initial = values.toArray();
     }
 
