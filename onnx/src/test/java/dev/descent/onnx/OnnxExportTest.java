@@ -87,6 +87,24 @@ class OnnxExportTest {
         }
     }
 
+    /** A user's layer normalisation: mean and variance over the features, then an affine map. */
+    static final class Normalised extends Module {
+        final Linear in;
+        final Variable gain;
+
+        Normalised(TensorFactory f) {
+            in = register("in", linear(f, 5, 6, 5));
+            gain = registerParameter("gain", f.normal(new Rng(6), 1, 0.1, 6));
+        }
+
+        @Override
+        public Variable forward(Variable x) {
+            Variable h = in.apply(x);
+            Variable centered = h.sub(h.mean(1, true));
+            return centered.div(h.variance(new int[] {1}, true, 0).add(1e-5).sqrt()).mul(gain);
+        }
+    }
+
     static Stream<Case> cases() {
         List<Case> c = new ArrayList<>();
         c.add(new Case("Linear", new int[] {5}, f -> linear(f, 5, 3, 9)));
@@ -105,6 +123,7 @@ class OnnxExportTest {
         c.add(new Case("Flatten", new int[] {2, 3}, f -> new Sequential(new Flatten(), linear(f, 6, 4, 5))));
         c.add(new Case("Identity", new int[] {5}, f -> new Sequential(new Identity(), linear(f, 5, 2, 6), new Identity())));
         c.add(new Case("custom-Residual", new int[] {5}, Residual::new));
+        c.add(new Case("custom-Normalised", new int[] {5}, Normalised::new));
         c.add(new Case("custom-nested", new int[] {5}, f -> new Sequential(new Residual(f), linear(f, 4, 3, 8),
                 new Softmax(-1))));
         return c.stream();
