@@ -69,7 +69,7 @@ final class ExportCommand implements Callable<Integer> {
         int layers = hidden.size() + 1;
         Tensor first = state.get("0.weight"), last = state.get((2 * layers - 2) + ".weight");
         if (first == null || last == null || first.rank() != 2 || last.rank() != 2) {
-            throw new IllegalArgumentException("export: " + model + " does not hold an MLP with " + hidden.size()
+            throw new IllegalArgumentException(model + " does not hold an MLP with " + hidden.size()
                     + " hidden layers (expected '0.weight' and '" + (2 * layers - 2) + ".weight'; it has "
                     + new ArrayList<>(state.keySet()) + ")");
         }

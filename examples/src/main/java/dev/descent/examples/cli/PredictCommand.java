@@ -50,7 +50,7 @@ final class PredictCommand implements Callable<Integer> {
         Tensor x = read(data, skip).to(net.dtype());
         Tensor y = net.predict(x);
         if (y.rank() != 2) {
-            throw new IllegalArgumentException("predict: the model's output has shape " + y.shape()
+            throw new IllegalArgumentException("the model's output has shape " + y.shape()
                     + "; expected (rows, outputs)");
         }
         Tensor classes = y.argmax(1);
@@ -99,19 +99,19 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 if (!numeric) {
                     if (rows.isEmpty() && lineNo == 1) continue; // the header
-                    throw new IllegalArgumentException("predict: " + file + " line " + lineNo + " has a value that is "
+                    throw new IllegalArgumentException(file + " line " + lineNo + " has a value that is "
                             + "not a number: " + line);
                 }
                 if (width < 0) width = values.size();
                 if (values.size() != width) {
-                    throw new IllegalArgumentException("predict: " + file + " line " + lineNo + " has " + values.size()
+                    throw new IllegalArgumentException(file + " line " + lineNo + " has " + values.size()
                             + " features, expected " + width);
                 }
-                if (rows.size() == MAX_ROWS) throw new IllegalArgumentException("predict: more than " + MAX_ROWS + " rows");
+                if (rows.size() == MAX_ROWS) throw new IllegalArgumentException("more than " + MAX_ROWS + " rows");
                 rows.add(values.stream().mapToDouble(Double::doubleValue).toArray());
             }
         }
-        if (rows.isEmpty() || width == 0) throw new IllegalArgumentException("predict: " + file + " holds no samples");
+        if (rows.isEmpty() || width == 0) throw new IllegalArgumentException(file + " holds no samples");
         double[] all = new double[rows.size() * width];
         for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, all, i * width, width);
         return Tensor.of(all, rows.size(), width);
