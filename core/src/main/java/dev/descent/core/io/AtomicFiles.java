@@ -7,13 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 
 /**
  * Writes a file atomically: into a new temporary file in the target's directory, forced to disk, then moved over
  * the target, so a reader sees either the old file or the whole new one, and a failed write leaves the old file.
- * The temporary file is created with {@code CREATE_NEW}, so the written file gets the permissions the process's
- * umask gives any new file (not the owner-only ones of {@link Files#createTempFile}).
+ * The temporary file comes from {@link TempFiles}, so the written file gets the permissions the process's umask
+ * gives any new file (not the owner-only ones of {@link Files#createTempFile}).
  *
  * <pre>{@code
  * AtomicFiles.write(path, channel -> channel.write(ByteBuffer.wrap(bytes)));
@@ -32,9 +31,9 @@ public final class AtomicFiles {
     /** Writes {@code content} to {@code file} atomically, replacing any existing file. */
     public static void write(Path file, Content content) throws IOException {
         Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path tmp = TempFiles.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 content.writeTo(ch);
                 ch.force(true);
             }
