@@ -66,7 +66,7 @@ final class GraphWriter {
 
     /** A scalar initialiser of the graph's floating dtype. */
     String scalar(String hint, double value) {
-        return initializer(hint, Tensor.of(new double[] {value}).reshape().to(dtype));
+        return initializer(hint, Tensor.on(dev.descent.core.Backends.get(), dtype).scalar(value));
     }
 
     static AttributeProto attr(String name, long value) {

@@ -2,6 +2,7 @@ package dev.descent.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.onnx.proto.OnnxProto.AttributeProto;
@@ -211,7 +212,7 @@ final class ModelReader {
                 v = new float[n];
                 for (int i = 0; i < n; i++) v[i] = t.getFloatData(i);
             }
-            return Tensor.of(v, dims);
+            return Tensor.on(Backends.get(), DType.FLOAT32).of(v, dims);
         }
         if (t.getDataType() == DataType.DOUBLE_VALUE) {
             double[] v;
@@ -224,7 +225,7 @@ final class ModelReader {
                 v = new double[n];
                 for (int i = 0; i < n; i++) v[i] = t.getDoubleData(i);
             }
-            return Tensor.of(v, dims);
+            return Tensor.on(Backends.get(), DType.FLOAT64).of(v, dims);
         }
         throw new OnnxFormatException("Onnx.load: tensor '" + t.getName() + "' has element type " + t.getDataType()
                 + " where a FLOAT (1) or DOUBLE (11) tensor is expected");

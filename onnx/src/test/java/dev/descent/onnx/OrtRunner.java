@@ -36,12 +36,12 @@ final class OrtRunner {
                         DoubleBuffer b = out.getDoubleBuffer();
                         double[] v = new double[b.remaining()];
                         b.get(v);
-                        return Tensor.of(v, dims);
+                        return Tensor.on(input.backend(), DType.FLOAT64).of(v, dims);
                     }
                     FloatBuffer b = out.getFloatBuffer();
                     float[] v = new float[b.remaining()];
                     b.get(v);
-                    return Tensor.of(v, dims);
+                    return Tensor.on(input.backend(), DType.FLOAT32).of(v, dims);
                 }
             }
         }

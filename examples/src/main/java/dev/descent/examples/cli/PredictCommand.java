@@ -114,6 +114,6 @@ final class PredictCommand implements Callable<Integer> {
         if (rows.isEmpty() || width == 0) throw new IllegalArgumentException(file + " holds no samples");
         double[] all = new double[rows.size() * width];
         for (int i = 0; i < rows.size(); i++) System.arraycopy(rows.get(i), 0, all, i * width, width);
-        return Tensor.of(all, rows.size(), width);
+        return Tensor.on(dev.descent.core.Backends.get(), dev.descent.core.DType.FLOAT64).of(all, rows.size(), width);
     }
 }
