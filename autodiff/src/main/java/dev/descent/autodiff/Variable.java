@@ -124,6 +124,14 @@ public final class Variable {
         return op;
     }
 
+    /**
+     * The recorded operation's inputs in argument order (empty for a leaf or an unrecorded result), so that tools
+     * such as an exporter can walk the graph.
+     */
+    public List<Variable> inputs() {
+        return inputs == null ? List.of() : List.of(inputs);
+    }
+
     /** The accumulated gradient's value, or {@code null} if none has been computed. */
     public Tensor grad() {
         Variable g = grad;

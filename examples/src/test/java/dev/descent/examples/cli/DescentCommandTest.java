@@ -43,7 +43,7 @@ class DescentCommandTest {
     }
 
     static final List<String> SUBCOMMANDS = List.of("info", "init", "learning-rate", "gradient-descent", "optimizers",
-            "clipping", "losses", "shapes", "fashion-mnist", "train", "lecture", "help");
+            "clipping", "losses", "shapes", "fashion-mnist", "train", "export", "predict", "lecture", "help");
 
     static final List<String> GLOBAL = List.of("--backend", "--dtype", "--seed", "--out", "--quiet", "--verbose",
             "--help");
