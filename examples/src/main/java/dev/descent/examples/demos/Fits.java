@@ -78,29 +78,47 @@ public final class Fits {
     }
 
     /**
-     * How it is trained: the registry's optimiser name and learning rate, the mini-batch size, the epochs, and
-     * the early-stopping rule (null for none).
+     * How it is trained: the registry's optimiser name, learning rate and further hyperparameters (such as
+     * {@code momentum}), the mini-batch size, the epochs, and the early-stopping rule (null for none).
      */
-    public record Training(String optimizer, double lr, int batchSize, int epochs, EarlyStopping stopping) {
+    public record Training(String optimizer, double lr, Map<String, Object> hyper, int batchSize, int epochs,
+                           EarlyStopping stopping) {
         public Training {
             if (!Optimizers.has(optimizer)) throw new IllegalArgumentException("unknown optimizer '" + optimizer + "'");
-            if (!(lr > 0) || batchSize < 1 || epochs < 1) {
-                throw new IllegalArgumentException("Training: bad settings lr " + lr + ", batch " + batchSize
-                        + ", epochs " + epochs);
+            hyper = Map.copyOf(hyper);
+            if (!(lr > 0) || batchSize < 1 || epochs < 1 || hyper.containsKey("lr")) {
+                throw new IllegalArgumentException("Training: bad settings lr " + lr + ", " + hyper + ", batch "
+                        + batchSize + ", epochs " + epochs);
             }
         }
 
+        public Training(String optimizer, double lr, int batchSize, int epochs, EarlyStopping stopping) {
+            this(optimizer, lr, Map.of(), batchSize, epochs, stopping);
+        }
+
         public Training withEpochs(int n) {
-            return new Training(optimizer, lr, batchSize, n, stopping);
+            return new Training(optimizer, lr, hyper, batchSize, n, stopping);
         }
 
         public Training withStopping(EarlyStopping rule) {
-            return new Training(optimizer, lr, batchSize, epochs, rule);
+            return new Training(optimizer, lr, hyper, batchSize, epochs, rule);
+        }
+
+        public Training withLr(double rate) {
+            return new Training(optimizer, rate, hyper, batchSize, epochs, stopping);
+        }
+
+        /** The optimiser over {@code params}, from the registry. */
+        public Optimizer<?> optimizer(List<Variable> params) {
+            Map<String, Object> all = new java.util.LinkedHashMap<>(hyper);
+            all.put("lr", lr);
+            return Optimizers.byName(optimizer, params, all);
         }
     }
 
     /** A finished run: its history, the trained model, its parameter count and mean wall time per epoch. */
-    public record Fit(Net net, History history, Sequential model, Trainer trainer, long parameters, double secondsPerEpoch) {
+    public record Fit(Net net, History history, Sequential model, Trainer trainer, Optimizer<?> optimizer, long parameters,
+                      double secondsPerEpoch) {
         /** The last epoch's value of {@code metric}. */
         public double last(String metric) {
             double[] v = history.metric(metric);
@@ -125,7 +143,7 @@ public final class Fits {
         TensorFactory f = Tensor.on(x.backend(), x.dtype());
         Sequential model = Classifier.mlp(f, x.dim(1), net.hidden(), train.numClasses(), activation(net.activation()),
                 Initializers.linearDefaultWeight(), Initializers.linearDefaultBias(), rng);
-        Optimizer<?> optimizer = Optimizers.byName(t.optimizer(), model.parameters(), Map.of("lr", t.lr()));
+        Optimizer<?> optimizer = t.optimizer(model.parameters());
         Trainer.Builder b = Trainer.builder(model, Losses.crossEntropy(), optimizer)
                 .trainData(DataLoader.over(train).mode(BatchMode.miniBatch(t.batchSize())).shuffle(rng.split()).build())
                 .validationData(DataLoader.over(validation).batchSize(1024).build())
@@ -135,7 +153,7 @@ public final class Fits {
         History h = trainer.fit();
         double nanos = 0;
         for (History.Epoch e : h.epochs()) nanos += e.nanos();
-        return new Fit(net, h, model, trainer, parameterCount(model), nanos / 1e9 / Math.max(1, h.epochs().size()));
+        return new Fit(net, h, model, trainer, optimizer, parameterCount(model), nanos / 1e9 / Math.max(1, h.epochs().size()));
     }
 
     /** 1, 2, ..., n as doubles (epoch numbers for a plot). */
