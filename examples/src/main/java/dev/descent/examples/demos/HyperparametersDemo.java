@@ -7,9 +7,9 @@ import dev.descent.examples.RunContext;
 import dev.descent.examples.plot.LinePlot;
 import dev.descent.examples.plot.Plots;
 import dev.descent.examples.report.Figure;
-import dev.descent.nn.data.Dataset;
-import dev.descent.nn.data.Datasets;
-import dev.descent.nn.data.Split;
+import dev.descent.data.Dataset;
+import dev.descent.data.Datasets;
+import dev.descent.data.Split;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -10,9 +10,9 @@ import dev.descent.examples.RunContext;
 import dev.descent.examples.plot.LinePlot;
 import dev.descent.examples.plot.Plots;
 import dev.descent.examples.report.Figure;
-import dev.descent.nn.data.DataLoader;
-import dev.descent.nn.data.Dataset;
-import dev.descent.nn.data.Split;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.data.Split;
 import dev.descent.nn.layers.Linear;
 
 import java.util.ArrayList;

@@ -10,11 +10,11 @@ import dev.descent.examples.RunContext;
 import dev.descent.examples.plot.LinePlot;
 import dev.descent.examples.plot.Plots;
 import dev.descent.examples.report.Figure;
-import dev.descent.nn.data.Batch;
-import dev.descent.nn.data.BatchMode;
-import dev.descent.nn.data.DataLoader;
-import dev.descent.nn.data.Dataset;
-import dev.descent.nn.data.Datasets;
+import dev.descent.data.Batch;
+import dev.descent.data.BatchMode;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.data.Datasets;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Loss;
 import dev.descent.nn.losses.Losses;
@@ -53,7 +53,7 @@ public final class TrainingStepsDemo implements Demo {
                     "the mini-batch's features go through every layer"),
             new Line("2. output", "Variable prediction = t.model.apply(Variable.constant(b.features()));",
                     "the network's output for the batch, one row per sample"),
-            new Line("3. loss", "Variable l = t.loss.apply(prediction, Variable.constant(b.labels()));",
+            new Line("3. loss", "l = t.loss.apply(prediction, Variable.constant(b.labels()));",
                     "one number: the mean loss over the batch"),
             new Line("4. backward pass", "(group.size() == 1 ? l : l.mul((double) b.size() / total)).backward();",
                     "backpropagation fills every parameter's gradient, shaped like the parameter"),

@@ -6,7 +6,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.RunContext;
-import dev.descent.nn.data.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.nn.layers.Linear;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -14,8 +14,8 @@ import dev.descent.core.testing.GoldenCases;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.Sigmoid;
 import dev.descent.nn.activations.Tanh;
-import dev.descent.nn.data.BatchMode;
-import dev.descent.nn.data.DataLoader;
+import dev.descent.data.BatchMode;
+import dev.descent.data.DataLoader;
 import dev.descent.nn.layers.Dropout;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Sequential;
@@ -51,7 +51,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainerTest {
     private static final Backend EJML = new EjmlBackend();
-    private static final Backend JBLAS = Backends.get("jblas");
 
     // ------------------------------------------------------------------ the PyTorch reference runs
 
@@ -122,7 +121,7 @@ class TrainerTest {
     @ParameterizedTest
     @ValueSource(strings = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "minibatch_adam"})
     void matchesPytorchOnBothBackends(String run) throws IOException {
-        for (Backend b : List.of(EJML, JBLAS)) {
+        for (Backend b : List.of(EJML, Backends.get("jblas"))) {
             Golden g = golden(b);
             Sequential model = mlp(b, g.init());
             boolean mini = run.startsWith("minibatch");
