@@ -162,8 +162,9 @@ public final class EarlyStoppingDemo implements Demo {
                 .series("training (fixed run)", o.fixed().history().metric("accuracy"))
                 .series("validation (fixed run)", val)
                 .points("early stopping: stop epoch " + stop, new double[] {stop}, new double[] {val[stop - 1]});
-        return ctx.figure(p, "accuracy.png", "Stopping early costs nothing on held-out data: the weights kept are "
-                        + "those that did best on data the network was not trained on.",
+        return ctx.figure(p, "accuracy.png", "Early stopping keeps the weights that did best on data the network "
+                        + "was not trained on (by validation loss; accuracy, which only counts the arg-max, may differ a "
+                        + "little either way).",
                 String.format(Locale.ROOT, "test accuracy %s after %d epochs, %s with early stopping (%d epochs, "
                                 + "weights of epoch %d)", pct(o.fixedTest().get("accuracy")), o.fixed().epochsRun(),
                         pct(o.stoppedTest().get("accuracy")), stop, o.bestEpoch()));
