@@ -52,6 +52,11 @@ final class StandaloneCluster implements AutoCloseable {
         try {
             Files.createDirectories(dir.resolve("home/jars"));
             Files.createDirectories(dir.resolve("home/conf"));
+            Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
+                    "rootLogger.level = info", "rootLogger.appenderRef.stdout.ref = console",
+                    "appender.console.type = Console", "appender.console.name = console",
+                    "appender.console.layout.type = PatternLayout",
+                    "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n", ""));
             c.processes.add(c.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                     "--port", Integer.toString(c.masterPort), "--webui-port", "0"));
             c.awaitPort(c.masterPort, c.processes.get(0), "master");
@@ -126,6 +131,7 @@ final class StandaloneCluster implements AutoCloseable {
     Process launch(String name, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(ADD_OPENS);
+        cmd.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
         cmd.addAll(List.of("-cp", classPath(), mainClass));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -188,6 +194,17 @@ final class StandaloneCluster implements AutoCloseable {
     @Override
     public void close() {
         kill();
+        if (System.getenv("DESCENT_CLUSTER_LOGS") != null) {
+            try (Stream<Path> logs = Files.walk(dir)) {
+                for (Path l : logs.filter(f -> f.toString().endsWith(".log") || f.getFileName().toString().equals("stderr")).toList()) {
+                    Path to = Path.of(System.getenv("DESCENT_CLUSTER_LOGS")).resolve(dir.relativize(l));
+                    Files.createDirectories(to.getParent());
+                    Files.copy(l, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {
