@@ -17,12 +17,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,9 +42,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Training on a Spark standalone cluster of separate JVMs (a master, two workers, their executors) equals
- * single-machine training, and goes on to the same parameters when an executor JVM is killed mid-training.
+ * single-machine training, and goes on to the same parameters when an executor JVM is killed mid-training; the
+ * spark-submit entry point runs on it through Spark's {@code SparkSubmit}. With {@code DESCENT_CLUSTER_LOGS=DIR} in
+ * the environment, the cluster's logs (master, workers, executors, submit) are copied to DIR when it stops.
  */
-@Timeout(120)
+@Timeout(150)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTrainingTest {
     private static StandaloneCluster cluster;
@@ -160,5 +173,41 @@ class ClusterTrainingTest {
             assertEquals(reference.history().steps().get(i).loss(), run.history().steps().get(i).loss(), 0.0,
                     "loss of step " + (i + 1));
         }
+    }
+
+    /** The module's classes as the application jar that spark-submit ships. */
+    private static Path applicationJar() throws IOException {
+        Path jar = cluster.file("descent-spark-app.jar"), classes = Path.of("target", "classes");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar)); Stream<Path> files = Files.walk(classes)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+    @Order(3)
+    @Test
+    void sparkSubmitRunsTheEntryPointOnTheCluster() throws Exception {
+        sc.stop(); // the cluster's two cores go to the submitted application
+        sc = null;
+        List<String> args = new ArrayList<>(List.of("--master", cluster.masterUrl(), "--deploy-mode", "client",
+                "--class", "dev.descent.spark.SparkTrainMain"));
+        StandaloneCluster.driverSettings().forEach((k, v) -> args.addAll(List.of("--conf", k + "=" + v)));
+        args.add(applicationJar().toString());
+        args.addAll(List.of("--rows", "600", "--features", "8", "--classes", "3", "--hidden", "16", "--partitions", "2",
+                "--epochs", "2", "--batch", "100", "--lr", "0.05"));
+        Process submit = cluster.launch("submit", "768m", "org.apache.spark.deploy.SparkSubmit", args.toArray(new String[0]));
+        boolean done = submit.waitFor(100, TimeUnit.SECONDS);
+        String log = Files.readString(cluster.file("submit.log"));
+        assertTrue(done, "spark-submit did not finish within 100 s:\n" + cluster.log("submit"));
+        assertEquals(0, submit.exitValue(), log);
+        assertTrue(log.contains("Executor backends") && log.contains("ms per step"), log);
+        Matcher m = Pattern.compile("val_accuracy[= :]+([0-9.]+)").matcher(log);
+        double last = -1;
+        while (m.find()) last = Double.parseDouble(m.group(1));
+        assertTrue(last > 0.8, "the last validation accuracy " + last + ":\n" + log);
     }
 }

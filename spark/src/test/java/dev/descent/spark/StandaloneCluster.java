@@ -57,12 +57,12 @@ final class StandaloneCluster implements AutoCloseable {
                     "appender.console.type = Console", "appender.console.name = console",
                     "appender.console.layout.type = PatternLayout",
                     "appender.console.layout.pattern = %d{HH:mm:ss.SSS} %p %c{1}: %m%n", ""));
-            c.processes.add(c.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+            c.processes.add(c.launch("master", "384m", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
                     "--port", Integer.toString(c.masterPort), "--webui-port", "0"));
             c.awaitPort(c.masterPort, c.processes.get(0), "master");
             for (int i = 0; i < workers; i++) {
                 Path work = Files.createDirectories(dir.resolve("work-" + i));
-                Process w = c.launch("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+                Process w = c.launch("worker-" + i, "384m", "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
                         "--port", "0", "--webui-port", "0", "--cores", "1", "--memory", "768m",
                         "--work-dir", work.toString(), c.masterUrl());
                 c.processes.add(w);
@@ -127,9 +127,12 @@ final class StandaloneCluster implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    /** Runs {@code mainClass} in a JVM of the cluster's kind: 127.0.0.1, the empty Spark home, the test class path. */
-    Process launch(String name, String mainClass, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    /**
+     * Runs {@code mainClass} with a heap of {@code heap} in a JVM of the cluster's kind: 127.0.0.1, the empty Spark
+     * home, the test class path; its output goes to {@code NAME.log}.
+     */
+    Process launch(String name, String heap, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         cmd.addAll(ADD_OPENS);
         cmd.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties").toUri());
         cmd.addAll(List.of("-cp", classPath(), mainClass));
@@ -144,6 +147,11 @@ final class StandaloneCluster implements AutoCloseable {
         env.remove("SPARK_CONF_DIR");
         env.remove("SPARK_CLASSPATH");
         return pb.start();
+    }
+
+    /** A file in the cluster's directory. */
+    Path file(String name) {
+        return dir.resolve(name);
     }
 
     /** The last lines of a process's log, for failure messages. */
