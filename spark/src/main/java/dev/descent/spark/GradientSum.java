@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * A sum of partitions' weighted loss gradients, one {@code double[]} per parameter in {@code namedParameters} order
  * ({@code null}: no gradient reached it), with their weighted losses and row counts; summed by
- * {@code treeAggregate}. It also carries the slowest partition's time to load the parameters and to compute its
+ * the driver in partition order. It also carries the slowest partition's time to load the parameters and to compute its
  * gradient (the maxima, since partitions run in parallel). NOTE: sums are kept in float64 whatever the model's dtype.
  */
 final class GradientSum implements Serializable {

@@ -23,7 +23,7 @@ import java.util.Map;
 
 /**
  * The driver's side of a step: broadcast the parameters (safetensors bytes), let every partition compute its
- * share of the batch's gradient, sum the shares with {@code treeAggregate}, and leave the sum in the driver
+ * share of the batch's gradient, sum the shares in partition order, and leave the sum in the driver
  * model's gradients for the trainer's optimiser step.
  */
 final class SparkDataParallel implements DataParallel {
@@ -130,11 +130,19 @@ final class SparkDataParallel implements DataParallel {
         return sum.loss;
     }
 
-    /** One distributed gradient; static, so the closures capture only what they name. */
+    /**
+     * One distributed gradient; static, so the closures capture only what they name. The partitions' shares are
+     * summed on the driver in partition order, never in the order their tasks finish (as {@code treeAggregate} and
+     * {@code fold} merge them): a retried or rescheduled task, a lost executor or a slow one then leaves every bit
+     * of the sum as it was.
+     */
     private static GradientSum step(JavaRDD<Shard> shards, Job job, Broadcast<byte[]> parameters, int[] samples,
                                     double weight) {
-        return shards.map(s -> Tasks.gradient(s, job, parameters, samples, weight))
-                .treeAggregate(GradientSum.zero(), GradientSum::add, GradientSum::add);
+        GradientSum sum = GradientSum.zero();
+        for (GradientSum share : shards.map(s -> Tasks.gradient(s, job, parameters, samples, weight)).collect()) {
+            sum.add(share);
+        }
+        return sum;
     }
 
     // ---------------------------------------------------------------- evaluation

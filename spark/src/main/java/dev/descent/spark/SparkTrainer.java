@@ -37,8 +37,8 @@ import java.util.function.Function;
  * Synchronous data-parallel training on Apache Spark whose result is the single-machine {@link Trainer}'s. The
  * rows live in an RDD partitioned across executors; every step the driver broadcasts the parameters (safetensors
  * bytes), each partition computes the gradient of its share of the global batch with a replica of the model
- * (rebuilt on the executor by a serialisable {@link ModelFactory}), the shares are summed with
- * {@code treeAggregate}, and the driver takes one optimiser step. Batches are drawn by the seeded {@link Rng} over
+ * (rebuilt on the executor by a serialisable {@link ModelFactory}), the shares are summed on
+ * the driver in partition order (whatever order their tasks finish in, or were retried in), and the driver takes one optimiser step. Batches are drawn by the seeded {@link Rng} over
  * global row indices, so step k sees the same rows whatever the partitioning. The loop itself is {@link Trainer}'s:
  * schedules, clipping, metrics, validation, early stopping, the divergence stop, history and checkpoints behave as
  * on one machine.

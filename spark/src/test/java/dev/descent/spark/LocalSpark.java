@@ -14,15 +14,22 @@ final class LocalSpark {
     }
 
     static synchronized JavaSparkContext context() {
-        if (context == null) {
+        if (context == null || context.sc().isStopped()) {
             SparkConf conf = new SparkConf().setMaster("local[2,2]").setAppName("descent-spark-tests")
                     .set("spark.ui.enabled", "false")
                     .set("spark.driver.host", "127.0.0.1")
                     .set("spark.sql.shuffle.partitions", "2");
             context = new JavaSparkContext(conf);
             context.setLogLevel("WARN");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> context.stop()));
+            JavaSparkContext started = context;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
         }
         return context;
+    }
+
+    /** Stops the local context (a JVM holds one context at a time); the next {@link #context()} starts a new one. */
+    static synchronized void stop() {
+        if (context != null) context.stop();
+        context = null;
     }
 }
