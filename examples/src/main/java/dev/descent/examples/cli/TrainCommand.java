@@ -3,6 +3,7 @@ package dev.descent.examples.cli;
 import dev.descent.examples.Demo;
 import dev.descent.examples.demos.TrainDemo;
 import dev.descent.examples.presets.OptimizerChoices;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,14 +24,15 @@ public final class TrainCommand extends DemoCommand {
     public static final List<String> LOSSES = List.of("auto", "cross-entropy", "bce", "mse", "mae", "huber");
     public static final List<String> OPTIMIZERS = OptimizerChoices.NAMES;
 
-    /** How many samples each update sees. */
-    public enum BatchMode { BATCH, MINI_BATCH, STOCHASTIC }
-
     @Option(names = "--data", paramLabel = "SET",
-            description = "circles, moons, spirals, blobs, xor, csv:FILE (header line; the last column is the class, "
+            description = "circles, moons, spirals, blobs, xor, csv:FILE (a header line unless --no-header; the last column is the class, "
                     + "or with --loss mse/mae/huber a number to regress) or idx:DIR (MNIST-style train-* and t10k-* "
                     + "IDX files) (default: ${DEFAULT-VALUE}).")
     public String data = "moons";
+
+    @Option(names = "--no-header", description = "The CSV file has no header line: every line is a sample, its last "
+            + "column the label. Without this option a first line of numbers is an error.")
+    public boolean noHeader;
 
     @Option(names = "--samples", paramLabel = "N", description = "Samples of a generated set (default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
@@ -76,9 +78,10 @@ public final class TrainCommand extends DemoCommand {
     @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: 0; 0.01 for adamw).")
     public Double weightDecay;
 
-    @Option(names = "--batch-mode", paramLabel = "MODE",
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    public BatchMode batchMode = BatchMode.MINI_BATCH;
+    @Option(names = "--batch-mode", paramLabel = "MODE", converter = BatchModeName.class,
+            description = "How many samples each update sees: batch (all), mini-batch (--batch-size) or stochastic "
+                    + "(one) (default: mini-batch).")
+    public TrainDemo.BatchKind batchMode = TrainDemo.BatchKind.MINI_BATCH;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     public int batchSize = 32;
@@ -132,6 +135,9 @@ public final class TrainCommand extends DemoCommand {
         for (double b : betas) {
             if (!(b >= 0 && b < 1)) throw usageError("Invalid value for option '--betas': expected 0 <= beta < 1, got " + b);
         }
+        if (noHeader && !data.startsWith("csv:")) {
+            throw usageError("Invalid value for option '--no-header': it applies to --data csv:FILE, not '" + data + "'");
+        }
         if (data.equals("csv:") || data.equals("idx:")) {
             throw usageError("Invalid value for option '--data': '" + data + "' names no " + (data.startsWith("csv")
                     ? "file" : "directory"));
@@ -142,7 +148,25 @@ public final class TrainCommand extends DemoCommand {
     protected Demo demo() {
         return new TrainDemo(new TrainDemo.Settings(data, samples, hidden, activation.toLowerCase(Locale.ROOT),
                 init.toLowerCase(Locale.ROOT), loss.toLowerCase(Locale.ROOT), optimizer.toLowerCase(Locale.ROOT),
-                learningRate, momentum, betas, eps, weightDecay, TrainDemo.BatchKind.valueOf(batchMode.name()),
-                batchSize, epochs, validation, patience, save));
+                learningRate, momentum, betas, eps, weightDecay, batchMode,
+                batchSize, epochs, validation, patience, save, !noHeader));
+    }
+
+    /**
+     * The batch modes as the library names them ({@code BatchMode.batch()}, {@code miniBatch}, {@code stochastic}):
+     * {@code batch}, {@code mini-batch}, {@code stochastic}; case, and {@code _} or nothing for the hyphen
+     * ({@code MINI_BATCH}, {@code minibatch}), do not matter.
+     */
+    static final class BatchModeName implements CommandLine.ITypeConverter<TrainDemo.BatchKind> {
+        @Override
+        public TrainDemo.BatchKind convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+                case "batch" -> TrainDemo.BatchKind.BATCH;
+                case "mini-batch", "minibatch" -> TrainDemo.BatchKind.MINI_BATCH;
+                case "stochastic" -> TrainDemo.BatchKind.STOCHASTIC;
+                default -> throw new CommandLine.TypeConversionException("expected batch, mini-batch or stochastic, "
+                        + "got '" + value + "'");
+            };
+        }
     }
 }

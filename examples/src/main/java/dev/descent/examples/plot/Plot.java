@@ -179,7 +179,7 @@ public abstract class Plot<P extends Plot<P>> {
             createParent(file);
             if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer");
         } catch (IOException e) {
-            throw new UncheckedIOException("Plot.savePng: cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the figure " + file + ": " + dev.descent.examples.Errors.message(e), e);
         }
         return file;
     }
@@ -198,7 +198,7 @@ public abstract class Plot<P extends Plot<P>> {
                 new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, d.width, d.height)).writeTo(out);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Plot.saveSvg: cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the figure " + file + ": " + dev.descent.examples.Errors.message(e), e);
         }
         return file;
     }
