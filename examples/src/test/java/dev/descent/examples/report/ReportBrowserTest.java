@@ -41,7 +41,7 @@ class ReportBrowserTest {
     /** Runs in the page after everything loaded; writes its findings as text into #descent-check. */
     private static final String CHECK = """
             <script>
-            (function () {
+            window.addEventListener('load', function () { // after every image has loaded or failed
               const out = [];
               const pending = [];
               for (const img of document.images) {
@@ -72,7 +72,7 @@ class ReportBrowserTest {
                 pre.textContent = '\\n' + out.join('\\n') + '\\nend\\n';
                 document.body.appendChild(pre);
               });
-            })();
+            });
             </script>
             """;
 
