@@ -15,9 +15,9 @@ final class Composites {
 
     static Variable variance(Variable x, int[] axes, boolean keepDims, int correction) {
         if (correction < 0) throw new IllegalArgumentException("variance: correction must be >= 0, got " + correction);
-        Variable centered = x.sub(Reductions.mean(x, axes, true));
+        Variable centered = x.sub(Reducing.mean(x, axes, true));
         // NOTE: the divisor is max(0, N - correction), as torch.var: inf (or NaN for 0/0) once correction >= N.
-        return centered.square().sum(axes, keepDims).div(Math.max(0, Reductions.count(x.shape(), axes) - correction));
+        return centered.square().sum(axes, keepDims).div(Math.max(0, Reducing.count(x.shape(), axes) - correction));
     }
 
     /**

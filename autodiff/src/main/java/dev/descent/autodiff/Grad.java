@@ -37,7 +37,7 @@ public final class Grad {
             }
             targets.add(in);
         }
-        Map<Variable, Variable> found = Engine.gradients(output, gradOutput, createGraph, targets);
+        Map<Variable, Variable> found = Backprop.gradients(output, gradOutput, createGraph, targets);
         List<Variable> result = new ArrayList<>(inputs.size());
         for (Variable in : inputs) {
             Variable g = found.get(in);

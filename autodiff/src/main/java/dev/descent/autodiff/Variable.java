@@ -124,6 +124,14 @@ public final class Variable {
         return op;
     }
 
+    /**
+     * The recorded operation's inputs in argument order (empty for a leaf or an unrecorded result), so that tools
+     * such as an exporter can walk the graph.
+     */
+    public List<Variable> inputs() {
+        return inputs == null ? List.of() : List.of(inputs);
+    }
+
     /** The accumulated gradient's value, or {@code null} if none has been computed. */
     public Tensor grad() {
         Variable g = grad;
@@ -169,12 +177,12 @@ public final class Variable {
 
     /** Backpropagates from this scalar: accumulates d(this)/d(leaf) into every leaf that requires a gradient. */
     public void backward() {
-        Engine.backward(this, null, false);
+        Backprop.backward(this, null, false);
     }
 
     /** Backpropagates with {@code gradOutput} (of this variable's shape) as the gradient of this variable. */
     public void backward(Tensor gradOutput) {
-        Engine.backward(this, constant(gradOutput), false);
+        Backprop.backward(this, constant(gradOutput), false);
     }
 
     /**
@@ -182,7 +190,7 @@ public final class Variable {
      * gradients can be differentiated again (Hessian-vector products, gradient penalties).
      */
     public void backward(Variable gradOutput, boolean createGraph) {
-        Engine.backward(this, gradOutput, createGraph);
+        Backprop.backward(this, gradOutput, createGraph);
     }
 
     /**
@@ -314,39 +322,39 @@ public final class Variable {
 
     // ---------------------------------------------------------------- reductions
 
-    public Variable sum() { return Reductions.sum(this, new int[0], false); }
+    public Variable sum() { return Reducing.sum(this, new int[0], false); }
 
-    public Variable sum(int axis) { return Reductions.sum(this, new int[] {axis}, false); }
+    public Variable sum(int axis) { return Reducing.sum(this, new int[] {axis}, false); }
 
-    public Variable sum(int axis, boolean keepDims) { return Reductions.sum(this, new int[] {axis}, keepDims); }
+    public Variable sum(int axis, boolean keepDims) { return Reducing.sum(this, new int[] {axis}, keepDims); }
 
-    public Variable sum(int[] axes, boolean keepDims) { return Reductions.sum(this, axes, keepDims); }
+    public Variable sum(int[] axes, boolean keepDims) { return Reducing.sum(this, axes, keepDims); }
 
-    public Variable mean() { return Reductions.mean(this, new int[0], false); }
+    public Variable mean() { return Reducing.mean(this, new int[0], false); }
 
-    public Variable mean(int axis) { return Reductions.mean(this, new int[] {axis}, false); }
+    public Variable mean(int axis) { return Reducing.mean(this, new int[] {axis}, false); }
 
-    public Variable mean(int axis, boolean keepDims) { return Reductions.mean(this, new int[] {axis}, keepDims); }
+    public Variable mean(int axis, boolean keepDims) { return Reducing.mean(this, new int[] {axis}, keepDims); }
 
-    public Variable mean(int[] axes, boolean keepDims) { return Reductions.mean(this, axes, keepDims); }
+    public Variable mean(int[] axes, boolean keepDims) { return Reducing.mean(this, axes, keepDims); }
 
     /** The maximum; tied maxima share the gradient equally ({@code torch.amax}). */
-    public Variable max() { return Reductions.extremum(this, new int[0], false, true); }
+    public Variable max() { return Reducing.extremum(this, new int[0], false, true); }
 
-    public Variable max(int axis) { return Reductions.extremum(this, new int[] {axis}, false, true); }
+    public Variable max(int axis) { return Reducing.extremum(this, new int[] {axis}, false, true); }
 
-    public Variable max(int axis, boolean keepDims) { return Reductions.extremum(this, new int[] {axis}, keepDims, true); }
+    public Variable max(int axis, boolean keepDims) { return Reducing.extremum(this, new int[] {axis}, keepDims, true); }
 
-    public Variable max(int[] axes, boolean keepDims) { return Reductions.extremum(this, axes, keepDims, true); }
+    public Variable max(int[] axes, boolean keepDims) { return Reducing.extremum(this, axes, keepDims, true); }
 
     /** The minimum; tied minima share the gradient equally ({@code torch.amin}). */
-    public Variable min() { return Reductions.extremum(this, new int[0], false, false); }
+    public Variable min() { return Reducing.extremum(this, new int[0], false, false); }
 
-    public Variable min(int axis) { return Reductions.extremum(this, new int[] {axis}, false, false); }
+    public Variable min(int axis) { return Reducing.extremum(this, new int[] {axis}, false, false); }
 
-    public Variable min(int axis, boolean keepDims) { return Reductions.extremum(this, new int[] {axis}, keepDims, false); }
+    public Variable min(int axis, boolean keepDims) { return Reducing.extremum(this, new int[] {axis}, keepDims, false); }
 
-    public Variable min(int[] axes, boolean keepDims) { return Reductions.extremum(this, axes, keepDims, false); }
+    public Variable min(int[] axes, boolean keepDims) { return Reducing.extremum(this, axes, keepDims, false); }
 
     /** Unbiased variance over all elements (correction 1). */
     public Variable variance() { return Composites.variance(this, new int[0], false, 1); }

@@ -1,7 +1,7 @@
 package dev.descent.autodiff;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.check.GradCheck;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CompositesTest {
-    private static final TensorFactory F = Tensor.on(new EjmlBackend(), DType.FLOAT64);
+    private static final TensorFactory F = Tensor.on(Backends.get(), DType.FLOAT64);
     private static final MathContext MC = new MathContext(60);
     private static final int COLUMNS = 5;
 

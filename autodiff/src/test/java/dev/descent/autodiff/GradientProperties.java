@@ -2,8 +2,7 @@ package dev.descent.autodiff;
 
 import dev.descent.autodiff.check.GradCheck;
 import dev.descent.autodiff.check.GradCheckReport;
-import dev.descent.backend.ejml.EjmlBackend;
-import dev.descent.core.Backends;
+import dev.descent.core.testing.TestBackends;
 import dev.descent.core.spi.Backend;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -24,7 +23,7 @@ class GradientProperties {
     static final int DRAWS = 3;
 
     static List<Backend> backends() {
-        return List.of(new EjmlBackend(), Backends.get("jblas"));
+        return TestBackends.all();
     }
 
     /** One gradient check of an op on a backend, from the inputs of a seed. */

@@ -1,6 +1,6 @@
 package dev.descent.autodiff;
 
-import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.core.testing.TestBackends;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
@@ -128,14 +128,14 @@ class PyTorchGoldenTest {
     @Test
     void everyGoldenCaseHasADescentFunctionAndViceVersa() throws IOException {
         TreeSet<String> golden = new TreeSet<>();
-        for (Case c : load(new EjmlBackend())) golden.add(c.name());
+        for (Case c : load(Backends.get())) golden.add(c.name());
         assertEquals(new TreeSet<>(OPS.keySet()), golden);
     }
 
     @TestFactory
     List<DynamicTest> matchesPyTorch() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Backend backend : List.of(new EjmlBackend(), Backends.get("jblas"))) {
+        for (Backend backend : TestBackends.all()) {
             for (Case c : load(backend)) {
                 tests.add(DynamicTest.dynamicTest(c.name() + " on " + backend.name(), () -> check(c)));
             }

@@ -1,7 +1,7 @@
 package dev.descent.autodiff;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.check.GradCheck;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VariableTest {
-    private static final TensorFactory F = Tensor.on(new EjmlBackend(), DType.FLOAT64);
+    private static final TensorFactory F = Tensor.on(dev.descent.core.Backends.get(), DType.FLOAT64);
 
     private static Variable param(double... v) {
         return Variable.parameter(F.of(v));
@@ -322,7 +322,7 @@ class VariableTest {
                 () -> x.exp().backward(Tensor.on(F.backend(), DType.FLOAT32).of(new double[] {1, 2})));
         assertTrue(dtype.getMessage().contains("float32"));
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class,
-                () -> x.add(Variable.constant(Tensor.on(dev.descent.core.Backends.get("jblas"), DType.FLOAT64).zeros(2))));
+                () -> x.add(Variable.constant(Tensor.on(TestBackends.foreign(), DType.FLOAT64).zeros(2))));
         assertTrue(mixed.getMessage().startsWith("add: tensors are on different backends"));
         IllegalArgumentException mixedDtype = assertThrows(IllegalArgumentException.class,
                 () -> x.mul(Variable.constant(Tensor.on(F.backend(), DType.FLOAT32).zeros(2))));

@@ -1,6 +1,5 @@
 package dev.descent.bench;
 
-import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -40,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 3)
 @Fork(1)
 public class EpochBenchmark {
-    @Param({"ejml", "jblas"})
+    /** A backend by name; {@link BenchMain} sets it to every backend found unless {@code -p backend=...} names some. */
+    @Param({"default"})
     String backend;
 
     Sequential model;
@@ -50,7 +50,7 @@ public class EpochBenchmark {
 
     @Setup
     public void setup() {
-        TensorFactory f = Tensor.on(Backends.get(backend), DType.FLOAT32);
+        TensorFactory f = Tensor.on(BenchMain.backend(backend), DType.FLOAT32);
         Rng rng = new Rng(1);
         model = new Sequential(new Linear(f, 784, 256, true, null, null, rng), new ReLU(),
                 new Linear(f, 256, 128, true, null, null, rng), new ReLU(), new Linear(f, 128, 10, true, null, null, rng));

@@ -1,6 +1,5 @@
 package dev.descent.bench;
 
-import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The shared elementwise and reduction kernels through the tensor API, on a {@code (rows, 100)} tensor of
- * {@code size} elements: add of a broadcast row, exp, relu, and a sum over the first axis. Elements per second =
+ * {@code size} elements: add of a broadcast row, exp, sigmoid, tanh, log (of |x|), relu, and a sum over the first
+ * axis. Elements per second =
  * {@code size / time}.
  */
 @State(Scope.Thread)
@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class KernelBenchmark {
-    @Param({"ejml"})
+    /** A backend by name; {@link BenchMain} sets it to every backend found unless {@code -p backend=...} names some. */
+    @Param({"default"})
     String backend;
 
     @Param({"FLOAT32", "FLOAT64"})
@@ -39,13 +40,14 @@ public class KernelBenchmark {
     @Param({"1000", "100000", "10000000"})
     int size;
 
-    Tensor x, row;
+    Tensor x, row, positive;
 
     @Setup
     public void setup() {
-        var f = Tensor.on(Backends.get(backend), dtype);
+        var f = Tensor.on(BenchMain.backend(backend), dtype);
         x = f.normal(new Rng(1), 0, 1, size / 100, 100);
         row = f.normal(new Rng(2), 0, 1, 100);
+        positive = x.abs();
     }
 
     @Benchmark
@@ -56,6 +58,21 @@ public class KernelBenchmark {
     @Benchmark
     public Tensor exp() {
         return x.exp();
+    }
+
+    @Benchmark
+    public Tensor sigmoid() {
+        return x.sigmoid();
+    }
+
+    @Benchmark
+    public Tensor tanh() {
+        return x.tanh();
+    }
+
+    @Benchmark
+    public Tensor log() {
+        return positive.log();
     }
 
     @Benchmark

@@ -1,6 +1,7 @@
 package dev.descent.bench;
 
-import dev.descent.core.Backends;
+import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.backend.jblas.JblasBackend;
 import dev.descent.core.DType;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
@@ -39,7 +40,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class MatmulBenchmark {
-    @Param({"ejml", "jblas"})
+    /** A backend by name; {@link BenchMain} sets it to every backend found unless {@code -p backend=...} names some. */
+    @Param({"default"})
     String backend;
 
     @Param({"FLOAT32", "FLOAT64"})
@@ -50,7 +52,9 @@ public class MatmulBenchmark {
 
     int m, n, k;
     Tensor a, b;
-    Object c;
+    Backend be;
+    double[] ad, bd, cd;
+    float[] af, bf, cf;
     DMatrixRMaj da, db, dc;
     FMatrixRMaj fa, fb, fc;
 
@@ -60,20 +64,26 @@ public class MatmulBenchmark {
         m = Integer.parseInt(p[0]);
         k = p.length > 1 ? Integer.parseInt(p[1]) : m;
         n = p.length > 1 ? Integer.parseInt(p[2]) : m;
-        Backend be = Backends.get(backend);
+        be = BenchMain.backend(backend);
         Rng rng = new Rng(1);
         a = Tensor.on(be, dtype).normal(rng, 0, 1, m, k);
         b = Tensor.on(be, dtype).normal(rng, 0, 1, k, n);
-        c = dtype.newArray(m * n);
         out = Tensor.on(be, dtype).zeros(m, n);
+        // The raw call runs on arrays of its own holding the same values (the tensors' storage is the backend's).
         if (dtype == DType.FLOAT64) {
-            da = DMatrixRMaj.wrap(m, k, (double[]) a.storage());
-            db = DMatrixRMaj.wrap(k, n, (double[]) b.storage());
-            dc = DMatrixRMaj.wrap(m, n, (double[]) c);
+            ad = a.toDoubleArray();
+            bd = b.toDoubleArray();
+            cd = new double[m * n];
+            da = DMatrixRMaj.wrap(m, k, ad);
+            db = DMatrixRMaj.wrap(k, n, bd);
+            dc = DMatrixRMaj.wrap(m, n, cd);
         } else {
-            fa = FMatrixRMaj.wrap(m, k, (float[]) a.storage());
-            fb = FMatrixRMaj.wrap(k, n, (float[]) b.storage());
-            fc = FMatrixRMaj.wrap(m, n, (float[]) c);
+            af = a.toFloatArray();
+            bf = b.toFloatArray();
+            cf = new float[m * n];
+            fa = FMatrixRMaj.wrap(m, k, af);
+            fb = FMatrixRMaj.wrap(k, n, bf);
+            fc = FMatrixRMaj.wrap(m, n, cf);
         }
     }
 
@@ -97,14 +107,11 @@ public class MatmulBenchmark {
         // As EjmlBackend: multi-threaded from 80^3 when it may use more than one thread.
         boolean mt = (long) m * n * k >= 80L * 80 * 80
                 && Integer.getInteger("descent.ejml.threads", Runtime.getRuntime().availableProcessors()) > 1;
-        if (backend.equals("jblas")) {
-            if (dtype == DType.FLOAT64) {
-                NativeBlas.dgemm('N', 'N', n, m, k, 1.0, (double[]) b.storage(), 0, n, (double[]) a.storage(), 0, k,
-                        0.0, (double[]) c, 0, n);
-            } else {
-                NativeBlas.sgemm('N', 'N', n, m, k, 1.0f, (float[]) b.storage(), 0, n, (float[]) a.storage(), 0, k,
-                        0.0f, (float[]) c, 0, n);
-            }
+        if (be instanceof JblasBackend) {
+            if (dtype == DType.FLOAT64) NativeBlas.dgemm('N', 'N', n, m, k, 1.0, bd, 0, n, ad, 0, k, 0.0, cd, 0, n);
+            else NativeBlas.sgemm('N', 'N', n, m, k, 1.0f, bf, 0, n, af, 0, k, 0.0f, cf, 0, n);
+        } else if (!(be instanceof EjmlBackend)) {
+            throw new IllegalStateException("MatmulBenchmark.raw: no raw library call for backend " + be.name());
         } else if (dtype == DType.FLOAT64) {
             if (mt) CommonOps_MT_DDRM.mult(da, db, dc);
             else CommonOps_DDRM.mult(da, db, dc);
@@ -112,6 +119,6 @@ public class MatmulBenchmark {
             if (mt) CommonOps_MT_FDRM.mult(fa, fb, fc);
             else CommonOps_FDRM.mult(fa, fb, fc);
         }
-        return c;
+        return dtype == DType.FLOAT64 ? cd : cf;
     }
 }

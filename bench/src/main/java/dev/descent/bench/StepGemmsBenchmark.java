@@ -1,8 +1,8 @@
 package dev.descent.bench;
 
-import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.spi.Backend;
+import dev.descent.core.spi.Storage;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -15,6 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class StepGemmsBenchmark {
-    @Param({"ejml", "jblas"})
+    /** A backend by name; {@link BenchMain} sets it to every backend found unless {@code -p backend=...} names some. */
+    @Param({"default"})
     String backend;
 
     @Param({"FLOAT32", "FLOAT64"})
@@ -44,8 +47,8 @@ public class StepGemmsBenchmark {
     @Param({"mlp", "tiny"})
     String network;
 
-    /** One GEMM call: transposes, sizes and its operand arrays. */
-    record Call(boolean transA, boolean transB, int m, int n, int k, Object a, Object b, Object c) {
+    /** One GEMM call: transposes, sizes and its operands, the backend's own storage. */
+    record Call(boolean transA, boolean transB, int m, int n, int k, Storage a, Storage b, Storage c) {
     }
 
     Backend be;
@@ -53,7 +56,7 @@ public class StepGemmsBenchmark {
 
     @Setup
     public void setup() {
-        be = Backends.get(backend);
+        be = BenchMain.backend(backend);
         int batch = network.equals("mlp") ? 256 : 32;
         int[] widths = network.equals("mlp") ? new int[] {784, 512, 256, 10} : new int[] {2, 16, 16, 1};
         calls.clear();
@@ -66,23 +69,26 @@ public class StepGemmsBenchmark {
     }
 
     private Call call(boolean ta, boolean tb, int m, int n, int k) {
-        Object a = filled(m * k), b = filled(k * n);
-        return new Call(ta, tb, m, n, k, a, b, dtype.newArray(m * n));
+        return new Call(ta, tb, m, n, k, filled(m * k), filled(k * n), be.allocate(dtype, m * n));
     }
 
-    private Object filled(int size) {
-        Object x = dtype.newArray(size);
-        for (int i = 0; i < size; i++) {
-            double v = ((i * 2654435761L) % 1000) / 1000.0 - 0.5;
-            if (x instanceof double[] d) d[i] = v;
-            else ((float[]) x)[i] = (float) v;
+    private Storage filled(int size) {
+        double[] v = new double[size];
+        for (int i = 0; i < size; i++) v[i] = ((i * 2654435761L) % 1000) / 1000.0 - 0.5;
+        Storage s = be.allocate(dtype, size);
+        if (dtype == DType.FLOAT64) {
+            be.write(DoubleBuffer.wrap(v), s, 0);
+        } else {
+            float[] f = new float[size];
+            for (int i = 0; i < size; i++) f[i] = (float) v[i];
+            be.write(FloatBuffer.wrap(f), s, 0);
         }
-        return x;
+        return s;
     }
 
     @Benchmark
     public Object gemms() {
-        for (Call c : calls) be.gemm(dtype, c.transA, c.transB, c.m, c.n, c.k, 1, c.a, 0, c.b, 0, 0, c.c, 0);
+        for (Call c : calls) be.gemm(c.transA, c.transB, c.m, c.n, c.k, 1, c.a, 0, c.b, 0, 0, c.c, 0);
         return calls.get(calls.size() - 1).c;
     }
 }

@@ -1,7 +1,6 @@
 package dev.descent.bench;
 
 import dev.descent.autodiff.Variable;
-import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -42,7 +41,8 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TrainingStepBenchmark {
-    @Param({"ejml", "jblas"})
+    /** A backend by name; {@link BenchMain} sets it to every backend found unless {@code -p backend=...} names some. */
+    @Param({"default"})
     String backend;
 
     @Param({"FLOAT32", "FLOAT64"})
@@ -61,7 +61,7 @@ public class TrainingStepBenchmark {
 
     @Setup
     public void setup() {
-        TensorFactory f = Tensor.on(Backends.get(backend), dtype);
+        TensorFactory f = Tensor.on(BenchMain.backend(backend), dtype);
         Rng rng = new Rng(1);
         if (network.equals("mlp")) {
             model = new Sequential(new Linear(f, 784, 512, true, null, null, rng), new ReLU(),

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * Finds the backends on the class path ({@link ServiceLoader} over {@link BackendProvider}) and selects one, in
  * this order: an explicit name in code ({@link #get(String)}); the system property {@value #PROPERTY}; the
  * environment variable {@value #ENVIRONMENT}; otherwise the available provider with the highest priority
- * (jBLAS above EJML).
+ * (OpenBLAS above jBLAS above EJML).
  *
  * <p>Discovery happens on first use, not in a static initialiser; each provider's availability is probed once and
  * its reason kept. Asking for an unavailable backend by name says why and lists what is available; no backend at
@@ -106,14 +106,6 @@ public final class Backends {
         return new Found(p.name(), p.priority(), a, p.getClass().getName());
     }
 
-    /**
-     * Whether two backend instances are the same backend: tensors on them may be mixed. Backends are stateless
-     * and share the storage format, so instances with the same {@link Backend#name()} are interchangeable.
-     */
-    public static boolean same(Backend a, Backend b) {
-        return a == b || a.name().equals(b.name());
-    }
-
     /** Every provider found, highest priority first, with its availability. */
     public static List<Found> found() {
         return registry().found;
@@ -182,7 +174,8 @@ public final class Backends {
 
     private static IllegalStateException noBackend() {
         return new IllegalStateException("No Descent backend on the class path: add the dependency "
-                + "dev.descent:descent-backend-ejml (pure Java) or dev.descent:descent-backend-jblas (native BLAS).");
+                + "dev.descent:descent-backend-ejml (pure Java), dev.descent:descent-backend-openblas (native BLAS) or "
+                + "dev.descent:descent-backend-jblas (native BLAS).");
     }
 
     private static String list(List<Found> found) {

@@ -6,14 +6,38 @@ final class Checks {
     }
 
     static void sameKind(String op, Tensor a, Tensor b) {
-        if (!Backends.same(a.backend(), b.backend())) {
+        sameBackend(op, a, b);
+        if (a.dtype() != b.dtype()) {
+            throw new IllegalArgumentException(op + ": dtypes differ: " + a.dtype() + " " + a.shape() + " and "
+                    + b.dtype() + " " + b.shape() + "; convert one with to(DType)");
+        }
+    }
+
+    /** Both tensors on one backend: the backend's own identity ({@link Object#equals}), never its name. */
+    static void sameBackend(String op, Tensor a, Tensor b) {
+        if (!a.backend().equals(b.backend())) {
             throw new IllegalArgumentException(op + ": tensors are on different backends: "
                     + a.backend().name() + " " + a.shape() + " and " + b.backend().name() + " " + b.shape()
                     + "; move one with to(Backend)");
         }
-        if (a.dtype() != b.dtype()) {
-            throw new IllegalArgumentException(op + ": dtypes differ: " + a.dtype() + " " + a.shape() + " and "
-                    + b.dtype() + " " + b.shape() + "; convert one with to(DType)");
+    }
+
+    /** A NIO buffer of the Java type of {@code dtype} with room for (or holding) {@code size} elements. */
+    static void buffer(String op, DType dtype, java.nio.Buffer buffer, int size) {
+        if (buffer == null) throw new IllegalArgumentException(op + ": buffer must not be null");
+        DType held;
+        try {
+            held = DType.ofBuffer(buffer);
+        } catch (IllegalArgumentException e) {
+            held = null;
+        }
+        if (held != dtype) {
+            throw new IllegalArgumentException(op + ": expected a buffer of " + dtype + " values (DoubleBuffer for "
+                    + "float64, FloatBuffer for float32, IntBuffer for int32), got " + buffer.getClass().getSimpleName());
+        }
+        if (buffer.remaining() < size) {
+            throw new IllegalArgumentException(op + ": expected room for " + size + " elements, got "
+                    + buffer.remaining() + " remaining");
         }
     }
 
@@ -91,7 +115,7 @@ final class Checks {
 
     /** Checks every INT32 index in {@code [0, bound)}. */
     static void indicesInRange(String op, Tensor index, int bound, String what) {
-        int[] idx = (int[]) index.storage();
+        int[] idx = index.toIntArray();
         for (int i = 0; i < idx.length; i++) {
             if (idx[i] < 0 || idx[i] >= bound) {
                 throw new IllegalArgumentException(op + ": index " + idx[i] + " at position " + i

@@ -1,8 +1,13 @@
 package dev.descent.core;
 
-import dev.descent.core.spi.AdamStep;
 import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.ElementwiseProgram;
+import dev.descent.core.spi.FusedElementwise;
+import dev.descent.core.spi.Storage;
 import dev.descent.core.spi.UnaryOp;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The only way to change a tensor's values after creation: in-place kernels for optimiser updates and
@@ -17,6 +22,10 @@ import dev.descent.core.spi.UnaryOp;
  * InPlace.axpby(-0.1, grad, 1.0, w);      // w = w - 0.1 * grad
  * InPlace.zip(BinaryOp.MUL, w, mask, w);  // w = w * mask
  * }</pre>
+ *
+ * <p>A {@link Sequence} records several of these updates over tensors of one shape and runs them together, in one
+ * pass over memory where the backend offers it ({@link FusedElementwise}), with the same values as running them
+ * one by one.
  */
 public final class InPlace {
     private InPlace() {
@@ -26,27 +35,42 @@ public final class InPlace {
     public static void axpby(double alpha, Tensor x, double beta, Tensor y) {
         check("axpby", x, y);
         Checks.shapeEquals("axpby", y.shape(), x.shape());
-        y.backend().axpby(alpha, x, beta, y);
+        y.backend().axpby(alpha, x.storage(), beta, y.storage());
     }
 
     /** {@code out = value} everywhere. */
     public static void fill(Tensor out, double value) {
-        out.backend().fill(out, value);
+        out.backend().fill(out.storage(), value);
+    }
+
+    /**
+     * Writes {@code src.remaining()} values from {@code src} (a {@code DoubleBuffer}, {@code FloatBuffer} or
+     * {@code IntBuffer} matching {@code out}'s dtype) into {@code out}'s elements from the row-major index
+     * {@code offset} on; the buffer's position advances. For loaders that fill a fresh tensor in chunks.
+     */
+    public static void write(java.nio.Buffer src, Tensor out, int offset) {
+        if (src == null) throw new IllegalArgumentException("InPlace.write: buffer must not be null");
+        if (offset < 0 || offset > out.size() - src.remaining()) {
+            throw new IllegalArgumentException("InPlace.write: " + src.remaining() + " values from offset " + offset
+                    + " do not fit in " + out.size() + " elements of shape " + out.shape());
+        }
+        Checks.buffer("InPlace.write", out.dtype(), src, src.remaining());
+        out.backend().write(src, out.storage(), offset);
     }
 
     /** {@code out = src} (same shape; the dtype is converted as {@link Tensor#to(DType)} converts it). */
     public static void copy(Tensor src, Tensor out) {
-        if (!Backends.same(src.backend(), out.backend())) Checks.sameKind("InPlace.copy", src, out);
+        Checks.sameBackend("InPlace.copy", src, out);
         Checks.shapeEquals("InPlace.copy", out.shape(), src.shape());
         if (out.dtype() == DType.INT32) Checks.convertibleToInt("InPlace.copy", src);
-        out.backend().convert(src, out);
+        out.backend().convert(src.storage(), out.storage());
     }
 
     /** {@code out = op(x)} elementwise with the op's parameters; {@code out} may be {@code x}. */
     public static void map(UnaryOp op, Tensor x, double p, double q, Tensor out) {
         check("InPlace.map", x, out);
         Checks.shapeEquals("InPlace.map", out.shape(), x.shape());
-        out.backend().map(op, x, p, q, out);
+        out.backend().map(op, x.storage(), p, q, out.storage());
     }
 
     /** {@code out = op(a, b)} with broadcasting; the broadcast shape must be {@code out}'s shape. */
@@ -54,7 +78,7 @@ public final class InPlace {
         check("InPlace.zip", a, b);
         check("InPlace.zip", a, out);
         Checks.shapeEquals("InPlace.zip", out.shape(), Shape.broadcast("InPlace.zip", a.shape(), b.shape()));
-        out.backend().zip(op, a, b, out);
+        out.backend().zip(op, a.storage(), a.shape(), b.storage(), b.shape(), out.storage(), out.shape());
     }
 
     /**
@@ -66,18 +90,90 @@ public final class InPlace {
         MatMul.matmulInto(a, b, transA, transB, out);
     }
 
+    /** A new, empty sequence of in-place updates over tensors of {@code shape}. */
+    public static Sequence sequence(Shape shape) {
+        return new Sequence(shape);
+    }
+
     /**
-     * One fused Adam or AdamW step, in place on the parameter {@code w}, its moments {@code m} and {@code v}, and
-     * {@code vMax} (amsgrad only, else null); {@code g} is updated too when the step adds coupled weight decay.
-     * {@link AdamStep} spells out the arithmetic, which equals running it as separate in-place kernels.
+     * In-place updates recorded in order and run together by {@link #run()}: the same kernels as
+     * {@link InPlace#axpby}, {@link InPlace#map} and {@link InPlace#zip} (without broadcasting), over floating
+     * tensors of one shape, dtype and backend. Each call checks its tensors when it is recorded; nothing is written
+     * before {@code run()}. The values equal running the updates one by one, bit for bit; a backend that offers
+     * {@link FusedElementwise} runs them in one pass over memory.
+     *
+     * <pre>{@code
+     * InPlace.sequence(w.shape())
+     *         .zip(BinaryOp.MUL, g, g, tmp)          // tmp = g^2
+     *         .axpby(1 - beta2, tmp, beta2, v)        // v = beta2 v + (1 - beta2) g^2
+     *         .run();
+     * }</pre>
      */
-    public static void adamStep(AdamStep step, Tensor w, Tensor g, Tensor m, Tensor v, Tensor vMax) {
-        for (Tensor t : step.amsgrad() ? new Tensor[] {g, m, v, vMax} : new Tensor[] {g, m, v}) {
-            if (t == null) throw new IllegalArgumentException("InPlace.adamStep: vMax is needed with amsgrad");
-            check("InPlace.adamStep", w, t);
-            Checks.shapeEquals("InPlace.adamStep", w.shape(), t.shape());
+    public static final class Sequence {
+        private final Shape shape;
+        private final List<ElementwiseProgram.Step> steps = new ArrayList<>();
+        private final List<Storage> buffers = new ArrayList<>();
+        private Tensor first;
+
+        private Sequence(Shape shape) {
+            if (shape == null) throw new IllegalArgumentException("InPlace.sequence: shape must not be null");
+            this.shape = shape;
         }
-        w.backend().adamStep(step, w, g, m, v, step.amsgrad() ? vMax : null);
+
+        /** {@code y = alpha * x + beta * y}. */
+        public Sequence axpby(double alpha, Tensor x, double beta, Tensor y) {
+            steps.add(new ElementwiseProgram.Axpby(alpha, slot("axpby", x), beta, slot("axpby", y)));
+            return this;
+        }
+
+        /** {@code out = op(x)} with the op's parameters. */
+        public Sequence map(UnaryOp op, Tensor x, double p, double q, Tensor out) {
+            steps.add(new ElementwiseProgram.Map(op, slot("map", x), p, q, slot("map", out)));
+            return this;
+        }
+
+        /** {@code out = op(a, b)}. */
+        public Sequence zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+            steps.add(new ElementwiseProgram.Zip(op, slot("zip", a), slot("zip", b), slot("zip", out)));
+            return this;
+        }
+
+        private int slot(String op, Tensor t) {
+            String name = "InPlace.Sequence." + op;
+            if (t == null) throw new IllegalArgumentException(name + ": tensor must not be null");
+            if (first == null) {
+                Checks.floating(name, t);
+                first = t;
+            }
+            check(name, first, t);
+            Checks.shapeEquals(name, shape, t.shape());
+            Storage s = t.storage();
+            for (int i = 0; i < buffers.size(); i++) {
+                if (buffers.get(i) == s) return i;              // the same storage (a view) is one buffer
+            }
+            buffers.add(s);
+            return buffers.size() - 1;
+        }
+
+        /** Runs the recorded updates, in order. */
+        public void run() {
+            if (first == null || shape.size() == 0) return;
+            var backend = first.backend();
+            Storage[] storages = buffers.toArray(new Storage[0]);
+            if (backend instanceof FusedElementwise fused) {
+                fused.run(new ElementwiseProgram(storages.length, steps), storages);
+                return;
+            }
+            for (ElementwiseProgram.Step step : steps) {
+                if (step instanceof ElementwiseProgram.Map s) {
+                    backend.map(s.op(), storages[s.x()], s.p(), s.q(), storages[s.out()]);
+                } else if (step instanceof ElementwiseProgram.Zip s) {
+                    backend.zip(s.op(), storages[s.a()], shape, storages[s.b()], shape, storages[s.out()], shape);
+                } else if (step instanceof ElementwiseProgram.Axpby s) {
+                    backend.axpby(s.alpha(), storages[s.x()], s.beta(), storages[s.y()]);
+                }
+            }
+        }
     }
 
     private static void check(String op, Tensor a, Tensor b) {

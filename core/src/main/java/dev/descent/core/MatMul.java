@@ -30,8 +30,7 @@ final class MatMul {
         if (x.rank() == 2 && y.rank() == 2) { // the common case: one GEMM, no batch bookkeeping
             Tensor out = Tensor.allocate(a.backend(), a.dtype(), Shape.of(m, n));
             if (m > 0 && n > 0 && k > 0) {
-                a.backend().gemm(a.dtype(), transA, transB, m, n, k, 1.0, x.storage(), 0, y.storage(), 0, 0.0,
-                        out.storage(), 0);
+                a.backend().gemm(transA, transB, m, n, k, 1.0, x.storage(), 0, y.storage(), 0, 0.0, out.storage(), 0);
             }
             return vecA && vecB ? out.reshape() : vecA ? out.squeeze(-2) : vecB ? out.squeeze(-1) : out;
         }
@@ -46,8 +45,8 @@ final class MatMul {
             int[] offA = batchOffsets(batch, batchA, m * k);
             int[] offB = batchOffsets(batch, batchB, k * n);
             for (int i = 0; i < offA.length; i++) {
-                a.backend().gemm(a.dtype(), transA, transB, m, n, k, 1.0, x.storage(), offA[i], y.storage(), offB[i],
-                        0.0, out.storage(), i * m * n);
+                a.backend().gemm(transA, transB, m, n, k, 1.0, x.storage(), offA[i], y.storage(), offB[i], 0.0,
+                        out.storage(), i * m * n);
             }
         }
         if (vecA && vecB) return out.reshape();
@@ -73,9 +72,9 @@ final class MatMul {
         int m = x.dim(0), k = x.dim(1), n = w.dim(1);
         Tensor out = Tensor.allocate(x.backend(), x.dtype(), Shape.of(m, n));
         if (m == 0 || n == 0) return out;
-        out.backend().broadcastTo(bias, out);
+        out.backend().broadcastTo(bias.storage(), bias.shape(), out.storage(), out.shape());
         if (k > 0) {
-            x.backend().gemm(x.dtype(), false, false, m, n, k, 1.0, x.storage(), 0, w.storage(), 0, 1.0, out.storage(), 0);
+            x.backend().gemm(false, false, m, n, k, 1.0, x.storage(), 0, w.storage(), 0, 1.0, out.storage(), 0);
         }
         return out;
     }
@@ -99,11 +98,11 @@ final class MatMul {
         Checks.shapeEquals(op, Shape.of(m, n), out.shape());
         if (m == 0 || n == 0) return;
         if (k == 0) {
-            out.backend().fill(out, 0);
+            out.backend().fill(out.storage(), 0);
             return;
         }
-        // NOTE: backends fall back to the shared kernel when out shares storage with a or b.
-        a.backend().gemm(a.dtype(), transA, transB, m, n, k, 1.0, a.storage(), 0, b.storage(), 0, 0.0, out.storage(), 0);
+        // NOTE: the SPI's GEMM accepts an output that is also an input.
+        a.backend().gemm(transA, transB, m, n, k, 1.0, a.storage(), 0, b.storage(), 0, 0.0, out.storage(), 0);
     }
 
     /** Start offset of each batch matrix of an operand whose batch shape broadcasts to {@code batch}. */

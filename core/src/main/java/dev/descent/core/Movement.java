@@ -1,5 +1,8 @@
 package dev.descent.core;
 
+import dev.descent.core.spi.Storage;
+
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -82,7 +85,15 @@ final class Movement {
             total += p.shape().dim(a);
         }
         Tensor out = Tensor.allocate(first.backend(), first.dtype(), first.shape().with(a, total));
-        if (out.size() > 0) first.backend().concat(parts, a, out);
+        if (out.size() > 0) {
+            List<Storage> storages = new ArrayList<>(parts.size());
+            List<Shape> shapes = new ArrayList<>(parts.size());
+            for (Tensor p : parts) {
+                storages.add(p.storage());
+                shapes.add(p.shape());
+            }
+            first.backend().concat(storages, shapes, a, out.storage(), out.shape());
+        }
         return out;
     }
 
@@ -104,7 +115,7 @@ final class Movement {
 
     static void checkIndexVector(String op, Tensor x, int axis, Tensor index) {
         Checks.index(op, index);
-        if (!Backends.same(index.backend(), x.backend())) Checks.sameKind(op, x, index);
+        Checks.sameBackend(op, x, index);
         if (index.rank() != 1) {
             throw new IllegalArgumentException(op + ": expected a 1-D index, got shape " + index.shape());
         }
@@ -113,7 +124,7 @@ final class Movement {
 
     static void checkGatherIndex(String op, Tensor x, int axis, Tensor index) {
         Checks.index(op, index);
-        if (!Backends.same(index.backend(), x.backend())) Checks.sameKind(op, x, index);
+        Checks.sameBackend(op, x, index);
         if (index.rank() != x.rank()) {
             throw new IllegalArgumentException(op + ": index must have the rank of the input " + x.shape()
                     + ", got shape " + index.shape());

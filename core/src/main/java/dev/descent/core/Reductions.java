@@ -17,7 +17,7 @@ final class Reductions {
                         + x.shape() + ")");
             }
             Tensor out = Tensor.allocate(x.backend(), x.dtype(), t.shape().with(a, 1));
-            x.backend().reduce(kernel, t, a, out);
+            x.backend().reduce(kernel, t.storage(), t.shape(), a, out.storage());
             t = out;
         }
         if (ax.length == 0) t = t.copy(); // rank 0: the result is the value itself
@@ -56,7 +56,7 @@ final class Reductions {
                     + x.shape() + ")");
         }
         Tensor out = Tensor.allocate(x.backend(), DType.INT32, t.shape().with(a, 1));
-        x.backend().reduce(kernel, t, a, out);
+        x.backend().reduce(kernel, t.storage(), t.shape(), a, out.storage());
         if (axis == null) return keepDims ? out.reshape(ones(x.rank())) : out.reshape();
         return keepDims ? out : out.reshape(x.shape().without(a));
     }

@@ -3,15 +3,21 @@ package dev.descent.core;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ReduceOp;
+import dev.descent.core.spi.Storage;
 import dev.descent.core.spi.UnaryOp;
 
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * A dense, row-major, immutable n-dimensional array of {@code FLOAT32}, {@code FLOAT64} or {@code INT32} values on a
- * {@link Backend}. Every operation returns a new tensor; none changes its receiver. (Optimisers update storage in
- * place through {@link InPlace}, outside this API.)
+ * {@link Backend}, which owns its storage. Every operation returns a new tensor; none changes its receiver.
+ * (Optimisers update values in place through {@link InPlace}, outside this API.) Values enter and leave through
+ * the backend ({@link #toDoubleArray()}, {@link #copyTo(Buffer)}, {@link TensorFactory#of(Buffer, int...)}).
  *
  * <p>Binary operations broadcast as NumPy does and require both operands on the same backend with the same dtype;
  * a Java number mixes in with the tensor's dtype. Arithmetic is defined on floating dtypes; INT32 supports
@@ -37,9 +43,9 @@ public final class Tensor {
     private final Backend backend;
     private final Shape shape;
     private final DType dtype;
-    private final Object storage;
+    private final Storage storage;
 
-    Tensor(Backend backend, Shape shape, DType dtype, Object storage) {
+    Tensor(Backend backend, Shape shape, DType dtype, Storage storage) {
         this.backend = backend;
         this.shape = shape;
         this.dtype = dtype;
@@ -84,13 +90,17 @@ public final class Tensor {
         return shape.dim(axis);
     }
 
-    /**
-     * The backend's storage: a {@code float[]}, {@code double[]} or {@code int[]} of {@link #size()} elements in
-     * row-major order. For backends and {@link InPlace} only; writing to it breaks the immutability every other
-     * user relies on.
-     */
-    public Object storage() {
+    /** The backend's storage of {@link #size()} elements in row-major order; core passes it to the backend's kernels. */
+    Storage storage() {
         return storage;
+    }
+
+    /**
+     * Whether this tensor and {@code other} are views of one storage (as {@code reshape}, {@code squeeze} and
+     * {@code flatten} make), so that an {@link InPlace} update of one changes the other.
+     */
+    public boolean sharesStorageWith(Tensor other) {
+        return other != null && storage == other.storage;
     }
 
     // ---------------------------------------------------------------- creation
@@ -260,14 +270,14 @@ public final class Tensor {
     /** {@code value} everywhere, with this tensor's backend, dtype and shape. */
     public Tensor fullLike(double value) {
         Tensor out = newLike(dtype, shape);
-        backend.fill(out, value);
+        backend.fill(out.storage, value);
         return out;
     }
 
     /** A tensor on this tensor's backend and dtype holding the scalar {@code value}. */
     private Tensor scalarLike(double value) {
         Tensor out = newLike(dtype, Shape.scalar());
-        backend.fill(out, value);
+        backend.fill(out.storage, value);
         return out;
     }
 
@@ -276,7 +286,7 @@ public final class Tensor {
     private Tensor unary(String op, UnaryOp kernel, double p, double q) {
         Checks.floating(op, this);
         Tensor out = newLike(dtype, shape);
-        backend.map(kernel, this, p, q, out);
+        backend.map(kernel, storage, p, q, out.storage);
         return out;
     }
 
@@ -351,7 +361,7 @@ public final class Tensor {
             Checks.floating(op, this);
         }
         Tensor out = newLike(dtype, Shape.broadcast(op, shape, other.shape));
-        backend.zip(kernel, this, other, out);
+        backend.zip(kernel, storage, shape, other.storage, other.shape, out.storage, out.shape);
         return out;
     }
 
@@ -432,11 +442,11 @@ public final class Tensor {
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
         Checks.sameKind("where", a, b);
         Checks.floating("where", a);
-        if (!Backends.same(condition.backend, a.backend)) Checks.sameKind("where", condition, a);
+        Checks.sameBackend("where", condition, a);
         Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape);
         Tensor mask = condition.dtype == a.dtype ? condition : condition.to(a.dtype);
         Tensor result = allocate(a.backend, a.dtype, out);
-        a.backend.where(mask, a, b, result);
+        a.backend.where(mask.storage, mask.shape, a.storage, a.shape, b.storage, b.shape, result.storage, out);
         return result;
     }
 
@@ -595,7 +605,7 @@ public final class Tensor {
         for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
         if (identity) return this;
         Tensor out = newLike(dtype, Shape.of(dims));
-        backend.permute(this, perm, out);
+        backend.permute(storage, shape, perm, out.storage);
         return out;
     }
 
@@ -626,7 +636,7 @@ public final class Tensor {
         }
         if (shape.equals(target)) return this;
         Tensor out = newLike(dtype, target);
-        backend.broadcastTo(this, out);
+        backend.broadcastTo(storage, shape, out.storage, target);
         return out;
     }
 
@@ -646,7 +656,7 @@ public final class Tensor {
         }
         int count = (e - s + step - 1) / step;
         Tensor out = newLike(dtype, shape.with(a, count));
-        if (out.size() > 0) backend.slice(this, a, s, step, out);
+        if (out.size() > 0) backend.slice(storage, shape, a, s, step, count, out.storage);
         return out;
     }
 
@@ -673,7 +683,7 @@ public final class Tensor {
         int a = shape.axis("indexSelect", axis);
         Movement.checkIndexVector("indexSelect", this, a, index);
         Tensor out = newLike(dtype, shape.with(a, index.size()));
-        if (out.size() > 0) backend.indexSelect(this, a, index, out);
+        if (out.size() > 0) backend.indexSelect(storage, shape, a, index.storage, out.storage);
         return out;
     }
 
@@ -685,7 +695,7 @@ public final class Tensor {
         Movement.checkIndexVector("indexAdd", this, a, index);
         Checks.shapeEquals("indexAdd", shape.with(a, index.size()), source.shape);
         Tensor out = copy();
-        backend.indexAdd(out, a, index, source);
+        backend.indexAdd(out.storage, out.shape, a, index.storage, source.storage);
         return out;
     }
 
@@ -697,7 +707,7 @@ public final class Tensor {
         int a = shape.axis("gather", axis);
         Movement.checkGatherIndex("gather", this, a, index);
         Tensor out = newLike(dtype, index.shape);
-        if (out.size() > 0) backend.gather(this, a, index, out);
+        if (out.size() > 0) backend.gather(storage, shape, a, index.storage, index.shape, out.storage);
         return out;
     }
 
@@ -711,7 +721,9 @@ public final class Tensor {
             Checks.shapeEquals("scatterAdd", index.shape, source.shape);
         }
         Tensor out = copy();
-        if (index.size() > 0) backend.scatterAdd(out, a, index, source.broadcastTo(index.shape));
+        if (index.size() > 0) {
+            backend.scatterAdd(out.storage, out.shape, a, index.storage, index.shape, source.broadcastTo(index.shape).storage);
+        }
         return out;
     }
 
@@ -741,22 +753,27 @@ public final class Tensor {
         if (type == dtype) return this;
         if (type == DType.INT32) Checks.convertibleToInt("to(INT32)", this);
         Tensor out = newLike(type, shape);
-        backend.convert(this, out);
+        backend.convert(storage, out.storage);
         return out;
     }
 
-    /** This tensor on another backend (a copy of the values); this tensor if already there. */
+    /**
+     * This tensor on another backend (a copy of the values, exported by this tensor's backend and imported by the
+     * target's); this tensor if already there.
+     */
     public Tensor to(Backend target) {
-        if (Backends.same(target, backend)) return this;
+        if (target.equals(backend)) return this;
+        Buffer values = dtype.newBuffer(size());
+        backend.read(storage, 0, values);
         Tensor out = allocate(target, dtype, shape);
-        System.arraycopy(storage, 0, out.storage, 0, size());
+        target.write(values.flip(), out.storage, 0);
         return out;
     }
 
     /** A tensor with the same values and its own storage (for {@link InPlace} updates). */
     public Tensor copy() {
         Tensor out = newLike(dtype, shape);
-        backend.convert(this, out);
+        backend.convert(storage, out.storage);
         return out;
     }
 
@@ -764,21 +781,35 @@ public final class Tensor {
 
     /** All elements in row-major order, as doubles (a copy). */
     public double[] toDoubleArray() {
-        return (double[]) copyAs(DType.FLOAT64).storage;
+        double[] out = new double[size()];
+        to(DType.FLOAT64).copyTo(DoubleBuffer.wrap(out));
+        return out;
     }
 
     /** All elements in row-major order, as floats (a copy). */
     public float[] toFloatArray() {
-        return (float[]) copyAs(DType.FLOAT32).storage;
+        float[] out = new float[size()];
+        to(DType.FLOAT32).copyTo(FloatBuffer.wrap(out));
+        return out;
     }
 
     /** All elements in row-major order, as ints (a copy; floats convert as {@link #to(DType) to(INT32)} does). */
     public int[] toIntArray() {
-        return (int[]) copyAs(DType.INT32).storage;
+        int[] out = new int[size()];
+        to(DType.INT32).copyTo(IntBuffer.wrap(out));
+        return out;
     }
 
-    private Tensor copyAs(DType type) {
-        return type == dtype ? copy() : to(type);
+    /**
+     * Copies all elements in row-major order into {@code dst} at its position and advances it: a
+     * {@code DoubleBuffer} for FLOAT64, a {@code FloatBuffer} for FLOAT32, an {@code IntBuffer} for INT32, heap or
+     * direct, of any byte order (a little-endian view of a {@code ByteBuffer} writes the safetensors layout).
+     */
+    public void copyTo(Buffer dst) {
+        Checks.buffer("copyTo", dtype, dst, size());
+        int end = dst.position() + size();
+        backend.read(storage, 0, dst.limit() == end ? dst : dst.duplicate().limit(end));
+        dst.position(end);
     }
 
     /** The value of a one-element tensor. */
@@ -810,11 +841,7 @@ public final class Tensor {
     }
 
     private double valueAt(int flat) {
-        return switch (dtype) {
-            case FLOAT32 -> ((float[]) storage)[flat];
-            case FLOAT64 -> ((double[]) storage)[flat];
-            case INT32 -> ((int[]) storage)[flat];
-        };
+        return backend.get(storage, flat);
     }
 
     /**

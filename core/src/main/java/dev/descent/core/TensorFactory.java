@@ -2,6 +2,8 @@ package dev.descent.core;
 
 import dev.descent.core.spi.Backend;
 
+import java.nio.Buffer;
+
 /**
  * Creates tensors on one backend with one dtype. Obtain one with {@link Tensor#on(Backend, DType)}; the static
  * creation methods of {@link Tensor} use the default backend.
@@ -45,14 +47,35 @@ public final class TensorFactory {
     }
 
     private Tensor fromArray(String op, Object data, Shape shape) {
-        int length = java.lang.reflect.Array.getLength(data);
-        if (shape.size() != length) {
-            throw new IllegalArgumentException(op + ": shape " + shape + " needs " + shape.size()
-                    + " elements, got " + length);
+        return fromBuffer(op, DType.wrap(data), shape);
+    }
+
+    /**
+     * The {@code data.remaining()} elements of {@code data} from its position (copied, converted to this factory's
+     * dtype; the position advances) in the given shape, 1-D when no shape is given: a {@code DoubleBuffer},
+     * {@code FloatBuffer} or {@code IntBuffer}, heap or direct, of any byte order (a little-endian view of a
+     * {@code ByteBuffer} reads the safetensors layout).
+     */
+    public Tensor of(Buffer data, int... shape) {
+        if (data == null) throw new IllegalArgumentException("of: data must not be null");
+        return fromBuffer("of", data, shape.length == 0 ? Shape.of(data.remaining()) : Shape.of(shape));
+    }
+
+    private Tensor fromBuffer(String op, Buffer data, Shape shape) {
+        DType source;
+        try {
+            source = DType.ofBuffer(data);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": expected a DoubleBuffer, FloatBuffer or IntBuffer, got "
+                    + data.getClass().getSimpleName());
         }
-        DType source = DType.ofArray(data);
-        Tensor wrapped = new Tensor(backend, shape, source, data);
-        return source == dtype ? wrapped.copy() : wrapped.to(dtype);
+        if (shape.size() != data.remaining()) {
+            throw new IllegalArgumentException(op + ": shape " + shape + " needs " + shape.size()
+                    + " elements, got " + data.remaining());
+        }
+        Tensor values = Tensor.allocate(backend, source, shape);
+        backend.write(data, values.storage(), 0);
+        return values.to(dtype);
     }
 
     public Tensor zeros(int... dims) {
@@ -69,7 +92,7 @@ public final class TensorFactory {
 
     public Tensor full(double value, int... dims) {
         Tensor out = zeros(dims);
-        backend.fill(out, value);
+        backend.fill(out.storage(), value);
         return out;
     }
 

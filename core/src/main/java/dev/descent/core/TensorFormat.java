@@ -15,7 +15,7 @@ final class TensorFormat {
     }
 
     static String format(Tensor t) {
-        double[] v = (double[]) (t.dtype() == DType.FLOAT64 ? t.storage() : t.to(DType.FLOAT64).storage());
+        double[] v = t.toDoubleArray();
         boolean summarise = t.size() > SUMMARY_THRESHOLD;
         String style = style(t.dtype(), v);
         int width = width(v, style);

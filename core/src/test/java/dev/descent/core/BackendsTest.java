@@ -52,6 +52,7 @@ class BackendsTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.select(List.of(), null, null));
         assertTrue(e.getMessage().contains("dev.descent:descent-backend-ejml"));
         assertTrue(e.getMessage().contains("dev.descent:descent-backend-jblas"));
+        assertTrue(e.getMessage().contains("dev.descent:descent-backend-openblas"));
         IllegalStateException none = assertThrows(IllegalStateException.class,
                 () -> Backends.select(List.of(FAST), null, null));
         assertTrue(none.getMessage().contains("fast (unavailable: libfoo.so"));
@@ -77,7 +78,7 @@ class BackendsTest {
         assertEquals("reference", Backends.get().name());
         assertSame(Backends.get("reference"), Backends.get("REFERENCE"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.get("failing"));
-        assertTrue(e.getMessage().contains("libfailing.so") && e.getMessage().contains("Available: reference"));
+        assertTrue(e.getMessage().contains("libfailing.so") && e.getMessage().contains("Available: reference, direct"), e.getMessage());
         String report = Backends.describe();
         assertTrue(report.contains("failing") && report.contains("UNAVAILABLE") && report.contains("reference"));
     }

@@ -85,7 +85,7 @@ class DataLoaderTest {
 
     @Test
     void inOrderIterationAndRestoreLeaveTheShuffleSequenceIntact() {
-        Tensor x = Tensor.on(new dev.descent.backend.ejml.EjmlBackend(), dev.descent.core.DType.FLOAT32).arange(0, 10, 1).reshape(10, 1);
+        Tensor x = Tensor.on(dev.descent.core.Backends.get(), dev.descent.core.DType.FLOAT32).arange(0, 10, 1).reshape(10, 1);
         DataLoader a = DataLoader.over(x, x).mode(BatchMode.miniBatch(4)).shuffle(new Rng(5)).build();
         DataLoader b = DataLoader.over(x, x).mode(BatchMode.miniBatch(4)).shuffle(new Rng(5)).build();
         a.iterator();

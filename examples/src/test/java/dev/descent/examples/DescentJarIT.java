@@ -40,7 +40,7 @@ class DescentJarIT {
     void infoFromTheShadedJarFindsBothBackends() throws Exception {
         Result r = java("info");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("Descent backends (2 found):"), "service files merged:\n" + r.out());
+        assertTrue(r.out().contains("Descent backends (3 found):"), "service files merged:\n" + r.out());
         assertTrue(r.out().matches("(?s).*\\n  jblas +priority +20 .*"), r.out());
         assertTrue(r.out().matches("(?s).*\\n  ejml +priority +10 .*"), r.out());
         assertTrue(r.out().contains("Selected: "), r.out());

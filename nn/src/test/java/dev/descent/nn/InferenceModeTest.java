@@ -1,8 +1,8 @@
 package dev.descent.nn;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InferenceModeTest {
-    private static final TensorFactory F = Tensor.on(new EjmlBackend(), DType.FLOAT64);
+    private static final TensorFactory F = Tensor.on(Backends.get(), DType.FLOAT64);
 
     @Test
     void insideTheScopeModulesComputeAsInEvalWithoutChangingTheirFlag() {

@@ -1,8 +1,8 @@
 package dev.descent.nn;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.DefaultDType;
@@ -42,8 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModuleTest {
-    private static final Backend EJML = new EjmlBackend();
-    private static final Backend JBLAS = Backends.get("jblas");
+    private static final Backend DEFAULT = Backends.get();
+    private static final Backend OTHER = TestBackends.all().get(TestBackends.all().size() - 1);
 
     /** A model with a nested Sequential, as users write them. */
     static final class Net extends Module {
@@ -79,7 +79,7 @@ class ModuleTest {
 
     @Test
     void parametersHaveStableDottedNamesAndCounts() {
-        Net n = net(EJML, DType.FLOAT32, 1);
+        Net n = net(DEFAULT, DType.FLOAT32, 1);
         assertEquals(List.of("layers.0.weight", "layers.0.bias", "head.weight"), List.copyOf(n.namedParameters().keySet()));
         assertEquals(3 * 4 + 4 + 4 * 2, n.parameterCount());
         assertEquals(3, n.parameters().size());
@@ -92,7 +92,7 @@ class ModuleTest {
 
     @Test
     void linearComputesXWPlusBWithWStoredInByOut() {
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
         Linear layer = new Linear(f, 2, 3, true, (fac, shape, in, out, rng) -> fac.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3),
                 (fac, shape, in, out, rng) -> fac.of(new double[] {0.5, 0, -0.5}), new Rng(0));
         Variable z = layer.apply(Variable.constant(f.of(new double[] {1, 1, 2, -1}, 2, 2)));
@@ -105,8 +105,8 @@ class ModuleTest {
 
     @Test
     void linearDefaultInitIsPytorchsUniformAndTheSameOnEveryBackend() {
-        Linear a = new Linear(Tensor.on(EJML, DType.FLOAT32), 400, 50, true, null, null, new Rng(9));
-        Linear b = new Linear(Tensor.on(JBLAS, DType.FLOAT32), 400, 50, true, null, null, new Rng(9));
+        Linear a = new Linear(Tensor.on(DEFAULT, DType.FLOAT32), 400, 50, true, null, null, new Rng(9));
+        Linear b = new Linear(Tensor.on(OTHER, DType.FLOAT32), 400, 50, true, null, null, new Rng(9));
         assertArrayEquals(a.weight().value().toFloatArray(), b.weight().value().toFloatArray());
         assertArrayEquals(a.bias().value().toFloatArray(), b.bias().value().toFloatArray());
         double bound = 1 / Math.sqrt(400);
@@ -114,20 +114,20 @@ class ModuleTest {
         assertTrue(w.max().item() < bound && w.min().item() >= -bound);
         assertEquals(bound, w.max().item(), bound * 0.01);
         assertEquals(bound * bound / 3, w.to(DType.FLOAT64).variance().item(), bound * bound / 3 * 0.03);
-        Linear again = new Linear(Tensor.on(EJML, DType.FLOAT32), 400, 50, true, null, null, new Rng(9));
+        Linear again = new Linear(Tensor.on(DEFAULT, DType.FLOAT32), 400, 50, true, null, null, new Rng(9));
         assertArrayEquals(a.weight().value().toFloatArray(), again.weight().value().toFloatArray());
     }
 
     @Test
     void trainAndEvalPropagateAndZeroGradClears() {
-        Net n = net(EJML, DType.FLOAT64, 2);
+        Net n = net(DEFAULT, DType.FLOAT64, 2);
         assertTrue(n.layers.get(0).isTraining());
         n.eval();
         assertFalse(n.layers.get(0).isTraining());
         assertFalse(n.head.isTraining());
         n.train();
         assertTrue(n.layers.get(1).isTraining());
-        n.apply(Variable.constant(Tensor.on(EJML, DType.FLOAT64).ones(2, 3))).sum().backward();
+        n.apply(Variable.constant(Tensor.on(DEFAULT, DType.FLOAT64).ones(2, 3))).sum().backward();
         assertTrue(n.parameters().stream().allMatch(p -> p.grad() != null));
         n.zeroGrad();
         assertTrue(n.parameters().stream().allMatch(p -> p.grad() == null));
@@ -135,7 +135,7 @@ class ModuleTest {
 
     @Test
     void forwardHooksAndTraceExposePreActivationsAndActivations() throws Exception {
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
         Rng rng = new Rng(4);
         Sequential s = new Sequential(new Linear(f, 2, 3, true, null, null, rng), new ReLU(),
                 new Linear(f, 3, 1, true, null, null, rng), new Sigmoid());
@@ -160,7 +160,7 @@ class ModuleTest {
     @Test
     void evalModeServesConcurrentCallersWithCorrectResults() throws Exception {
         Rng rng = new Rng(5);
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT32);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT32);
         Sequential model = new Sequential(new Linear(f, 20, 64, true, null, null, rng), new ReLU(),
                 new Dropout(0.5, rng.split()), new Linear(f, 64, 3, true, null, null, rng));
         model.eval();
@@ -194,7 +194,7 @@ class ModuleTest {
 
     @Test
     void dropoutScalesSurvivorsInTrainingAndIsTheIdentityInEval() {
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
         Dropout d = new Dropout(0.25, new Rng(3));
         Variable x = Variable.constant(f.ones(200, 100));
         double[] y = d.apply(x).value().toDoubleArray();
@@ -217,7 +217,7 @@ class ModuleTest {
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})
     void saveAndLoadRoundTripOnBothBackends(DType dt, @TempDir Path dir) throws IOException {
-        for (Backend b : List.of(EJML, JBLAS)) {
+        for (Backend b : TestBackends.all()) {
             Net source = net(b, dt, 10), target = net(b, dt, 11);
             Path file = dir.resolve(b.name() + dt + ".safetensors");
             source.save(file);
@@ -233,21 +233,21 @@ class ModuleTest {
 
     @Test
     void aFailedLoadLeavesTheModelExactlyAsItWas(@TempDir Path dir) throws IOException {
-        Net n = net(EJML, DType.FLOAT32, 3);
+        Net n = net(DEFAULT, DType.FLOAT32, 3);
         Map<String, Tensor> before = n.stateDict();
-        Map<String, Tensor> wrongShape = new LinkedHashMap<>(net(EJML, DType.FLOAT32, 4).stateDict());
-        wrongShape.put("head.weight", Tensor.on(EJML, DType.FLOAT32).zeros(2, 4));
+        Map<String, Tensor> wrongShape = new LinkedHashMap<>(net(DEFAULT, DType.FLOAT32, 4).stateDict());
+        wrongShape.put("head.weight", Tensor.on(DEFAULT, DType.FLOAT32).zeros(2, 4));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> n.loadStateDict(wrongShape));
         assertEquals("loadStateDict: 'head.weight' is float32 (2, 4), expected float32 (4, 2)", e.getMessage());
-        Map<String, Tensor> missing = new LinkedHashMap<>(net(EJML, DType.FLOAT32, 4).stateDict());
+        Map<String, Tensor> missing = new LinkedHashMap<>(net(DEFAULT, DType.FLOAT32, 4).stateDict());
         missing.remove("layers.0.bias");
-        missing.put("extra", Tensor.on(EJML, DType.FLOAT32).zeros(1));
+        missing.put("extra", Tensor.on(DEFAULT, DType.FLOAT32).zeros(1));
         IllegalArgumentException m = assertThrows(IllegalArgumentException.class, () -> n.loadStateDict(missing));
         assertTrue(m.getMessage().contains("missing 'layers.0.bias'") && m.getMessage().contains("unexpected 'extra'"));
-        Map<String, Tensor> wrongType = new LinkedHashMap<>(net(EJML, DType.FLOAT64, 4).stateDict());
+        Map<String, Tensor> wrongType = new LinkedHashMap<>(net(DEFAULT, DType.FLOAT64, 4).stateDict());
         assertThrows(IllegalArgumentException.class, () -> n.loadStateDict(wrongType));
         Path corrupt = dir.resolve("corrupt.safetensors");
-        net(EJML, DType.FLOAT32, 4).save(corrupt);
+        net(DEFAULT, DType.FLOAT32, 4).save(corrupt);
         byte[] bytes = Files.readAllBytes(corrupt);
         Files.write(corrupt, java.util.Arrays.copyOf(bytes, bytes.length - 3));
         assertThrows(SafetensorsFormatException.class, () -> n.load(corrupt));
@@ -258,7 +258,7 @@ class ModuleTest {
 
     @Test
     void loadsAPytorchModelAndComputesItsOutputs() throws IOException {
-        TensorFactory f = Tensor.on(JBLAS, DType.FLOAT64);
+        TensorFactory f = Tensor.on(OTHER, DType.FLOAT64);
         Rng rng = new Rng(0);
         Sequential model = new Sequential(new Linear(f, 3, 4, true, null, null, rng), new ReLU(),
                 new Linear(f, 4, 2, true, null, null, rng));
@@ -273,7 +273,7 @@ class ModuleTest {
         Path exported = Files.createTempFile("descent", ".safetensors");
         try {
             model.saveForPyTorch(exported);
-            var contents = dev.descent.core.io.Safetensors.read(exported, JBLAS);
+            var contents = dev.descent.core.io.Safetensors.read(exported, OTHER);
             assertEquals(List.of(4, 3), List.of(contents.tensors().get("0.weight").dim(0), contents.tensors().get("0.weight").dim(1)));
             assertTrue(contents.tensors().get("0.weight").equal(model.namedParameters().get("0.weight").value().transpose()));
             assertEquals("pt", contents.metadata().get("format"));
@@ -285,7 +285,7 @@ class ModuleTest {
     @Test
     void randomGeneratorsAreRegisteredForCheckpoints() {
         Rng dropoutRng = new Rng(12);
-        Sequential s = new Sequential(new Linear(Tensor.on(EJML), 2, 2, true, null, null, new Rng(0)), new ReLU(),
+        Sequential s = new Sequential(new Linear(Tensor.on(DEFAULT), 2, 2, true, null, null, new Rng(0)), new ReLU(),
                 new Dropout(0.5, dropoutRng));
         assertEquals(List.of("2.rng"), List.copyOf(s.namedGenerators().keySet()));
         assertTrue(s.namedGenerators().get("2.rng") == dropoutRng);
@@ -295,8 +295,8 @@ class ModuleTest {
     void registrationErrors() {
         Module m = new Module() {
             {
-                registerParameter("w", Tensor.on(EJML, DType.FLOAT32).zeros(1));
-                assertThrows(IllegalArgumentException.class, () -> registerParameter("w", Tensor.on(EJML, DType.FLOAT32).zeros(1)));
+                registerParameter("w", Tensor.on(DEFAULT, DType.FLOAT32).zeros(1));
+                assertThrows(IllegalArgumentException.class, () -> registerParameter("w", Tensor.on(DEFAULT, DType.FLOAT32).zeros(1)));
                 assertThrows(IllegalArgumentException.class, () -> register("a.b", new ReLU()));
             }
 
@@ -306,13 +306,13 @@ class ModuleTest {
             }
         };
         assertEquals(1, m.parameters().size());
-        assertThrows(IllegalArgumentException.class, () -> new Linear(Tensor.on(EJML), 0, 3, true, null, null, new Rng(0)));
+        assertThrows(IllegalArgumentException.class, () -> new Linear(Tensor.on(DEFAULT), 0, 3, true, null, null, new Rng(0)));
     }
 
     @Test
     void optimiserStyleInPlaceUpdatesAreSeenByTheModel() {
-        Net n = net(EJML, DType.FLOAT64, 6);
-        Variable x = Variable.constant(Tensor.on(EJML, DType.FLOAT64).ones(1, 3));
+        Net n = net(DEFAULT, DType.FLOAT64, 6);
+        Variable x = Variable.constant(Tensor.on(DEFAULT, DType.FLOAT64).ones(1, 3));
         Tensor before = n.apply(x).value();
         try (NoGrad g = NoGrad.enter()) {
             for (Variable p : n.parameters()) InPlace.fill(p.value(), 0);

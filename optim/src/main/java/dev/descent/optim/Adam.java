@@ -3,7 +3,7 @@ package dev.descent.optim;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
-import dev.descent.core.spi.AdamStep;
+import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.UnaryOp;
 
 import java.util.List;
@@ -98,37 +98,34 @@ public class Adam extends Optimizer<Adam.Options> {
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
-        // One pass over the arrays (AdamStep spells out the arithmetic, which is the pseudo-code above).
-        InPlace.adamStep(stepFor(o, s.step()), w, g, s.buffer(EXP_AVG), s.buffer(EXP_AVG_SQ),
-                o.amsgrad() ? s.buffer(MAX_EXP_AVG_SQ) : null);
-    }
-
-    private Options lastOptions;
-    private long lastT;
-    private AdamStep lastStep;
-
-    /** The step's scalars, shared by the parameters of a group that are at the same step count. */
-    private AdamStep stepFor(Options o, long t) {
-        if (o != lastOptions || t != lastT) {
-            double b1 = o.beta1(), b2 = o.beta2();
-            double bc1 = 1 - Math.pow(b1, t), bc2 = 1 - Math.pow(b2, t);
-            // NOTE: no weight decay here: the base applied WeightDecay to w or g before this update.
-            lastStep = new AdamStep(false, 1, 0, b1, 1 - b1, b2, 1 - b2,
-                    o.amsgrad(), o.epsInside(), o.epsInside() ? 1 / bc2 : 1 / Math.sqrt(bc2), o.eps(), -o.lr() / bc1);
-            lastOptions = o;
-            lastT = t;
+        double b1 = o.beta1(), b2 = o.beta2(), lr = o.lr();
+        double bc1 = 1 - Math.pow(b1, s.step()), bc2 = 1 - Math.pow(b2, s.step());
+        Tensor m = s.buffer(EXP_AVG), v = s.buffer(EXP_AVG_SQ), tmp = s.scratch(0);
+        // NOTE: weight decay is not here: the base applied WeightDecay to w or g before this update.
+        // One sequence of in-place updates: one pass over memory where the backend fuses it, the same values.
+        InPlace.Sequence step = InPlace.sequence(w.shape());
+        step.axpby(1 - b1, g, b1, m);                                                       // m = beta1 m + (1 - beta1) g
+        step.zip(BinaryOp.MUL, g, g, tmp);
+        step.axpby(1 - b2, tmp, b2, v);                                                     // v = beta2 v + (1 - beta2) g^2
+        Tensor vUsed = v;
+        if (o.amsgrad()) {
+            vUsed = s.buffer(MAX_EXP_AVG_SQ);
+            step.zip(BinaryOp.MAXIMUM, vUsed, v, vUsed);                                    // vMax = max(vMax, v)
         }
-        return lastStep;
+        denominator(step, vUsed, bc2, o, tmp);                                              // sqrt(v' / bc2) + eps
+        step.zip(BinaryOp.DIV, m, tmp, tmp);
+        step.axpby(-lr / bc1, tmp, 1, w);                                                   // w = w - lr mHat / den
+        step.run();
     }
 
     /** {@code out = sqrt(v / bc2) + eps} (as PyTorch: {@code sqrt(v) / sqrt(bc2) + eps}), or {@code sqrt(v / bc2 + eps)}. */
-    static void denominator(Tensor v, double bc2, Options o, Tensor out) {
+    static void denominator(InPlace.Sequence step, Tensor v, double bc2, Options o, Tensor out) {
         if (o.epsInside()) {
-            InPlace.map(UnaryOp.AFFINE, v, 1 / bc2, o.eps(), out);
-            InPlace.map(UnaryOp.SQRT, out, 0, 0, out);
+            step.map(UnaryOp.AFFINE, v, 1 / bc2, o.eps(), out);
+            step.map(UnaryOp.SQRT, out, 0, 0, out);
         } else {
-            InPlace.map(UnaryOp.SQRT, v, 0, 0, out);
-            InPlace.map(UnaryOp.AFFINE, out, 1 / Math.sqrt(bc2), o.eps(), out);
+            step.map(UnaryOp.SQRT, v, 0, 0, out);
+            step.map(UnaryOp.AFFINE, out, 1 / Math.sqrt(bc2), o.eps(), out);
         }
     }
 
@@ -137,7 +134,9 @@ public class Adam extends Optimizer<Adam.Options> {
         long t = s.step();
         double bc1 = 1 - Math.pow(o.beta1(), t), bc2 = 1 - Math.pow(o.beta2(), t);
         Tensor den = w.zerosLike();
-        denominator(s.buffer(o.amsgrad() ? MAX_EXP_AVG_SQ : EXP_AVG_SQ), bc2, o, den);
+        InPlace.Sequence seq = InPlace.sequence(w.shape());
+        denominator(seq, s.buffer(o.amsgrad() ? MAX_EXP_AVG_SQ : EXP_AVG_SQ), bc2, o, den);
+        seq.run();
         return den.reciprocal().mul(o.lr() / bc1);
     }
 }

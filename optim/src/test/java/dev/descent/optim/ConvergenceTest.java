@@ -1,7 +1,7 @@
 package dev.descent.optim;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
@@ -61,7 +61,7 @@ class ConvergenceTest {
 
     /** Steps until both coordinates are within TOL of (1, 1), or -1 within {@code budget}. */
     static int stepsToMinimum(Row row, Objective f, DType dtype, int budget) {
-        Backend backend = new EjmlBackend();
+        Backend backend = Backends.get();
         Variable p = Variable.parameter(Tensor.on(backend, DType.FLOAT64).of(START.clone(), 2).to(dtype).copy());
         Optimizer<?> opt = row.make().apply(List.of(p));
         double[] g = new double[2];

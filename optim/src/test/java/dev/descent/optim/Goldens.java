@@ -1,7 +1,7 @@
 package dev.descent.optim;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Shape;
@@ -30,9 +30,9 @@ public final class Goldens {
     private Goldens() {
     }
 
-    /** Both backends: EJML and jBLAS. */
+    /** Every backend on the class path. */
     public static List<Backend> backends() {
-        return List.of(new EjmlBackend(), Backends.get("jblas"));
+        return TestBackends.all();
     }
 
     /** The lines of a golden file, split into tokens. */

@@ -1,7 +1,7 @@
 package dev.descent.optim;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * gradient g = (0.5, -1.5) handed in through the loss {@code sum(w * g)}.
  */
 class OneStepTest {
-    static final Backend B = new EjmlBackend();
+    static final Backend B = Backends.get();
     static final double[] G = {0.5, -1.5};
 
     static Variable param(double... w) {

@@ -1,8 +1,8 @@
 package dev.descent.autodiff.check;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.Function;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GradCheckTest {
-    private static final EjmlBackend EJML = new EjmlBackend();
+    private static final dev.descent.core.spi.Backend DEFAULT = Backends.get();
 
     /** sin with a wrong backward: cos(x) + 0.01 at element 2 only. */
     static final class WrongSin extends Function {
@@ -24,15 +24,15 @@ class GradCheckTest {
 
         @Override
         protected Variable[] backward(Context ctx, Variable g) {
-            Tensor bump = Tensor.on(EJML, DType.FLOAT64).of(new double[] {0, 0, 0.01, 0}, 2, 2);
+            Tensor bump = Tensor.on(DEFAULT, DType.FLOAT64).of(new double[] {0, 0, 0.01, 0}, 2, 2);
             return new Variable[] {g.mul(ctx.input(0).cos().add(Variable.constant(bump)))};
         }
     }
 
     @Test
     void aWrongGradientIsReportedWithTheInputAndElement() {
-        Variable x = Variable.parameter(Tensor.on(EJML, DType.FLOAT64).of(new double[] {0.1, 0.2, 0.3, 0.4}, 2, 2));
-        Variable other = Variable.parameter(Tensor.on(EJML, DType.FLOAT64).of(new double[] {1, 2}));
+        Variable x = Variable.parameter(Tensor.on(DEFAULT, DType.FLOAT64).of(new double[] {0.1, 0.2, 0.3, 0.4}, 2, 2));
+        Variable other = Variable.parameter(Tensor.on(DEFAULT, DType.FLOAT64).of(new double[] {1, 2}));
         GradCheckFailure failure = assertThrows(GradCheckFailure.class,
                 () -> GradCheck.check(in -> in[0].mul(in[1]).add(new WrongSin().apply(in[1].broadcastTo(2, 2))), x, other));
         GradCheckReport r = failure.report();
@@ -61,7 +61,7 @@ class GradCheckTest {
                 return new Variable[] {g.mul(Variable.constant(ctx.saved(0)))};
             }
         }
-        Variable x = Variable.parameter(Tensor.on(EJML, DType.FLOAT64).of(new double[] {0.5, 1.0}));
+        Variable x = Variable.parameter(Tensor.on(DEFAULT, DType.FLOAT64).of(new double[] {0.5, 1.0}));
         GradCheckReport first = GradCheck.check(in -> new FrozenSin().apply(in[0]), x);
         assertTrue(first.passed());
         assertTrue(first.worstRatio() < 1);
@@ -72,7 +72,7 @@ class GradCheckTest {
 
     @Test
     void float32NeedsAnOptIn() {
-        Variable x = Variable.parameter(Tensor.on(EJML, DType.FLOAT32).of(new double[] {0.5, 1.0}));
+        Variable x = Variable.parameter(Tensor.on(DEFAULT, DType.FLOAT32).of(new double[] {0.5, 1.0}));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GradCheck.check(in -> in[0].exp(), x));
         assertTrue(e.getMessage().contains("float32"));
         GradCheckReport r = GradCheck.defaults().allowFloat32().eps(1e-3).atol(1e-2).rtol(1e-2).verify(in -> in[0].exp(), x);
@@ -85,7 +85,7 @@ class GradCheckTest {
         assertThrows(IllegalArgumentException.class, () -> GradCheck.defaults().eps(0));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.defaults().atol(-1));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.defaults().rtol(Double.NaN));
-        Variable c = Variable.constant(Tensor.on(EJML, DType.FLOAT64).of(new double[] {1}));
+        Variable c = Variable.constant(Tensor.on(DEFAULT, DType.FLOAT64).of(new double[] {1}));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.check(in -> in[0].exp(), c));
     }
 }

@@ -1,16 +1,15 @@
 package dev.descent.backend.jblas;
 
-import dev.descent.core.DType;
-import dev.descent.core.kernels.Kernels;
-import dev.descent.core.spi.Backend;
+import dev.descent.core.kernels.ArrayBackend;
 import org.jblas.NativeBlas;
 
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The native-BLAS backend: GEMM through jBLAS's {@code NativeBlas.dgemm/sgemm} directly on the tensors' row-major
- * arrays; every other kernel is core's shared implementation. Safe for concurrent callers: the native calls are
- * serialised behind one lock.
+ * The native-BLAS backend: core's {@link ArrayBackend} on JVM arrays, with GEMM through jBLAS's
+ * {@code NativeBlas.dgemm/sgemm} directly on the row-major storage arrays (core hands over a copy of an input
+ * that is also the output, which BLAS forbids). Safe for concurrent callers:
+ * the native calls are serialised behind one lock.
  *
  * <p>NOTE: BLAS is column-major. A row-major {@code r x c} matrix is, read column-major, its {@code c x r}
  * transpose, so row-major {@code C = op(A) op(B)} is computed as column-major {@code C^T = op(B)^T op(A)^T}: the
@@ -20,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Backend jblas = Backends.get("jblas");
  * }</pre>
  */
-public final class JblasBackend implements Backend {
+public final class JblasBackend extends ArrayBackend {
     /** {@code -Ddescent.jblas.lock=off} drops the lock, to measure its cost only: concurrent products are then wrong. */
     static final String LOCK_PROPERTY = "descent.jblas.lock";
     private static final boolean LOCKED = !"off".equalsIgnoreCase(System.getProperty(LOCK_PROPERTY, "on").strip());
@@ -53,27 +52,35 @@ public final class JblasBackend implements Backend {
     }
 
     @Override
-    public void gemm(DType dtype, boolean transA, boolean transB, int m, int n, int k, double alpha,
-                     Object a, int aOffset, Object b, int bOffset, double beta, Object c, int cOffset) {
-        if (c == a || c == b) { // BLAS forbids an output that overlaps an input
-            Kernels.gemm(dtype, transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset);
-            return;
-        }
-        char tb = transB ? 'T' : 'N', ta = transA ? 'T' : 'N';
-        int ldb = Math.max(1, transB ? k : n); // leading dimension = row length of the stored row-major matrix
-        int lda = Math.max(1, transA ? m : k);
-        int ldc = Math.max(1, n);
+    protected void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOffset,
+                        double[] b, int bOffset, double beta, double[] c, int cOffset) {
         if (LOCKED) NATIVE.lock();
         try {
-            if (dtype == DType.FLOAT64) {
-                NativeBlas.dgemm(tb, ta, n, m, k, alpha, (double[]) b, bOffset, ldb, (double[]) a, aOffset, lda,
-                        beta, (double[]) c, cOffset, ldc);
-            } else {
-                NativeBlas.sgemm(tb, ta, n, m, k, (float) alpha, (float[]) b, bOffset, ldb, (float[]) a, aOffset, lda,
-                        (float) beta, (float[]) c, cOffset, ldc);
-            }
+            NativeBlas.dgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
+                    ld(transA ? m : k), beta, c, cOffset, ld(n));
         } finally {
             if (LOCKED) NATIVE.unlock();
         }
+    }
+
+    @Override
+    protected void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
+                        float[] b, int bOffset, float beta, float[] c, int cOffset) {
+        if (LOCKED) NATIVE.lock();
+        try {
+            NativeBlas.sgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
+                    ld(transA ? m : k), beta, c, cOffset, ld(n));
+        } finally {
+            if (LOCKED) NATIVE.unlock();
+        }
+    }
+
+    private static char trans(boolean t) {
+        return t ? 'T' : 'N';
+    }
+
+    /** The leading dimension: the row length of the stored row-major matrix (BLAS needs at least 1). */
+    private static int ld(int rowLength) {
+        return Math.max(1, rowLength);
     }
 }

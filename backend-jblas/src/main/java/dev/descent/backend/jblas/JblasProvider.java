@@ -3,6 +3,7 @@ package dev.descent.backend.jblas;
 import dev.descent.core.spi.Availability;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.spi.BackendProvider;
+import dev.descent.core.spi.ProbedAvailability;
 
 import java.util.concurrent.Callable;
 
@@ -15,8 +16,7 @@ import java.util.concurrent.Callable;
  * {@code UnsatisfiedLinkError} later.
  */
 public final class JblasProvider implements BackendProvider {
-    private final Callable<String> probe;
-    private volatile Availability availability;
+    private final ProbedAvailability availability;
 
     /** The provider ServiceLoader creates: probes the real native library. */
     public JblasProvider() {
@@ -25,7 +25,7 @@ public final class JblasProvider implements BackendProvider {
 
     /** A provider with another probe (for tests): it returns a note when the backend works and throws when not. */
     JblasProvider(Callable<String> probe) {
-        this.probe = probe;
+        this.availability = new ProbedAvailability(probe);
     }
 
     @Override
@@ -40,23 +40,7 @@ public final class JblasProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
-        Availability a = availability;
-        if (a == null) {
-            synchronized (this) {
-                a = availability;
-                if (a == null) {
-                    try {
-                        a = Availability.yes(probe.call());
-                    } catch (JblasUnavailable e) {
-                        a = Availability.no(e.getMessage());
-                    } catch (Throwable t) {
-                        a = Availability.failed(t);
-                    }
-                    availability = a;
-                }
-            }
-        }
-        return a;
+        return availability.get();
     }
 
     @Override

@@ -45,7 +45,7 @@ class JblasConcurrencyTest {
         void run(Case p, Object c);
     }
 
-    private static List<Case> cases(Backend backend) {
+    private static List<Case> cases(JblasBackend backend) {
         List<Case> cases = new ArrayList<>();
         Rng rng = new Rng(17);
         for (DType dtype : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
@@ -53,11 +53,20 @@ class JblasConcurrencyTest {
                 int m = s[0], k = s[1], n = s[2];
                 Object a = values(dtype, rng, m * k), b = values(dtype, rng, k * n);
                 Object c = dtype == DType.FLOAT64 ? new double[m * n] : new float[m * n];
-                backend.gemm(dtype, false, false, m, n, k, 1.0, a, 0, b, 0, 0.0, c, 0);
+                gemm(backend, dtype, m, n, k, a, b, c);
                 cases.add(new Case(dtype, m, k, n, a, b, c));
             }
         }
         return cases;
+    }
+
+    /** The backend's GEMM on the arrays (its typed hook, where the lock is). */
+    private static void gemm(JblasBackend backend, DType dtype, int m, int n, int k, Object a, Object b, Object c) {
+        if (dtype == DType.FLOAT64) {
+            backend.gemm(false, false, m, n, k, 1.0, (double[]) a, 0, (double[]) b, 0, 0.0, (double[]) c, 0);
+        } else {
+            backend.gemm(false, false, m, n, k, 1f, (float[]) a, 0, (float[]) b, 0, 0f, (float[]) c, 0);
+        }
     }
 
     private static Object values(DType dtype, Rng rng, int size) {
@@ -124,11 +133,10 @@ class JblasConcurrencyTest {
 
     @Test
     void concurrentProductsEqualTheSingleThreadedOnesBitForBit() throws InterruptedException {
-        Backend backend = JblasConformanceTest.jblas();
+        JblasBackend backend = (JblasBackend) JblasConformanceTest.jblas();
         List<Case> cases = cases(backend);
         long[] before = hammer(cases, JblasConcurrencyTest::direct);
-        long[] after = hammer(cases, (p, c) -> backend.gemm(p.dtype(), false, false, p.m(), p.n(), p.k(), 1.0, p.a(), 0,
-                p.b(), 0, 0.0, c, 0));
+        long[] after = hammer(cases, (p, c) -> gemm(backend, p.dtype(), p.m(), p.n(), p.k(), p.a(), p.b(), c));
         System.out.printf("jBLAS concurrent gemm, %d threads, %d ms per case: NativeBlas directly %d wrong of %d calls; "
                 + "through the backend %d wrong of %d calls%n", THREADS, MILLIS, before[1], before[0], after[1], after[0]);
         assertTrue(after[0] >= 400, "too few calls to tell (a very loaded machine?): " + after[0]);

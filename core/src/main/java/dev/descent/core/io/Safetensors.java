@@ -12,10 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,23 +89,9 @@ public final class Safetensors {
     /** Writes {@code tensors} (in iteration order) and {@code metadata} to {@code file}, atomically. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Layout layout = layout(tensors, metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = TempFiles.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                layout.writeTo(buffer -> {
-                    while (buffer.hasRemaining()) ch.write(buffer);
-                });
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, ch -> layout.writeTo(buffer -> {
+            while (buffer.hasRemaining()) ch.write(buffer);
+        }));
     }
 
     /** The bytes of a safetensors file holding {@code tensors} and {@code metadata} (at most a Java array's size). */

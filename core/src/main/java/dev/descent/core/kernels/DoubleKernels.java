@@ -4,17 +4,20 @@ import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.UnaryOp;
 
+// float32 twin: FloatKernels
 /**
  * The shared float64 loops of every backend: elementwise maps, broadcast rows of binary ops, reductions along an
  * axis, GEMM, axpby and scatter-adds over {@code double[]}.
  *
- * <p>This file is the single source of the arithmetic loops: the build (core/pom.xml) generates
- * {@code FloatKernels} from it by replacing the 64-bit primitive type with the 32-bit one everywhere except in
- * variables named {@code acc...}, so float32 dot products still accumulate in 64 bits. Every computed value is
- * therefore assigned with an explicit cast to the element type, which keeps the generated file compiling.
+ * <p>This file is the single source of the arithmetic loops, a float64 template: the build generates its float32
+ * twin {@code FloatKernels} (build-tools' {@code Float32Generator}), where every {@code double} becomes the 32-bit
+ * type except those marked {@link Float64Only}, so float32 dot products still accumulate in 64 bits. Every
+ * computed value is therefore assigned with an explicit cast to the element type, which keeps the twin compiling.
  *
  * <p>All loops are over primitive arrays with the operation chosen outside the loop, so the JIT compiles one tight
- * loop per operation. Callers have checked the arguments.
+ * loop per operation. Elementary functions go through {@link DoubleMath} (the JDK's), which the twin reads as
+ * {@code FloatMath}: branch-free float32 approximations with a tested maximum error. Callers have checked the
+ * arguments.
  */
 public final class DoubleKernels {
     private DoubleKernels() {
@@ -26,7 +29,7 @@ public final class DoubleKernels {
             case NEG -> { for (int i = 0; i < n; i++) out[oo + i] = -x[xo + i]; }
             case ABS -> { for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[xo + i]); }
             case SIGN -> { for (int i = 0; i < n; i++) out[oo + i] = Math.signum(x[xo + i]); }
-            case EXP -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.exp(x[xo + i]); }
+            case EXP -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.exp(x[xo + i]); }
             case LOG -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log(x[xo + i]); }
             case LOG1P -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log1p(x[xo + i]); }
             case SQRT -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sqrt(x[xo + i]); }
@@ -34,15 +37,8 @@ public final class DoubleKernels {
             case RECIPROCAL -> { for (int i = 0; i < n; i++) out[oo + i] = 1 / x[xo + i]; }
             case SIN -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sin(x[xo + i]); }
             case COS -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.cos(x[xo + i]); }
-            case TANH -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.tanh(x[xo + i]); }
-            // NOTE: exp(-|x|) never overflows; for x < 0, sigmoid(x) = e / (1 + e) with e = exp(x).
-            case SIGMOID -> {
-                for (int i = 0; i < n; i++) {
-                    double v = x[xo + i];
-                    double e = (double) Math.exp(-Math.abs(v));
-                    out[oo + i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
-                }
-            }
+            case TANH -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.tanh(x[xo + i]); }
+            case SIGMOID -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.sigmoid(x[xo + i]); }
             case RELU -> { for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[xo + i], 0); }
             case ERF -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Special.erf(x[xo + i]); }
             case LEAKY_RELU -> {
@@ -148,6 +144,10 @@ public final class DoubleKernels {
      * vector lane; float32 sums over very long axes carry float32 rounding.
      */
     public static void reduce(ReduceOp op, double[] x, double[] out, int outer, int n, int inner) {
+        if (inner == 1) {
+            reduceRows(op, x, out, outer, n);
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             int base = o * n * inner;
             int ob = o * inner;
@@ -172,6 +172,34 @@ public final class DoubleKernels {
                         int row = base + k * inner;
                         for (int j = 0; j < inner; j++) out[ob + j] = Math.min(out[ob + j], x[row + j]);
                     }
+                }
+                default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
+            }
+        }
+    }
+
+    /**
+     * {@link #reduce} with {@code inner == 1} (each output reduces one contiguous row): the same operations in the
+     * same order, with the running value in a register instead of in {@code out}.
+     */
+    private static void reduceRows(ReduceOp op, double[] x, double[] out, int outer, int n) {
+        for (int o = 0; o < outer; o++) {
+            int base = o * n;
+            switch (op) {
+                case SUM -> {
+                    double s = 0;
+                    for (int k = 0; k < n; k++) s += x[base + k];
+                    out[o] = s;
+                }
+                case MAX -> {
+                    double s = x[base];
+                    for (int k = 1; k < n; k++) s = Math.max(s, x[base + k]);
+                    out[o] = s;
+                }
+                case MIN -> {
+                    double s = x[base];
+                    for (int k = 1; k < n; k++) s = Math.min(s, x[base + k]);
+                    out[o] = s;
                 }
                 default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
             }
@@ -225,7 +253,7 @@ public final class DoubleKernels {
             } else {
                 // B is stored n x k: each C element is a dot product along contiguous rows of B.
                 for (int j = 0; j < n; j++) {
-                    double acc = 0;
+                    @Float64Only double acc = 0;
                     int bRow = bOff + j * k;
                     for (int p = 0; p < k; p++) acc += a[aOff + (transA ? p * m + i : i * k + p)] * b[bRow + p];
                     c[row + j] += (double) (alpha * acc);
@@ -243,54 +271,6 @@ public final class DoubleKernels {
         } else {
             for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
         }
-    }
-
-    /**
-     * One Adam or AdamW step over {@code n} elements in a single pass: the sequence {@link dev.descent.core.spi.AdamStep}
-     * writes out, with the same operations in the same order (so the same roundings) as running it as separate
-     * in-place kernels. {@code vMax} is used only with amsgrad.
-     */
-    public static void adamStep(int n, double[] w, double[] g, double[] m, double[] v, double[] vMax,
-                                boolean decoupled, double decay, double l2, double beta1, double oneMinusBeta1,
-                                double beta2, double oneMinusBeta2, boolean amsgrad, boolean epsInside,
-                                double denScale, double eps, double stepSize) {
-        for (int i = 0; i < n; i++) {
-            double wi = w[i], gi = g[i];
-            if (decoupled) {
-                wi = decay * wi + 0;
-            } else if (l2 != 0) {
-                gi += l2 * wi;
-                g[i] = gi;
-            }
-            double mi = axpbyOne(oneMinusBeta1, gi, beta1, m[i]);
-            double square = gi * gi;
-            double vi = axpbyOne(oneMinusBeta2, square, beta2, v[i]);
-            double u = vi;
-            if (amsgrad) {
-                u = Math.max(vMax[i], vi);
-                vMax[i] = u;
-            }
-            double den;
-            if (epsInside) {
-                den = denScale * u + eps;
-                den = (double) Math.sqrt(den);
-            } else {
-                den = (double) Math.sqrt(u);
-                den = denScale * den + eps;
-            }
-            double ratio = mi / den;
-            wi += stepSize * ratio;
-            w[i] = wi;
-            m[i] = mi;
-            v[i] = vi;
-        }
-    }
-
-    /** One element of {@link #axpby}, with its special cases for {@code beta} 0 and 1. */
-    private static double axpbyOne(double alpha, double x, double beta, double y) {
-        if (beta == 0) return alpha * x;
-        if (beta == 1) return y + alpha * x;
-        return alpha * x + beta * y;
     }
 
     /** {@code y[offsets[r] + j] += x[r * run + j]} for every run {@code r} and {@code j < run}. */

@@ -30,34 +30,4 @@ public final class Strided {
         }
         return out;
     }
-
-    /**
-     * Copies runs of {@code run} contiguous elements: run {@code r} comes from {@code src[srcOffsets[r]...]} and
-     * goes to {@code dst[dstStart + r * run...]}. Works for any primitive array type.
-     */
-    public static void copyRuns(Object src, int[] srcOffsets, int run, Object dst, int dstStart) {
-        if (run >= 16) {
-            for (int r = 0; r < srcOffsets.length; r++) {
-                System.arraycopy(src, srcOffsets[r], dst, dstStart + r * run, run);
-            }
-            return;
-        }
-        // Short runs: element loops, one per storage type, instead of an arraycopy call per element.
-        if (src instanceof double[] s && dst instanceof double[] d) {
-            for (int r = 0; r < srcOffsets.length; r++) {
-                for (int j = 0, o = srcOffsets[r], t = dstStart + r * run; j < run; j++) d[t + j] = s[o + j];
-            }
-        } else if (src instanceof float[] s && dst instanceof float[] d) {
-            for (int r = 0; r < srcOffsets.length; r++) {
-                for (int j = 0, o = srcOffsets[r], t = dstStart + r * run; j < run; j++) d[t + j] = s[o + j];
-            }
-        } else if (src instanceof int[] s && dst instanceof int[] d) {
-            for (int r = 0; r < srcOffsets.length; r++) {
-                for (int j = 0, o = srcOffsets[r], t = dstStart + r * run; j < run; j++) d[t + j] = s[o + j];
-            }
-        } else {
-            throw new IllegalArgumentException("copyRuns: storage types differ: "
-                    + src.getClass().getSimpleName() + " vs " + dst.getClass().getSimpleName());
-        }
-    }
 }

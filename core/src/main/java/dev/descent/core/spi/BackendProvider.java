@@ -19,7 +19,7 @@ public interface BackendProvider {
     /** The backend's name, as used by {@code descent.backend} and {@code DESCENT_BACKEND}. */
     String name();
 
-    /** Higher wins when no backend is named. EJML uses 10, jBLAS 20. */
+    /** Higher wins when no backend is named. EJML uses 10, jBLAS 20, OpenBLAS 30. */
     int priority();
 
     /**

@@ -18,7 +18,7 @@ public final class ReferenceProvider implements BackendProvider {
 
     @Override
     public Availability availability() {
-        return Availability.yes("shared kernels only");
+        return Availability.yes("reference kernels only");
     }
 
     @Override

@@ -58,6 +58,11 @@ public abstract class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** Checks {@code value >= min}. */
+    protected void atLeast(String option, int value, int min) {
+        if (value < min) throw usageError("Invalid value for option '" + option + "': expected >= " + min + ", got " + value);
+    }
+
     /** Checks {@code value > 0}. */
     protected void requirePositive(String option, long value) {
         if (value <= 0) throw usageError("Invalid value for option '" + option + "': expected > 0, got " + value);

@@ -30,7 +30,9 @@ import java.util.Locale;
                 "Reproduces the lecture's demos with plots, trains on real data, and writes a report."},
         subcommands = {InfoCommand.class, InitCommand.class, LearningRateCommand.class, GradientDescentCommand.class,
                 OptimizersCommand.class, ClippingCommand.class, LossesCommand.class, ShapesCommand.class,
-                FashionMnistCommand.class, TrainCommand.class, LectureCommand.class, CommandLine.HelpCommand.class},
+                HyperparametersCommand.class, LayersCommand.class, EarlyStoppingCommand.class, SparseCommand.class,
+                TrainingStepsCommand.class, FashionMnistCommand.class, TrainCommand.class, ExportCommand.class,
+                PredictCommand.class, LectureCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error.",
                 "Run 'descent COMMAND --help' for a command's options."})
 public final class DescentCommand implements Runnable {
@@ -41,7 +43,7 @@ public final class DescentCommand implements Runnable {
     CommandSpec spec;
 
     @Option(names = "--backend", paramLabel = "NAME", scope = ScopeType.INHERIT, converter = BackendName.class,
-            description = "Backend to run on (ejml, jblas); default: the highest-priority available one.")
+            description = "Backend to run on (ejml, jblas, openblas); default: the highest-priority available one.")
     String backend;
 
     @Option(names = "--dtype", paramLabel = "TYPE", scope = ScopeType.INHERIT, converter = FloatType.class,

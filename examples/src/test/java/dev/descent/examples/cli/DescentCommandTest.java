@@ -43,7 +43,8 @@ class DescentCommandTest {
     }
 
     static final List<String> SUBCOMMANDS = List.of("info", "init", "learning-rate", "gradient-descent", "optimizers",
-            "clipping", "losses", "shapes", "fashion-mnist", "train", "lecture", "help");
+            "clipping", "losses", "shapes", "hyperparameters", "layers", "early-stopping", "sparse", "training-steps",
+            "fashion-mnist", "train", "export", "predict", "lecture", "help");
 
     static final List<String> GLOBAL = List.of("--backend", "--dtype", "--seed", "--out", "--quiet", "--verbose",
             "--help");
@@ -72,6 +73,14 @@ class DescentCommandTest {
                 new Object[] {"losses", List.of("--samples", "--outliers", "--huber-delta", "--steps")},
                 new Object[] {"shapes", List.of("--images-per-class", "--image-size", "--noise", "--hidden", "--epochs",
                         "--batch-size", "--learning-rate")},
+                new Object[] {"hyperparameters", List.of("--depths", "--widths", "--activations", "--base", "--epochs",
+                        "--long-epochs", "--points-per-class", "--optimizer", "--learning-rate", "--batch-size")},
+                new Object[] {"layers", List.of("--sizes", "--samples", "--activation")},
+                new Object[] {"early-stopping", List.of("--train-size", "--validation-size", "--test-size", "--noise",
+                        "--hidden", "--epochs", "--patience", "--learning-rate", "--batch-size")},
+                new Object[] {"sparse", List.of("--optimizers", "--documents", "--vocabulary", "--zipf", "--length",
+                        "--common", "--signal", "--epochs", "--batch-size")},
+                new Object[] {"training-steps", List.of("--batch-size", "--hidden", "--learning-rate")},
                 new Object[] {"fashion-mnist", List.of("--data", "--epochs", "--batch-size", "--learning-rate",
                         "--hidden", "--dropout", "--schedule", "--train-size", "--test-size", "--save",
                         "/usr/share/datasets/fashion-mnist")},
@@ -96,14 +105,15 @@ class DescentCommandTest {
     }
 
     @Test
-    void infoListsBothBackendsAndTheSelection() {
+    void infoListsEveryBackendAndTheSelection() {
         Run r = run("info");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("Descent 0.1.0 on Java "), r.out());
-        assertTrue(r.out().contains("Descent backends (2 found):"), r.out());
+        assertTrue(r.out().contains("Descent backends (3 found):"), r.out());
+        assertTrue(r.out().matches("(?s).*\\n  openblas +priority +30 .*"), r.out());
         assertTrue(r.out().matches("(?s).*\\n  jblas +priority +20 .*"), r.out());
         assertTrue(r.out().matches("(?s).*\\n  ejml +priority +10 .*"), r.out());
-        assertTrue(r.out().contains("Selected: "), r.out());
+        assertTrue(r.out().contains("Selected: openblas (highest priority available backend)"), r.out());
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.Rng;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class InitPresetTest {
     private static final Shape SHAPE = Shape.of(300, 400);
-    private static final Backend EJML = new EjmlBackend();
+    private static final Backend DEFAULT = Backends.get();
 
     private static double mean(double[] v) {
         return java.util.Arrays.stream(v).average().orElse(Double.NaN);
@@ -81,7 +81,7 @@ class InitPresetTest {
     @ParameterizedTest
     @EnumSource(InitPreset.class)
     void biasesStartAtZero(InitPreset preset) {
-        Tensor b = preset.bias().initialize(Tensor.on(EJML, DType.FLOAT64), Shape.of(7), 3, 7, new Rng(1));
+        Tensor b = preset.bias().initialize(Tensor.on(DEFAULT, DType.FLOAT64), Shape.of(7), 3, 7, new Rng(1));
         assertArrayEquals(new double[7], b.toDoubleArray());
     }
 
@@ -94,7 +94,7 @@ class InitPresetTest {
 
     /** The root mean square of the activations after 30 ReLU layers of width 128, relative to the input's. */
     private static double scaleAfterThirtyReluLayers(InitPreset preset) {
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
         Rng rng = new Rng(2024);
         int width = 128;
         Tensor a = f.normal(rng, 0, 1, 64, width);
@@ -130,6 +130,6 @@ class InitPresetTest {
     }
 
     private static double[] draw(Initializer init) {
-        return init.initialize(Tensor.on(EJML, DType.FLOAT64), SHAPE, 300, 400, new Rng(77)).toDoubleArray();
+        return init.initialize(Tensor.on(DEFAULT, DType.FLOAT64), SHAPE, 300, 400, new Rng(77)).toDoubleArray();
     }
 }

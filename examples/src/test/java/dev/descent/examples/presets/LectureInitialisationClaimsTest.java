@@ -1,8 +1,8 @@
 package dev.descent.examples.presets;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scale through a deep ReLU stack only at the right size.
  */
 class LectureInitialisationClaimsTest {
-    private static final TensorFactory F = Tensor.on(new EjmlBackend(), DType.FLOAT64);
+    private static final TensorFactory F = Tensor.on(Backends.get(), DType.FLOAT64);
 
     private static Sequential network(Initializer weights, Rng rng) {
         return new Sequential(new Linear(F, 2, 4, true, weights, Initializers.zeros(), rng), new ReLU(),

@@ -1,7 +1,7 @@
 package dev.descent.examples.presets;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.optim.AdamW;
@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The command line's names map onto the registry, the lecture's gradient-descent forms onto SGD's options. */
 class OptimizerChoicesTest {
-    private static final List<Variable> P = List.of(Variable.parameter(Tensor.on(new EjmlBackend(), DType.FLOAT64)
+    private static final List<Variable> P = List.of(Variable.parameter(Tensor.on(Backends.get(), DType.FLOAT64)
             .of(new double[] {1, 2}, 2)));
 
     @Test

@@ -16,6 +16,11 @@ public final class ELU extends Module {
         this.alpha = alpha;
     }
 
+    /** The scale of the negative branch. */
+    public double alpha() {
+        return alpha;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return x.elu(alpha);

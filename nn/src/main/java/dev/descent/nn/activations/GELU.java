@@ -16,6 +16,11 @@ public final class GELU extends Module {
         this.tanhApproximation = tanhApproximation;
     }
 
+    /** Whether this is the tanh approximation rather than the exact form. */
+    public boolean tanhApproximation() {
+        return tanhApproximation;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return tanhApproximation ? x.geluTanh() : x.gelu();

@@ -11,6 +11,11 @@ public final class LogSoftmax extends Module {
         this.axis = axis;
     }
 
+    /** The axis the log-softmax normalises along. */
+    public int axis() {
+        return axis;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return x.logSoftmax(axis);

@@ -11,6 +11,11 @@ public final class Softmax extends Module {
         this.axis = axis;
     }
 
+    /** The axis the softmax normalises along. */
+    public int axis() {
+        return axis;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return x.softmax(axis);

@@ -65,7 +65,7 @@ public final class Linear extends Module {
     }
 
     private static Tensor checked(Tensor t, Shape shape, TensorFactory f, String what) {
-        if (!t.shape().equals(shape) || t.dtype() != f.dtype() || !Backends.same(t.backend(), f.backend())) {
+        if (!t.shape().equals(shape) || t.dtype() != f.dtype() || !t.backend().equals(f.backend())) {
             throw new IllegalArgumentException("Linear: the " + what + " initialiser returned " + t.dtype() + " "
                     + t.shape() + ", expected " + f.dtype() + " " + shape);
         }

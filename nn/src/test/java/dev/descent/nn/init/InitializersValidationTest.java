@@ -63,7 +63,7 @@ class InitializersValidationTest {
                 Arguments.of("no rng", (Executable) () -> Initializers.normal()
                         .initialize(Samples.f64(), Shape.of(2), 1, 1, null), new String[] {"normal", "rng", "null"}),
                 Arguments.of("int32 factory", (Executable) () -> Initializers.uniformFanIn()
-                        .initialize(Tensor.on(Samples.EJML, DType.INT32), Shape.of(2), 1, 1, new Rng(1)),
+                        .initialize(Tensor.on(Samples.DEFAULT, DType.INT32), Shape.of(2), 1, 1, new Rng(1)),
                         new String[] {"uniformFanIn", "float32 or float64", DType.INT32.toString()}),
                 Arguments.of("unknown gain", (Executable) () -> Initializers.calculateGain("swish"),
                         new String[] {"calculateGain", "'swish'", "relu"}));
@@ -82,7 +82,7 @@ class InitializersValidationTest {
     void deterministicInitialisersGiveExactValues() {
         double[] zeros = Initializers.zeros().initialize(Samples.f64(), Shape.of(2, 3), 2, 3, null).toDoubleArray();
         double[] ones = Initializers.ones().initialize(Samples.f64(), Shape.of(2, 3), 2, 3, null).toDoubleArray();
-        Tensor c = Initializers.constant(0.25).initialize(Tensor.on(Samples.JBLAS, DType.FLOAT32), Shape.of(4), 2, 3,
+        Tensor c = Initializers.constant(0.25).initialize(Tensor.on(Samples.OTHER, DType.FLOAT32), Shape.of(4), 2, 3,
                 null);
         assertArrayEquals(new double[6], zeros);
         assertEquals(1, Samples.min(ones), 0);

@@ -74,7 +74,7 @@ class OrthogonalTest {
 
     @Test
     void float32IsOrthogonalToSinglePrecision() {
-        Tensor t = Initializers.orthogonal().initialize(Samples.factory(Samples.JBLAS, DType.FLOAT32),
+        Tensor t = Initializers.orthogonal().initialize(Samples.factory(Samples.OTHER, DType.FLOAT32),
                 Shape.of(64, 32), 64, 32, new Rng(4));
         assertEquals(DType.FLOAT32, t.dtype());
         assertGram(t.toDoubleArray(), 64, 32, 1, 1e-5);

@@ -1,6 +1,6 @@
 package dev.descent.nn.init;
 
-import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.core.testing.TestBackends;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Shape;
@@ -11,23 +11,24 @@ import dev.descent.core.spi.Backend;
 
 /** Backends, factories and sample statistics shared by the initialiser tests. */
 final class Samples {
-    static final Backend EJML = new EjmlBackend();
-    static final Backend JBLAS = Backends.get("jblas");
+    static final Backend DEFAULT = Backends.get();
+    /** The lowest-priority backend on the class path: another one than DEFAULT whenever there are several. */
+    static final Backend OTHER = TestBackends.all().get(TestBackends.all().size() - 1);
 
     private Samples() {
     }
 
     static TensorFactory f64() {
-        return Tensor.on(EJML, DType.FLOAT64);
+        return Tensor.on(DEFAULT, DType.FLOAT64);
     }
 
     static TensorFactory factory(Backend backend, DType dtype) {
         return Tensor.on(backend, dtype);
     }
 
-    /** The values of {@code init} for a {@code (fanIn, fanOut)} weight on EJML, seeded. */
+    /** The values of {@code init} for a {@code (fanIn, fanOut)} weight on DEFAULT, seeded. */
     static double[] draw(Initializer init, DType dtype, int fanIn, int fanOut, long seed) {
-        return init.initialize(Tensor.on(EJML, dtype), Shape.of(fanIn, fanOut), fanIn, fanOut, new Rng(seed))
+        return init.initialize(Tensor.on(DEFAULT, dtype), Shape.of(fanIn, fanOut), fanIn, fanOut, new Rng(seed))
                 .toDoubleArray();
     }
 

@@ -1,6 +1,6 @@
 package dev.descent.nn.io;
 
-import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ModuleIOTest {
-    private static final Backend EJML = new EjmlBackend();
-    private static final TensorFactory F = Tensor.on(EJML, DType.FLOAT64);
+    private static final Backend DEFAULT = Backends.get();
+    private static final TensorFactory F = Tensor.on(DEFAULT, DType.FLOAT64);
 
     private static Sequential model(long seed) {
         Rng rng = new Rng(seed);
@@ -40,12 +40,12 @@ class ModuleIOTest {
         m.save(dir.resolve("by-module.safetensors"));
         ModuleIO.save(dir.resolve("by-io.safetensors"), m.stateDict());
         assertArrayEquals(Files.readAllBytes(dir.resolve("by-io.safetensors")), Files.readAllBytes(dir.resolve("by-module.safetensors")));
-        assertEquals(Map.of("format", "descent"), Safetensors.read(dir.resolve("by-io.safetensors"), EJML).metadata());
+        assertEquals(Map.of("format", "descent"), Safetensors.read(dir.resolve("by-io.safetensors"), DEFAULT).metadata());
 
         m.saveForPyTorch(dir.resolve("pt-by-module.safetensors"));
         ModuleIO.saveForPyTorch(dir.resolve("pt-by-io.safetensors"), m.stateDictForPyTorch());
         assertArrayEquals(Files.readAllBytes(dir.resolve("pt-by-io.safetensors")), Files.readAllBytes(dir.resolve("pt-by-module.safetensors")));
-        Safetensors.Contents pt = Safetensors.read(dir.resolve("pt-by-io.safetensors"), EJML);
+        Safetensors.Contents pt = Safetensors.read(dir.resolve("pt-by-io.safetensors"), DEFAULT);
         assertEquals(Map.of("format", "pt"), pt.metadata());
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(pt.tensors().keySet()));
         assertTrue(pt.tensors().get("2.weight").equal(m.namedParameters().get("2.weight").value().transpose()));
@@ -57,8 +57,8 @@ class ModuleIOTest {
         Path file = dir.resolve("m.safetensors"), torch = dir.resolve("t.safetensors");
         ModuleIO.save(file, source.stateDict());
         ModuleIO.saveForPyTorch(torch, source.stateDictForPyTorch());
-        plain.loadStateDict(ModuleIO.load(file, EJML));
-        fromTorch.loadStateDictFromPyTorch(ModuleIO.load(torch, EJML));
+        plain.loadStateDict(ModuleIO.load(file, DEFAULT));
+        fromTorch.loadStateDictFromPyTorch(ModuleIO.load(torch, DEFAULT));
         for (String name : source.namedParameters().keySet()) {
             Tensor want = source.namedParameters().get(name).value();
             assertTrue(want.equal(plain.namedParameters().get(name).value()), name);

@@ -2,8 +2,7 @@ package dev.descent.nn.losses;
 
 import dev.descent.autodiff.Variable;
 import dev.descent.autodiff.check.GradCheck;
-import dev.descent.backend.ejml.EjmlBackend;
-import dev.descent.core.Backends;
+import dev.descent.core.testing.TestBackends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -118,7 +117,7 @@ class LossGradientProperties {
     static final int DRAWS = 2;
 
     static List<Backend> backends() {
-        return List.of(new EjmlBackend(), Backends.get("jblas"));
+        return TestBackends.all();
     }
 
     /** One gradient check of a loss, with a reduction, on a backend, of the inputs drawn from a seed. */

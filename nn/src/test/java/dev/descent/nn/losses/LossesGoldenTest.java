@@ -1,7 +1,7 @@
 package dev.descent.nn.losses;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
@@ -101,7 +101,7 @@ class LossesGoldenTest {
     @Test
     void everyGoldenCaseHasADescentLossAndEveryLossHasAllThreeReductions() throws IOException {
         Map<String, TreeSet<Reduction>> golden = new TreeMap<>();
-        for (Case c : load(new EjmlBackend())) {
+        for (Case c : load(Backends.get())) {
             golden.computeIfAbsent(base(c.name()), k -> new TreeSet<>()).add(reduction(c.name()));
         }
         assertEquals(new TreeSet<>(LOSSES.keySet()), golden.keySet());
@@ -111,7 +111,7 @@ class LossesGoldenTest {
     @TestFactory
     List<DynamicTest> matchesPyTorch() throws IOException {
         List<DynamicTest> tests = new ArrayList<>();
-        for (Backend backend : List.of(new EjmlBackend(), Backends.get("jblas"))) {
+        for (Backend backend : TestBackends.all()) {
             for (Case c : load(backend)) {
                 tests.add(DynamicTest.dynamicTest(c.name() + " on " + backend.name(), () -> check(c)));
             }

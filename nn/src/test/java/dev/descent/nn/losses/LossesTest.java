@@ -1,7 +1,7 @@
 package dev.descent.nn.losses;
 
+import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Shape;
@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Hand-computed values, identities between the losses, the documented edge conventions and the bad-input messages. */
 class LossesTest {
-    private static final Backend EJML = new EjmlBackend();
+    private static final Backend DEFAULT = Backends.get();
 
     static List<Backend> backends() {
-        return List.of(EJML, Backends.get("jblas"));
+        return TestBackends.all();
     }
 
     private static Tensor f64(Backend b, double[] v, int... shape) {
@@ -33,7 +33,7 @@ class LossesTest {
     }
 
     private static Tensor f64(double[] v, int... shape) {
-        return f64(EJML, v, shape);
+        return f64(DEFAULT, v, shape);
     }
 
     private static Tensor labels(Backend b, int... k) {
@@ -197,7 +197,7 @@ class LossesTest {
     @Test
     void everySampleIgnoredGivesNaNForMeanAndZeroOtherwise() {
         Tensor z = f64(new double[] {1, 2, 3, 4}, 2, 2);
-        Variable k = constant(labels(EJML, -100, -100));
+        Variable k = constant(labels(DEFAULT, -100, -100));
         assertTrue(Double.isNaN(Losses.crossEntropy().apply(param(z), k).value().item()));
         assertEquals(0, Losses.crossEntropy(Reduction.SUM).apply(param(z), k).value().item());
         assertArrayEquals(new double[] {0, 0}, Losses.nll(Reduction.NONE).apply(param(z), k).value().toDoubleArray());
@@ -206,7 +206,7 @@ class LossesTest {
     @Test
     void ignoredSamplesGetNoGradientEvenWithInfiniteLogProbabilities() {
         Variable logP = param(f64(new double[] {Double.NEGATIVE_INFINITY, -1, -0.5, -2}, 2, 2));
-        Variable l = Losses.nll(Reduction.MEAN, 0).apply(logP, constant(labels(EJML, 0, 1)));
+        Variable l = Losses.nll(Reduction.MEAN, 0).apply(logP, constant(labels(DEFAULT, 0, 1)));
         assertEquals(2, l.value().item());
         l.backward();
         assertArrayEquals(new double[] {0, 0, 0, -1}, logP.grad().toDoubleArray());
@@ -214,21 +214,21 @@ class LossesTest {
 
     @Test
     void classLossesReduceToOneValuePerSampleWithNone() {
-        Tensor z = Tensor.on(EJML, DType.FLOAT64).zeros(2, 3, 4);
-        Variable k = constant(Tensor.on(EJML, DType.INT32).zeros(2, 4));
+        Tensor z = Tensor.on(DEFAULT, DType.FLOAT64).zeros(2, 3, 4);
+        Variable k = constant(Tensor.on(DEFAULT, DType.INT32).zeros(2, 4));
         Variable l = Losses.crossEntropy(Reduction.NONE).apply(param(z), k);
         assertEquals(Shape.of(2, 4), l.shape());
         assertClose(new double[] {Math.log(3)}, Losses.crossEntropy().apply(param(z), k).value(), 1e-15);
         // unbatched: logits (C) and a scalar label
         Variable one = Losses.crossEntropy().apply(param(f64(new double[] {0, 0})),
-                constant(Tensor.on(EJML, DType.INT32).of(new int[] {1}).reshape()));
+                constant(Tensor.on(DEFAULT, DType.INT32).of(new int[] {1}).reshape()));
         assertEquals(Math.log(2), one.value().item(), 1e-15);
     }
 
     @Test
     void float32InFloat32Out() {
-        Tensor p = Tensor.on(EJML, DType.FLOAT32).of(new double[] {0.1, 0.9, 0.4}, 1, 3);
-        Tensor y = Tensor.on(EJML, DType.FLOAT32).of(new double[] {0, 1, 0}, 1, 3);
+        Tensor p = Tensor.on(DEFAULT, DType.FLOAT32).of(new double[] {0.1, 0.9, 0.4}, 1, 3);
+        Tensor y = Tensor.on(DEFAULT, DType.FLOAT32).of(new double[] {0, 1, 0}, 1, 3);
         for (Loss loss : List.of(Losses.mse(), Losses.binaryCrossEntropy(), Losses.crossEntropy(),
                 Losses.categoricalCrossEntropy(), Losses.binaryCrossEntropyWithLogits())) {
             Variable l = loss.apply(param(p), constant(y));
@@ -259,11 +259,11 @@ class LossesTest {
                 Arguments.of("binaryCrossEntropy", Losses.binaryCrossEntropy(), half23, a13),
                 Arguments.of("binaryCrossEntropyWithLogits", Losses.binaryCrossEntropyWithLogits(), a23, a3),
                 Arguments.of("crossEntropy", Losses.crossEntropy(), a23, a32),
-                Arguments.of("crossEntropy", Losses.crossEntropy(), a23, labels(EJML, 0, 1, 2)),
+                Arguments.of("crossEntropy", Losses.crossEntropy(), a23, labels(DEFAULT, 0, 1, 2)),
                 Arguments.of("categoricalCrossEntropy", Losses.categoricalCrossEntropy(), half23, a13),
                 Arguments.of("categoricalCrossEntropy", Losses.categoricalCrossEntropy(), half23,
-                        labels(EJML, 0, 1).reshape(2, 1)),
-                Arguments.of("nll", Losses.nll(), a23, labels(EJML, 0)));
+                        labels(DEFAULT, 0, 1).reshape(2, 1)),
+                Arguments.of("nll", Losses.nll(), a23, labels(DEFAULT, 0)));
     }
 
     @ParameterizedTest
@@ -278,13 +278,13 @@ class LossesTest {
     static Stream<Arguments> badLabels() {
         Tensor z = f64(new double[6], 2, 3);
         return Stream.of(
-                Arguments.of("crossEntropy", Losses.crossEntropy(), z, labels(EJML, 0, 3), "class label 3"),
-                Arguments.of("crossEntropy", Losses.crossEntropy(), z, labels(EJML, -1, 0), "class label -1"),
-                Arguments.of("crossEntropy", Losses.crossEntropy(Reduction.MEAN, 0, 5), z, labels(EJML, 0, -100),
+                Arguments.of("crossEntropy", Losses.crossEntropy(), z, labels(DEFAULT, 0, 3), "class label 3"),
+                Arguments.of("crossEntropy", Losses.crossEntropy(), z, labels(DEFAULT, -1, 0), "class label -1"),
+                Arguments.of("crossEntropy", Losses.crossEntropy(Reduction.MEAN, 0, 5), z, labels(DEFAULT, 0, -100),
                         "class label -100"),
-                Arguments.of("nll", Losses.nll(), z, labels(EJML, 1, 7), "class label 7"),
+                Arguments.of("nll", Losses.nll(), z, labels(DEFAULT, 1, 7), "class label 7"),
                 Arguments.of("categoricalCrossEntropy", Losses.categoricalCrossEntropy(), z.add(0.2),
-                        labels(EJML, 3, 0), "class label 3"),
+                        labels(DEFAULT, 3, 0), "class label 3"),
                 Arguments.of("nll", Losses.nll(), z, f64(new double[6], 2, 3), "INT32"),
                 Arguments.of("crossEntropy", Losses.crossEntropy(Reduction.MEAN, 0, 1), z, f64(new double[6], 2, 3),
                         "ignoreIndex (1)"));
@@ -304,10 +304,10 @@ class LossesTest {
         var dtype = assertThrows(IllegalArgumentException.class, () -> Losses.mse().apply(param(p64), constant(p32)));
         assertTrue(dtype.getMessage().contains("float64") && dtype.getMessage().contains("float32"), dtype.getMessage());
         var backend = assertThrows(IllegalArgumentException.class,
-                () -> Losses.mae().apply(param(p64), constant(p64.to(Backends.get("jblas")))));
+                () -> Losses.mae().apply(param(p64), constant(p64.to(TestBackends.foreign()))));
         assertTrue(backend.getMessage().startsWith("mae: ") && backend.getMessage().contains("backends"));
         var ints = assertThrows(IllegalArgumentException.class,
-                () -> Losses.mse().apply(constant(labels(EJML, 1, 2)), constant(labels(EJML, 1, 2))));
+                () -> Losses.mse().apply(constant(labels(DEFAULT, 1, 2)), constant(labels(DEFAULT, 1, 2))));
         assertTrue(ints.getMessage().startsWith("mse: ") && ints.getMessage().contains("int32"), ints.getMessage());
         var range = assertThrows(IllegalArgumentException.class, () -> Losses.binaryCrossEntropy()
                 .apply(param(f64(new double[] {0.5, 1.5})), constant(p64)));
@@ -324,8 +324,8 @@ class LossesTest {
                 .apply(param(f64(new double[3])), constant(f64(new double[3]))));
         assertTrue(weightKind.getMessage().contains("posWeight float32"), weightKind.getMessage());
         var scalar = assertThrows(IllegalArgumentException.class,
-                () -> Losses.crossEntropy().apply(param(Tensor.on(EJML, DType.FLOAT64).scalar(1)),
-                        constant(labels(EJML, 0).reshape())));
+                () -> Losses.crossEntropy().apply(param(Tensor.on(DEFAULT, DType.FLOAT64).scalar(1)),
+                        constant(labels(DEFAULT, 0).reshape())));
         assertTrue(scalar.getMessage().contains("class axis"), scalar.getMessage());
     }
 

@@ -1,7 +1,7 @@
 package dev.descent.nn.regularization;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import org.junit.jupiter.api.Test;
@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class RegularizersTest {
     private static Variable p(double... v) {
-        return Variable.parameter(Tensor.on(new EjmlBackend(), DType.FLOAT64).of(v));
+        return Variable.parameter(Tensor.on(Backends.get(), DType.FLOAT64).of(v));
     }
 
     @Test

@@ -7,9 +7,7 @@ import dev.descent.core.spi.UnaryOp;
 import dev.descent.optim.NonFiniteGradientException;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Gradient clipping on the variables' accumulated gradients, in place, as {@code torch.nn.utils}: by value, by the
@@ -70,16 +68,16 @@ public final class GradClip {
     public static double[] clipGradNormPerParameter(List<Variable> params, double maxNorm, double normType) {
         checkNorm("clipGradNormPerParameter", maxNorm, normType);
         double[] norms = new double[params.size()];
-        Map<Object, Double> done = new IdentityHashMap<>();
+        List<Tensor> grads = new ArrayList<>();
         for (int i = 0; i < params.size(); i++) {
             Tensor g = params.get(i).grad();
+            grads.add(g);
             if (g == null) {
                 norms[i] = Double.NaN;
                 continue;
             }
-            Double before = done.get(g.storage());
-            norms[i] = before != null ? before : clipNorm(g, maxNorm, normType, false);
-            done.put(g.storage(), norms[i]);
+            int before = indexOfShared(grads.subList(0, i), g);  // a gradient shared with an earlier parameter
+            norms[i] = before >= 0 ? norms[before] : clipNorm(g, maxNorm, normType, false);
         }
         return norms;
     }
@@ -137,11 +135,18 @@ public final class GradClip {
     /** The tensors with distinct storage, in order. */
     private static List<Tensor> distinct(List<Tensor> grads) {
         List<Tensor> out = new ArrayList<>();
-        Map<Object, Boolean> seen = new IdentityHashMap<>();
         for (Tensor g : grads) {
-            if (seen.put(g.storage(), Boolean.TRUE) == null) out.add(g);
+            if (indexOfShared(out, g) < 0) out.add(g);
         }
         return out;
+    }
+
+    /** The index of the first tensor in {@code list} that shares storage with {@code t}, or -1. */
+    private static int indexOfShared(List<Tensor> list, Tensor t) {
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) != null && list.get(i).sharesStorageWith(t)) return i;
+        }
+        return -1;
     }
 
     static void checkNorm(String op, double maxNorm, double normType) {

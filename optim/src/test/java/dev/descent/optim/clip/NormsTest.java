@@ -31,6 +31,6 @@ class NormsTest {
     }
 
     private static Tensor tensor(DType dt, double[] x) {
-        return Tensor.on(Backends.get("ejml"), dt).of(x, x.length);
+        return Tensor.on(Backends.get(), dt).of(x, x.length);
     }
 }

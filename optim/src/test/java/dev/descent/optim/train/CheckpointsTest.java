@@ -1,6 +1,6 @@
 package dev.descent.optim.train;
 
-import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -53,12 +53,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * failed and killed saves, and resume's validation of every file before anything changes.
  */
 class CheckpointsTest {
-    private static final Backend EJML = new EjmlBackend();
+    private static final Backend DEFAULT = Backends.get();
     private static final int EPOCHS = 4;
-    private static final Tensor[] DATA = TrainerTest.moonsLike(EJML, 30, 5);
+    private static final Tensor[] DATA = TrainerTest.moonsLike(DEFAULT, 30, 5);
 
     static Sequential model(long seed) {
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
         Rng rng = new Rng(seed);
         return new Sequential(new Linear(f, 2, 12, true, null, null, rng), new Tanh(), new Dropout(0.2, new Rng(seed + 1)),
                 new Linear(f, 12, 1, true, null, null, rng), new Sigmoid());
@@ -237,7 +237,7 @@ class CheckpointsTest {
     }
 
     static List<Corruption> corruptions() {
-        TensorFactory f = Tensor.on(EJML, DType.FLOAT64);
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
         List<Corruption> c = new ArrayList<>();
         c.add(new Corruption("epoch is a string", Checkpoints.STATE, "epoch",
                 last -> editState(last, s -> s.replaceFirst("\\{\"epoch\":2", "{\"epoch\":\"x\""))));
@@ -278,7 +278,7 @@ class CheckpointsTest {
         c.add(new Corruption("the optimizer file lacks a moment", Checkpoints.OPTIMIZER, "state.0.exp_avg",
                 last -> replace(last, Checkpoints.OPTIMIZER, p -> {
                     try {
-                        var saved = Safetensors.read(last.resolveSibling("optimizer.bak"), EJML);
+                        var saved = Safetensors.read(last.resolveSibling("optimizer.bak"), DEFAULT);
                         Map<String, Tensor> t = new LinkedHashMap<>(saved.tensors());
                         t.remove("state.0.exp_avg");
                         safetensors(p, t, saved.metadata());

@@ -1,8 +1,8 @@
 package dev.descent.optim.train;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * parameter at fault; the optimiser must hold exactly the model's parameters.
  */
 class DataChecksTest {
-    private static final Backend EJML = new EjmlBackend();
-    private static final TensorFactory F = Tensor.on(EJML, DType.FLOAT64);
+    private static final Backend DEFAULT = Backends.get();
+    private static final TensorFactory F = Tensor.on(DEFAULT, DType.FLOAT64);
 
     static Sequential classifier(long seed) {
         Rng rng = new Rng(seed);
@@ -45,7 +45,7 @@ class DataChecksTest {
     static Tensor labels(int n) {
         int[] y = new int[n];
         for (int i = 0; i < n; i++) y[i] = i % 3;
-        return Tensor.on(EJML, DType.INT32).of(y);
+        return Tensor.on(DEFAULT, DType.INT32).of(y);
     }
 
     /** Shuffled mini-batches, so a sample's position in its batch is not its index in the dataset. */
@@ -115,7 +115,7 @@ class DataChecksTest {
         Map<String, Tensor> before = model.stateDict();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model,
                 Losses.crossEntropy(), new SGD(model.parameters(), SGD.options(0.1)))
-                .trainData(loader(features(80), Tensor.on(EJML, DType.INT32).of(y))).build());
+                .trainData(loader(features(80), Tensor.on(DEFAULT, DType.INT32).of(y))).build());
         assertTrue(e.getMessage().startsWith("Trainer: the training data does not fit the loss, found before step 1: "
                 + "sample 50: "), e.getMessage());
         assertTrue(e.getMessage().contains("class label 7") && e.getMessage().contains("out of range [0, 3)"), e.getMessage());
@@ -131,7 +131,7 @@ class DataChecksTest {
         int[] bad = y.toIntArray();
         bad[50] = -2;
         try (NoGrad g = NoGrad.enter()) {
-            InPlace.copy(Tensor.on(EJML, DType.INT32).of(bad), y);
+            InPlace.copy(Tensor.on(DEFAULT, DType.INT32).of(bad), y);
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, trainer::fit);
         assertTrue(e.getMessage().matches("Trainer: epoch 1, step \\d: the training data's sample 50: .*class label -2.*"

@@ -1,7 +1,7 @@
 package dev.descent.optim.train;
 
+import dev.descent.core.Backends;
 import dev.descent.autodiff.Variable;
-import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -30,17 +30,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * parameters, step counts and every buffer (for RMSProp, {@code step} and every {@code square_avg}).
  */
 class DivergenceUndoTest {
-    private static final Backend EJML = new EjmlBackend();
+    private static final Backend DEFAULT = Backends.get();
 
     @TestFactory
     List<DynamicTest> anUndoneStepRestoresTheOptimizersState() {
         List<DynamicTest> tests = new ArrayList<>();
         for (String name : Optimizers.names()) {
             tests.add(DynamicTest.dynamicTest(name, () -> {
-                Tensor[] d = TrainerTest.moonsLike(EJML, 16, 3);
+                Tensor[] d = TrainerTest.moonsLike(DEFAULT, 16, 3);
                 Tensor x = d[0].to(DType.FLOAT32), y = d[1].to(DType.FLOAT32);
-                Sequential model = new Sequential(new Linear(Tensor.on(EJML, DType.FLOAT32), 2, 4, true, null, null,
-                        new Rng(1)), new Linear(Tensor.on(EJML, DType.FLOAT32), 4, 1, true, null, null, new Rng(2)));
+                Sequential model = new Sequential(new Linear(Tensor.on(DEFAULT, DType.FLOAT32), 2, 4, true, null, null,
+                        new Rng(1)), new Linear(Tensor.on(DEFAULT, DType.FLOAT32), 4, 1, true, null, null, new Rng(2)));
                 Optimizer<?> opt = Optimizers.byName(name, model.parameters(), Map.of("lr", 0.01));
                 List<StateDict> states = new ArrayList<>();
                 List<List<Tensor>> values = new ArrayList<>();

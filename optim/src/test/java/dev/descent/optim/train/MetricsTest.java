@@ -1,6 +1,6 @@
 package dev.descent.optim.train;
 
-import dev.descent.backend.ejml.EjmlBackend;
+import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MetricsTest {
-    private static final TensorFactory F = Tensor.on(new EjmlBackend(), DType.FLOAT32);
+    private static final TensorFactory F = Tensor.on(Backends.get(), DType.FLOAT32);
 
     @Test
     void accuracyWeightsBatchesBySize() {

@@ -1,0 +1,147 @@
+package dev.descent.core.kernels;
+
+import dev.descent.core.DType;
+import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.ElementwiseProgram;
+import dev.descent.core.spi.ReduceOp;
+import dev.descent.core.spi.UnaryOp;
+
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+
+// float32 twin: FloatArray
+/**
+ * FLOAT64 storage on the JVM heap: a {@code double[]} of exactly {@link #size()} elements, with its arithmetic on
+ * the loops of {@link DoubleKernels}. This file is a float64 template: the build generates its float32 twin
+ * (build-tools' {@code Float32Generator}); a {@code double} marked {@link Float64Only} stays 64-bit there.
+ */
+public final class DoubleArray extends FloatingArray {
+    final double[] data;
+
+    DoubleArray(double[] data) {
+        this.data = data;
+    }
+
+    /** The array itself, for a backend's library calls; writing to it changes the tensors that hold this storage. */
+    public double[] data() {
+        return data;
+    }
+
+    @Override
+    public DType dtype() {
+        return DType.FLOAT64;
+    }
+
+    @Override
+    public int size() {
+        return data.length;
+    }
+
+    @Override
+    Object array() {
+        return data;
+    }
+
+    @Override
+    ArrayStorage copy() {
+        return new DoubleArray(data.clone());
+    }
+
+    @Override
+    void read(int offset, Buffer dst) {
+        ((DoubleBuffer) dst).put(data, offset, dst.remaining());
+    }
+
+    @Override
+    void write(Buffer src, int offset) {
+        ((DoubleBuffer) src).get(data, offset, src.remaining());
+    }
+
+    @Override
+    @Float64Only double get(int index) {
+        return data[index];
+    }
+
+    @Override
+    void fill(@Float64Only double value) {
+        java.util.Arrays.fill(data, (double) value);
+    }
+
+    @Override
+    void copyShortRuns(ArrayStorage src, int[] srcOffsets, int run, int dstStart) {
+        double[] s = ((DoubleArray) src).data;
+        for (int r = 0; r < srcOffsets.length; r++) {
+            for (int j = 0, o = srcOffsets[r], t = dstStart + r * run; j < run; j++) data[t + j] = s[o + j];
+        }
+    }
+
+    @Override
+    void fillRows(ArrayStorage src, int[] srcOffsets, int len) {
+        double[] s = ((DoubleArray) src).data;
+        for (int r = 0; r < srcOffsets.length; r++) java.util.Arrays.fill(data, r * len, r * len + len, s[srcOffsets[r]]);
+    }
+
+    @Override
+    void map(UnaryOp op, FloatingArray x, @Float64Only double p, @Float64Only double q) {
+        DoubleKernels.map(op, ((DoubleArray) x).data, 0, data, 0, data.length, (double) p, (double) q);
+    }
+
+    @Override
+    void zipRows(BinaryOp op, FloatingArray a, int[] aOffsets, int aRowStep, int sa,
+                 FloatingArray b, int[] bOffsets, int bRowStep, int sb, int rows, int len) {
+        double[] x = ((DoubleArray) a).data, y = ((DoubleArray) b).data;
+        for (int r = 0; r < rows; r++) {
+            int ia = aOffsets == null ? r * aRowStep : aOffsets[r], ib = bOffsets == null ? r * bRowStep : bOffsets[r];
+            DoubleKernels.zip(op, x, ia, sa, y, ib, sb, data, r * len, len);
+        }
+    }
+
+    @Override
+    void whereRows(FloatingArray cond, FloatingArray a, FloatingArray b, BroadcastPlan plan) {
+        double[] c = ((DoubleArray) cond).data, x = ((DoubleArray) a).data, y = ((DoubleArray) b).data;
+        int[] oc = plan.offsets[0], oa = plan.offsets[1], ob = plan.offsets[2];
+        int sc = plan.innerStride[0], sa = plan.innerStride[1], sb = plan.innerStride[2], len = plan.rowLen;
+        for (int r = 0; r < plan.rows; r++) DoubleKernels.where(c, oc[r], sc, x, oa[r], sa, y, ob[r], sb, data, r * len, len);
+    }
+
+    @Override
+    void reduce(ReduceOp op, FloatingArray out, int outer, int n, int inner) {
+        DoubleKernels.reduce(op, data, ((DoubleArray) out).data, outer, n, inner);
+    }
+
+    @Override
+    void argReduce(ReduceOp op, IntArray out, int outer, int n, int inner) {
+        DoubleKernels.argReduce(op, data, out.data, outer, n, inner);
+    }
+
+    @Override
+    void gemm(ArrayBackend backend, boolean transA, boolean transB, int m, int n, int k, @Float64Only double alpha,
+              FloatingArray a, int aOffset, FloatingArray b, int bOffset, @Float64Only double beta, int cOffset) {
+        backend.gemm(transA, transB, m, n, k, (double) alpha, ((DoubleArray) a).data, aOffset,
+                ((DoubleArray) b).data, bOffset, (double) beta, data, cOffset);
+    }
+
+    @Override
+    void axpby(@Float64Only double alpha, FloatingArray x, @Float64Only double beta) {
+        DoubleKernels.axpby(data.length, (double) alpha, ((DoubleArray) x).data, 0, (double) beta, data, 0);
+    }
+
+    @Override
+    void addRuns(FloatingArray src, int[] offsets, int run) {
+        DoubleKernels.addRuns(((DoubleArray) src).data, offsets, run, data);
+    }
+
+    @Override
+    void step(ElementwiseProgram.Step step, FloatingArray[] buffers, int from, int len) {
+        if (step instanceof ElementwiseProgram.Map s) {
+            DoubleKernels.map(s.op(), ((DoubleArray) buffers[s.x()]).data, from, data, from, len, (double) s.p(),
+                    (double) s.q());
+        } else if (step instanceof ElementwiseProgram.Zip s) {
+            DoubleKernels.zip(s.op(), ((DoubleArray) buffers[s.a()]).data, from, 1, ((DoubleArray) buffers[s.b()]).data,
+                    from, 1, data, from, len);
+        } else if (step instanceof ElementwiseProgram.Axpby s) {
+            DoubleKernels.axpby(len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data, from, (double) s.beta(),
+                    data, from);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/python3
+"""Writes the PyTorch-exported ONNX fixtures of descent-onnx's import tests (run offline, by hand).
+
+Each model is exported by torch.onnx.export (opset 17, batch axis dynamic, input 'input', output 'output') and
+stored beside a JSON golden: a random input batch and PyTorch's output on it, computed in float64 from the same
+weights (the float32 models' weights are exactly representable in float64). Tests read these files and never call
+Python. Run with Debian's torch:  /usr/bin/python3 onnx/scripts/pytorch_fixtures.py
+"""
+import json
+import pathlib
+
+import onnx
+import torch
+from torch import nn
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "src/test/resources/dev/descent/onnx/pytorch"
+
+
+def mlp():
+    return nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 8), nn.Tanh(), nn.Linear(8, 3))
+
+
+def activations():
+    return nn.Sequential(
+        nn.Flatten(), nn.Linear(6, 8), nn.GELU(), nn.Linear(8, 8), nn.LeakyReLU(0.1), nn.Linear(8, 8), nn.ELU(0.7),
+        nn.Linear(8, 8), nn.Sigmoid(), nn.Linear(8, 8), nn.Softplus(), nn.Dropout(0.3), nn.Linear(8, 4),
+        nn.LogSoftmax(dim=1))
+
+
+MODELS = [
+    # name, builder, input feature shape, dtype
+    ("mlp", mlp, (4,), torch.float32),
+    ("activations", activations, (2, 3), torch.float32),
+    ("mlp64", mlp, (4,), torch.float64),
+]
+
+
+def write(name, build, features, dtype, seed):
+    torch.manual_seed(seed)
+    model = build().to(dtype).eval()
+    sample = torch.randn(2, *features, dtype=dtype)
+    path = OUT / (name + ".onnx")
+    torch.onnx.export(model, sample, str(path), opset_version=17, input_names=["input"], output_names=["output"],
+                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+    onnx.checker.check_model(onnx.load(str(path)), full_check=True)
+    x = (torch.randn(5, *features, dtype=torch.float64) * 1.5).to(dtype)
+    with torch.no_grad():
+        y = model.double()(x.double())
+    golden = {
+        "model": name + ".onnx",
+        "torch": torch.__version__,
+        "input": {"shape": list(x.shape), "data": [float(v) for v in x.double().flatten()]},
+        "output": {"shape": list(y.shape), "data": [float(v) for v in y.flatten()]},
+    }
+    (OUT / (name + ".json")).write_text(json.dumps(golden, indent=1) + "\n")
+    print(name, path.stat().st_size, "bytes,", [n.op_type for n in onnx.load(str(path)).graph.node])
+
+
+if __name__ == "__main__":
+    OUT.mkdir(parents=True, exist_ok=True)
+    for i, (name, build, features, dtype) in enumerate(MODELS):
+        write(name, build, features, dtype, 100 + i)

@@ -1,0 +1,222 @@
+package dev.descent.onnx;
+
+import dev.descent.autodiff.NoGrad;
+import dev.descent.autodiff.Variable;
+import dev.descent.core.DType;
+import dev.descent.core.Tensor;
+import dev.descent.nn.Module;
+import dev.descent.nn.layers.Dropout;
+import dev.descent.onnx.proto.OnnxProto.GraphProto;
+import dev.descent.onnx.proto.OnnxProto.ModelProto;
+import dev.descent.onnx.proto.OnnxProto.OperatorSetIdProto;
+import dev.descent.onnx.proto.OnnxProto.TensorShapeProto;
+import dev.descent.onnx.proto.OnnxProto.TypeProto;
+import dev.descent.onnx.proto.OnnxProto.ValueInfoProto;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a module into an ONNX model by running it once on the sample input and converting what ran.
+ *
+ * <p>Every module's call is recorded through a forward hook (its path, input and output); the operations in between
+ * come from the autodiff graph, which records every primitive when the input requires a gradient. A module whose
+ * ONNX form is known ({@link LayerExports}: the activations, whose attributes the graph does not keep, Flatten,
+ * Dropout) is exported as that form; any other module (Sequential, a user's module) is exported as the primitive
+ * operations recorded between its input and its output ({@link OpExports}), with the known child modules inside it
+ * exported as themselves. Parameters become initialisers under their dotted names.
+ */
+final class Exporter {
+    static final String INPUT = "input";
+    static final String OUTPUT = "output";
+    static final String BATCH = "batch";
+
+    /** One module call seen during the trace. */
+    record Call(String path, Module module, Variable input, Variable output) {
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+    private final Map<Variable, String> parameterNames = new IdentityHashMap<>();
+    private final Map<Variable, String> initialised = new IdentityHashMap<>();
+    private final GraphWriter graph;
+    private final int batch;
+
+    private Exporter(DType dtype, int batch) {
+        this.graph = new GraphWriter(dtype);
+        this.batch = batch;
+    }
+
+    static ModelProto export(Module module, Tensor sample) {
+        if (module == null) throw new IllegalArgumentException("Onnx.export: module must not be null");
+        if (sample == null) throw new IllegalArgumentException("Onnx.export: sampleInput must not be null");
+        if (!sample.dtype().isFloating() || sample.rank() < 1) {
+            throw new IllegalArgumentException("Onnx.export: the sample input must be a float32 or float64 batch "
+                    + "(batch, ...), got " + sample.dtype() + " " + sample.shape());
+        }
+        checkEvalMode(module);
+        Exporter e = new Exporter(sample.dtype(), sample.shape().dim(0));
+        module.namedParameters().forEach((name, p) -> {
+            e.parameterNames.putIfAbsent(p, name);
+            if (p.dtype() != sample.dtype()) {
+                throw new OnnxExportException("Onnx.export: parameter '" + name + "' is " + p.dtype()
+                        + " but the sample input is " + sample.dtype() + "; export one dtype throughout");
+            }
+        });
+        Variable x = Variable.parameter(sample);
+        Variable y = e.trace(module, x);
+        String out = e.convert(e.rootCall(module, x, y), INPUT);
+        GraphProto.Builder g = e.graph.graph;
+        if (!g.getNodeList().isEmpty() && g.getNode(g.getNodeCount() - 1).getOutput(0).equals(out)) {
+            g.setNode(g.getNodeCount() - 1, g.getNode(g.getNodeCount() - 1).toBuilder().setOutput(0, OUTPUT));
+        } else {
+            g.addNode(dev.descent.onnx.proto.OnnxProto.NodeProto.newBuilder().setOpType("Identity")
+                    .setName("Identity_output").addInput(out).addOutput(OUTPUT));
+        }
+        g.setName(module.getClass().getSimpleName());
+        g.addInput(valueInfo(INPUT, sample.dtype(), sample.shape().dims(), true));
+        int[] outDims = y.shape().dims();
+        g.addOutput(valueInfo(OUTPUT, y.dtype(), outDims, outDims.length > 0 && outDims[0] == e.batch));
+        return ModelProto.newBuilder()
+                .setIrVersion(Onnx.IR_VERSION)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(Onnx.OPSET))
+                .setProducerName("Descent").setProducerVersion(Onnx.PRODUCER_VERSION)
+                .setGraph(g).build();
+    }
+
+    static ValueInfoProto valueInfo(String name, DType dtype, int[] dims, boolean symbolicBatch) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            var d = TensorShapeProto.Dimension.newBuilder();
+            if (i == 0 && symbolicBatch) d.setDimParam(BATCH);
+            else d.setDimValue(dims[i]);
+            shape.addDim(d);
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(TensorCodec.elemType(dtype)).setShape(shape))).build();
+    }
+
+    private static void checkEvalMode(Module root) {
+        forEachModule(root, (path, m) -> {
+            if (m instanceof Dropout d && m.isTraining() && d.p() > 0) {
+                throw new OnnxExportException("Onnx.export: Dropout at '" + display(path) + "' is in training "
+                        + "mode; call eval() before exporting (ONNX has dropout as inference's identity)");
+            }
+        });
+    }
+
+    private interface ModuleVisitor {
+        void visit(String path, Module module);
+    }
+
+    /** Every module of the tree with its dotted path, the root's being "", without recursion. */
+    private static void forEachModule(Module root, ModuleVisitor visitor) {
+        Deque<Map.Entry<String, Module>> todo = new ArrayDeque<>();
+        todo.push(Map.entry("", root));
+        while (!todo.isEmpty()) {
+            var e = todo.pop();
+            visitor.visit(e.getKey(), e.getValue());
+            e.getValue().children().forEach((n, c) -> todo.push(Map.entry(e.getKey().isEmpty() ? n : e.getKey() + "." + n, c)));
+        }
+    }
+
+    static String display(String path) {
+        return path.isEmpty() ? "<root>" : path;
+    }
+
+    private Variable trace(Module module, Variable x) {
+        List<AutoCloseable> handles = new ArrayList<>();
+        try (NoGrad scope = NoGrad.enable()) {
+            forEachModule(module, (path, m) -> handles.add(m.registerForwardHook(
+                    (mm, in, out) -> calls.add(new Call(path, mm, in, out)))));
+            return module.apply(x);
+        } finally {
+            for (AutoCloseable h : handles) {
+                try {
+                    h.close();
+                } catch (Exception ignored) {
+                    // removing a hook from a list does not fail
+                }
+            }
+        }
+    }
+
+    private Call rootCall(Module module, Variable x, Variable y) {
+        for (int i = calls.size() - 1; i >= 0; i--) {
+            Call c = calls.get(i);
+            if (c.module() == module && c.input() == x && c.output() == y) return c;
+        }
+        throw new IllegalStateException("Onnx.export: the module's own call was not traced");
+    }
+
+    /** Converts one module call whose input is the value {@code input}; returns its output's name. */
+    private String convert(Call call, String input) {
+        String known = LayerExports.convert(call, input, graph);
+        if (known != null) return known;
+        return convertRegion(call, input);
+    }
+
+    /**
+     * The operations between a call's input and output, in topological order (an iterative post-order walk from the
+     * output, so deep graphs do not overflow the stack).
+     */
+    private String convertRegion(Call call, String input) {
+        Map<Variable, String> named = new IdentityHashMap<>();
+        named.put(call.input(), input);
+        Deque<Variable> stack = new ArrayDeque<>();
+        Map<Variable, Boolean> expanded = new IdentityHashMap<>();
+        stack.push(call.output());
+        while (!stack.isEmpty()) {
+            Variable v = stack.peek();
+            if (named.containsKey(v)) {
+                stack.pop();
+                continue;
+            }
+            Call child = childCall(call, v);
+            List<Variable> deps = child != null ? List.of(child.input()) : v.inputs();
+            if (expanded.put(v, Boolean.TRUE) == null) {
+                for (Variable d : deps) if (!named.containsKey(d)) stack.push(d);
+                continue;
+            }
+            stack.pop();
+            named.put(v, child != null ? convert(child, named.get(child.input())) : emit(call, v, named));
+        }
+        return named.get(call.output());
+    }
+
+    /** The outermost module called inside {@code region} whose output is {@code v} (not an identity call). */
+    private Call childCall(Call region, Variable v) {
+        Call best = null;
+        for (Call c : calls) {
+            if (c.output() != v || c.input() == v || c == region) continue;
+            boolean inside = region.path().isEmpty() ? !c.path().isEmpty() : c.path().startsWith(region.path() + ".");
+            if (inside && (best == null || c.path().length() < best.path().length())) best = c;
+        }
+        return best;
+    }
+
+    private String emit(Call region, Variable v, Map<Variable, String> named) {
+        if (v.op() == null) {
+            String p = parameterNames.get(v);
+            if (p != null) return initialised.computeIfAbsent(v, k -> graph.initializer(p, k.value()));
+            Tensor c = v.value();
+            if (c.rank() >= 1 && batch > 1 && c.shape().dim(0) == batch) {
+                throw new OnnxExportException("Onnx.export: module '" + display(region.path()) + "' ("
+                        + region.module().getClass().getSimpleName() + ") uses a constant of shape " + c.shape()
+                        + " that depends on the batch (softmax, logSoftmax and logSumExp on variables hold such "
+                        + "constants): use the Softmax or LogSoftmax module");
+            }
+            if (!c.dtype().isFloating()) {
+                throw new OnnxExportException("Onnx.export: module '" + display(region.path()) + "' uses an "
+                        + c.dtype() + " constant " + c.shape() + "; only float constants are exported");
+            }
+            return graph.initializer("const", c);
+        }
+        List<String> inputs = new ArrayList<>();
+        for (Variable in : v.inputs()) inputs.add(named.get(in));
+        return OpExports.emit(region, v, inputs, graph);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.descent.onnx;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.core.DType;
+import dev.descent.core.Tensor;
+import dev.descent.nn.Module;
+import dev.descent.onnx.proto.OnnxProto.GraphProto;
+import dev.descent.onnx.proto.OnnxProto.ModelProto;
+import dev.descent.onnx.proto.OnnxProto.NodeProto;
+import dev.descent.onnx.proto.OnnxProto.TensorProto;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ONNX model run as a Descent module, for inference ({@link Onnx#load}). The graph's nodes run in their
+ * (checked) topological order as Descent operations, so the model runs on any backend; its initialisers are
+ * constants. Supported operators: {@link #supportedOperators()}.
+ *
+ * <p>Running it fails with an {@link IllegalArgumentException} naming the node when the input does not fit the
+ * model (a wrong feature count, say).
+ */
+public final class OnnxModule extends Module {
+    private static final int SECONDARY = -2;
+    private final DType dtype;
+    private final String inputName;
+    private final String outputName;
+    private final List<String> where = new ArrayList<>();
+    private final List<OnnxOps.Step> steps = new ArrayList<>();
+    private final List<int[]> inputSlots = new ArrayList<>();
+    private final List<Integer> outputSlots = new ArrayList<>();
+    private final Object[] initial;
+    private final int inputSlot;
+    private final int outputSlot;
+
+    private OnnxModule(ModelProto model) throws OnnxFormatException {
+        GraphProto g = model.getGraph();
+        Map<String, Integer> slots = new HashMap<>();
+        Map<String, Object> constants = new HashMap<>();
+        List<Object> values = new ArrayList<>();
+        for (TensorProto t : g.getInitializerList()) {
+            Object v = ModelReader.isInteger(t) ? ModelReader.longs(t) : Variable.constant(ModelReader.floats(t));
+            constants.put(t.getName(), v);
+            slots.put(t.getName(), values.size());
+            values.add(v);
+        }
+        var input = g.getInputList().stream().filter(v -> !constants.containsKey(v.getName())).findFirst().orElseThrow();
+        dtype = ModelReader.inputDType(input);
+        for (Object v : values) {
+            if (v instanceof Variable c && c.dtype() != dtype) {
+                throw new OnnxFormatException("Onnx.load: an initialiser is " + c.dtype() + " but the input is " + dtype
+                        + "; mixed float types are not supported");
+            }
+        }
+        inputName = input.getName();
+        inputSlot = values.size();
+        slots.put(inputName, inputSlot);
+        values.add(null);
+        for (int k = 0; k < g.getNodeCount(); k++) {
+            NodeProto n = g.getNode(k);
+            String w = "node " + k + " '" + n.getName() + "' (" + n.getOpType() + ")";
+            steps.add(OnnxOps.compile(n, w, constants));
+            where.add(w);
+            int[] ins = new int[n.getInputCount()];
+            for (int j = 0; j < ins.length; j++) {
+                ins[j] = n.getInput(j).isEmpty() ? -1 : slots.get(n.getInput(j));
+                if (ins[j] == SECONDARY) {
+                    throw new OnnxFormatException("Onnx.load: " + w + " reads '" + n.getInput(j) + "', a secondary "
+                            + "output of an earlier node (such as Dropout's mask), which is not supported");
+                }
+            }
+            inputSlots.add(ins);
+            for (int j = 1; j < n.getOutputCount(); j++) slots.put(n.getOutput(j), SECONDARY);
+            slots.put(n.getOutput(0), values.size());
+            outputSlots.add(values.size());
+            values.add(null);
+        }
+        outputName = g.getOutput(0).getName();
+        outputSlot = slots.get(outputName);
+        if (outputSlot == SECONDARY) {
+            throw new OnnxFormatException("Onnx.load: the graph output '" + outputName + "' is a secondary output");
+        }
+        initial = values.toArray();
+    }
+
+    static OnnxModule read(Path file) throws IOException {
+        return new OnnxModule(ModelReader.read(file));
+    }
+
+    /** Builds the module from a model's bytes (the checks of {@link Onnx#load}). */
+    public static OnnxModule fromBytes(byte[] bytes) throws OnnxFormatException {
+        return new OnnxModule(ModelReader.parse(bytes));
+    }
+
+    /** The operators this importer runs. */
+    public static List<String> supportedOperators() {
+        return List.copyOf(OnnxOps.SUPPORTED);
+    }
+
+    /** The input's element type (float32 or float64). */
+    public DType dtype() {
+        return dtype;
+    }
+
+    public String inputName() {
+        return inputName;
+    }
+
+    public String outputName() {
+        return outputName;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        if (x.dtype() != dtype) {
+            throw new IllegalArgumentException("OnnxModule: input '" + inputName + "' is " + dtype + ", got "
+                    + x.dtype() + " " + x.shape());
+        }
+        Object[] env = initial.clone();
+        env[inputSlot] = x;
+        for (int k = 0; k < steps.size(); k++) {
+            int[] ins = inputSlots.get(k);
+            Object[] args = new Object[ins.length];
+            for (int j = 0; j < ins.length; j++) args[j] = ins[j] < 0 ? null : env[ins[j]];
+            try {
+                env[outputSlots.get(k)] = steps.get(k).run(args);
+            } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("OnnxModule:")) throw e;
+                throw new IllegalArgumentException("OnnxModule: " + where.get(k) + " failed on inputs of shapes "
+                        + shapes(args) + ": " + e.getMessage(), e);
+            }
+        }
+        return OnnxOps.variable(env[outputSlot], "output '" + outputName + "'");
+    }
+
+    /** Runs the model on a tensor. */
+    public Tensor predict(Tensor x) {
+        try (var scope = dev.descent.autodiff.NoGrad.enter()) {
+            return forward(Variable.constant(x)).value();
+        }
+    }
+
+    private static String shapes(Object[] args) {
+        List<String> s = new ArrayList<>();
+        for (Object a : args) {
+            s.add(a instanceof Variable v ? v.shape().toString() : a instanceof long[] l ? Arrays.toString(l) : "none");
+        }
+        return s.toString();
+    }
+
+    @Override
+    protected String describe() {
+        return "OnnxModule(nodes=" + steps.size() + ", input=" + inputName + ", " + dtype + ")";
+    }
+}

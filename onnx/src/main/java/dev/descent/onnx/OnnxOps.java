@@ -1,0 +1,260 @@
+package dev.descent.onnx;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.core.Tensor;
+import dev.descent.onnx.proto.OnnxProto.AttributeProto;
+import dev.descent.onnx.proto.OnnxProto.NodeProto;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The ONNX operators {@link Onnx#load} runs (opsets 13 to 17, default domain), each as Descent operations on
+ * variables. A node is compiled once at load, where its attributes and constant inputs are checked; running it
+ * then only computes.
+ */
+final class OnnxOps {
+    /** A compiled node: reads its inputs from the environment and returns its output. */
+    @FunctionalInterface
+    interface Step {
+        Object run(Object[] inputs);
+    }
+
+    private static final Map<String, java.util.function.UnaryOperator<Variable>> UNARY = Map.ofEntries(
+            Map.entry("Neg", Variable::neg), Map.entry("Exp", Variable::exp), Map.entry("Log", Variable::log),
+            Map.entry("Sqrt", Variable::sqrt), Map.entry("Abs", Variable::abs),
+            Map.entry("Reciprocal", Variable::reciprocal), Map.entry("Sin", Variable::sin),
+            Map.entry("Cos", Variable::cos), Map.entry("Tanh", Variable::tanh), Map.entry("Sigmoid", Variable::sigmoid),
+            Map.entry("Erf", Variable::erf), Map.entry("Relu", Variable::relu), Map.entry("Softplus", Variable::softplus),
+            Map.entry("Identity", v -> v), Map.entry("Dropout", v -> v));
+
+    private static final Map<String, java.util.function.BinaryOperator<Variable>> BINARY = Map.ofEntries(
+            Map.entry("Add", Variable::add), Map.entry("Sub", Variable::sub), Map.entry("Mul", Variable::mul),
+            Map.entry("Div", Variable::div), Map.entry("Pow", Variable::pow), Map.entry("MatMul", Variable::matmul),
+            Map.entry("Max", Variable::maximum), Map.entry("Min", Variable::minimum));
+
+    static final Set<String> SUPPORTED = supported();
+
+    private OnnxOps() {
+    }
+
+    private static Set<String> supported() {
+        Set<String> s = new TreeSet<>(UNARY.keySet());
+        s.addAll(BINARY.keySet());
+        s.addAll(List.of("Gemm", "LeakyRelu", "Elu", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Transpose",
+                "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant"));
+        return java.util.Collections.unmodifiableSet(s);
+    }
+
+    /**
+     * Compiles {@code node}. {@code constants} holds the values known at load (initialisers and earlier Constant
+     * nodes) that attributes-as-inputs (a Reshape's shape, a ReduceSum's axes) must come from.
+     */
+    static Step compile(NodeProto node, String where, Map<String, Object> constants) throws OnnxFormatException {
+        String op = node.getOpType();
+        Map<String, AttributeProto> attrs = new HashMap<>();
+        for (AttributeProto a : node.getAttributeList()) attrs.put(a.getName(), a);
+        var unary = UNARY.get(op);
+        if (unary != null) {
+            arity(node, where, 1, op.equals("Dropout") ? 3 : 1);
+            return in -> unary.apply(variable(in[0], where));
+        }
+        var binary = BINARY.get(op);
+        if (binary != null) {
+            arity(node, where, 2, 2);
+            return in -> binary.apply(variable(in[0], where), variable(in[1], where));
+        }
+        switch (op) {
+            case "Gemm": {
+                arity(node, where, 2, 3);
+                double alpha = f(attrs, "alpha", 1), beta = f(attrs, "beta", 1);
+                boolean ta = i(attrs, "transA", 0) != 0, tb = i(attrs, "transB", 0) != 0;
+                return in -> {
+                    Variable y = variable(in[0], where).matmul(variable(in[1], where), ta, tb);
+                    if (alpha != 1) y = y.mul(alpha);
+                    if (in.length > 2 && in[2] != null) {
+                        Variable c = variable(in[2], where);
+                        y = y.add(beta == 1 ? c : c.mul(beta));
+                    }
+                    return y;
+                };
+            }
+            case "LeakyRelu": {
+                arity(node, where, 1, 1);
+                double alpha = f(attrs, "alpha", 0.01);
+                return in -> variable(in[0], where).leakyRelu(alpha);
+            }
+            case "Elu": {
+                arity(node, where, 1, 1);
+                double alpha = f(attrs, "alpha", 1);
+                return in -> variable(in[0], where).elu(alpha);
+            }
+            case "Softmax":
+            case "LogSoftmax": {
+                arity(node, where, 1, 1);
+                int axis = (int) i(attrs, "axis", -1);
+                boolean log = op.equals("LogSoftmax");
+                return in -> log ? variable(in[0], where).logSoftmax(axis) : variable(in[0], where).softmax(axis);
+            }
+            case "Flatten": {
+                arity(node, where, 1, 1);
+                int axis = (int) i(attrs, "axis", 1);
+                return in -> flatten(variable(in[0], where), axis, where);
+            }
+            case "Reshape": {
+                arity(node, where, 2, 2);
+                long[] shape = constantInts(node.getInput(1), constants, where);
+                boolean allowZero = i(attrs, "allowzero", 0) != 0;
+                return in -> reshape(variable(in[0], where), shape, allowZero, where);
+            }
+            case "Transpose": {
+                arity(node, where, 1, 1);
+                long[] perm = attrs.containsKey("perm") ? toArray(attrs.get("perm").getIntsList()) : null;
+                return in -> {
+                    Variable x = variable(in[0], where);
+                    int[] p = new int[x.rank()];
+                    if (perm == null) for (int k = 0; k < p.length; k++) p[k] = p.length - 1 - k;
+                    else if (perm.length != p.length) throw runtime(where, "perm " + java.util.Arrays.toString(perm)
+                            + " for an input of rank " + p.length);
+                    else for (int k = 0; k < p.length; k++) p[k] = (int) perm[k];
+                    return x.permute(p);
+                };
+            }
+            case "ReduceSum":
+            case "ReduceMean":
+            case "ReduceMax":
+            case "ReduceMin": {
+                boolean axesInput = op.equals("ReduceSum");
+                arity(node, where, 1, axesInput ? 2 : 1);
+                long[] axes = axesInput
+                        ? (node.getInputCount() > 1 && !node.getInput(1).isEmpty()
+                                ? constantInts(node.getInput(1), constants, where) : new long[0])
+                        : (attrs.containsKey("axes") ? toArray(attrs.get("axes").getIntsList()) : new long[0]);
+                boolean keep = i(attrs, "keepdims", 1) != 0;
+                if (i(attrs, "noop_with_empty_axes", 0) != 0) {
+                    throw new OnnxFormatException("Onnx.load: " + where + " sets noop_with_empty_axes, not supported");
+                }
+                return in -> reduce(op, variable(in[0], where), axes, keep, where);
+            }
+            case "Greater": {
+                arity(node, where, 2, 2);
+                return in -> Variable.constant(variable(in[0], where).value().gt(variable(in[1], where).value()));
+            }
+            case "Where": {
+                arity(node, where, 3, 3);
+                return in -> Variable.where(variable(in[0], where).value(), variable(in[1], where),
+                        variable(in[2], where));
+            }
+            case "Constant": {
+                arity(node, where, 0, 0);
+                AttributeProto value = attrs.get("value");
+                if (value == null || !value.hasT() || attrs.size() != 1) {
+                    throw new OnnxFormatException("Onnx.load: " + where + " must have exactly the tensor attribute "
+                            + "'value'");
+                }
+                Object c = ModelReader.isInteger(value.getT()) ? ModelReader.longs(value.getT())
+                        : Variable.constant(ModelReader.floats(value.getT()));
+                constants.put(node.getOutput(0), c);
+                return in -> c;
+            }
+            default:
+                throw new OnnxFormatException("Onnx.load: " + where + " uses operator '" + op + "', not supported");
+        }
+    }
+
+    private static void arity(NodeProto n, String where, int min, int max) throws OnnxFormatException {
+        if (n.getInputCount() < min || n.getInputCount() > max) {
+            throw new OnnxFormatException("Onnx.load: " + where + " has " + n.getInputCount() + " inputs, expected "
+                    + (min == max ? "" + min : min + " to " + max));
+        }
+        for (int k = 0; k < min; k++) {
+            if (n.getInput(k).isEmpty()) throw new OnnxFormatException("Onnx.load: " + where + " lacks input " + k);
+        }
+    }
+
+    private static double f(Map<String, AttributeProto> a, String name, double dflt) {
+        return a.containsKey(name) ? a.get(name).getF() : dflt;
+    }
+
+    private static long i(Map<String, AttributeProto> a, String name, long dflt) {
+        return a.containsKey(name) ? a.get(name).getI() : dflt;
+    }
+
+    private static long[] toArray(List<Long> values) {
+        long[] out = new long[values.size()];
+        for (int k = 0; k < out.length; k++) out[k] = values.get(k);
+        return out;
+    }
+
+    private static long[] constantInts(String name, Map<String, Object> constants, String where)
+            throws OnnxFormatException {
+        Object c = constants.get(name);
+        if (!(c instanceof long[] v)) {
+            throw new OnnxFormatException("Onnx.load: " + where + " reads '" + name + "' as a shape or axes, which "
+                    + "must be an INT64 initialiser or Constant");
+        }
+        if (v.length > ModelReader.MAX_RANK) {
+            throw new OnnxFormatException("Onnx.load: " + where + " has " + v.length + " entries in '" + name + "'");
+        }
+        return v;
+    }
+
+    static Variable variable(Object value, String where) {
+        if (value instanceof Variable v) return v;
+        throw runtime(where, "expected a float tensor, got an integer tensor");
+    }
+
+    static IllegalArgumentException runtime(String where, String what) {
+        return new IllegalArgumentException("OnnxModule: " + where + ": " + what);
+    }
+
+    private static Variable flatten(Variable x, int axis, String where) {
+        int r = x.rank();
+        int a = axis < 0 ? axis + r : axis;
+        if (a < 0 || a > r) throw runtime(where, "axis " + axis + " for an input of rank " + r);
+        long outer = 1, inner = 1;
+        for (int k = 0; k < r; k++) {
+            if (k < a) outer *= x.shape().dim(k);
+            else inner *= x.shape().dim(k);
+        }
+        return x.reshape((int) outer, (int) inner);
+    }
+
+    private static Variable reshape(Variable x, long[] shape, boolean allowZero, String where) {
+        int[] dims = new int[shape.length];
+        for (int k = 0; k < shape.length; k++) {
+            long d = shape[k];
+            if (d == 0 && !allowZero) {
+                if (k >= x.rank()) throw runtime(where, "shape entry 0 at " + k + " beyond the input's rank");
+                dims[k] = x.shape().dim(k);
+            } else if (d < -1 || d > Integer.MAX_VALUE) {
+                throw runtime(where, "shape entry " + d);
+            } else {
+                dims[k] = (int) d;
+            }
+        }
+        return x.reshape(dims);
+    }
+
+    private static Variable reduce(String op, Variable x, long[] axes, boolean keep, String where) {
+        int[] a = new int[axes.length];
+        for (int k = 0; k < a.length; k++) {
+            long ax = axes[k] < 0 ? axes[k] + x.rank() : axes[k];
+            if (ax < 0 || ax >= x.rank()) throw runtime(where, "axis " + axes[k] + " for an input of rank " + x.rank());
+            a[k] = (int) ax;
+        }
+        if (a.length == 0) {
+            a = new int[x.rank()];
+            for (int k = 0; k < a.length; k++) a[k] = k;
+        }
+        return switch (op) {
+            case "ReduceSum" -> x.sum(a, keep);
+            case "ReduceMean" -> x.mean(a, keep);
+            case "ReduceMax" -> x.max(a, keep);
+            default -> x.min(a, keep);
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package dev.descent.onnx;
+
+import dev.descent.core.Backends;
+import dev.descent.core.DType;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.core.TensorFactory;
+import dev.descent.nn.Module;
+import dev.descent.nn.activations.ELU;
+import dev.descent.nn.activations.GELU;
+import dev.descent.nn.activations.LeakyReLU;
+import dev.descent.nn.activations.LogSoftmax;
+import dev.descent.nn.activations.ReLU;
+import dev.descent.nn.activations.Sigmoid;
+import dev.descent.nn.activations.Softplus;
+import dev.descent.nn.activations.Tanh;
+import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.layers.Flatten;
+import dev.descent.nn.layers.Sequential;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.descent.onnx.OnnxExportTest.linear;
+
+/**
+ * The exported models kept as fixtures under {@code src/test/resources/dev/descent/onnx/exported}, checked once
+ * offline with {@code onnx.checker} ({@code onnx/scripts/check_exported.py}). {@link #write} rewrites them when
+ * the tests run with {@code -Ddescent.onnx.writeFixtures=DIR} (see {@link ExportedFixturesTest}).
+ */
+final class ExportedFixtures {
+    private ExportedFixtures() {
+    }
+
+    record Fixture(Module model, Tensor sample) {
+    }
+
+    static Map<String, Fixture> all() {
+        TensorFactory f32 = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
+        TensorFactory f64 = Tensor.on(Backends.get("ejml"), DType.FLOAT64);
+        Map<String, Fixture> m = new LinkedHashMap<>();
+        m.put("mlp_f32", new Fixture(new Sequential(linear(f32, 4, 8, 1), new ReLU(), linear(f32, 8, 3, 2)),
+                f32.zeros(2, 4)));
+        m.put("activations_f32", new Fixture(activations(f32), f32.zeros(2, 2, 3)));
+        m.put("activations_f64", new Fixture(activations(f64), f64.zeros(2, 2, 3)));
+        m.put("custom_f64", new Fixture(new OnnxExportTest.Residual(f64), f64.normal(new Rng(5), 0, 1, 3, 5)));
+        return m;
+    }
+
+    private static Module activations(TensorFactory f) {
+        Module m = new Sequential(new Flatten(), linear(f, 6, 5, 1), new Tanh(), linear(f, 5, 5, 2), new Sigmoid(),
+                linear(f, 5, 5, 3), new LeakyReLU(0.2), linear(f, 5, 5, 4), new ELU(), linear(f, 5, 5, 5),
+                new Softplus(), linear(f, 5, 5, 6), new GELU(true), new Dropout(0.2, new Rng(1)), linear(f, 5, 3, 7),
+                new LogSoftmax(-1));
+        m.eval();
+        return m;
+    }
+
+    static byte[] bytes(Fixture fx) {
+        return Onnx.toModel(fx.model(), fx.sample()).toByteArray();
+    }
+
+    static void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (var e : all().entrySet()) Files.write(dir.resolve(e.getKey() + ".onnx"), bytes(e.getValue()));
+    }
+}

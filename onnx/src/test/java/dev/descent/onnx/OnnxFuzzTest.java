@@ -1,0 +1,110 @@
+package dev.descent.onnx;
+
+import dev.descent.core.Backends;
+import dev.descent.core.DType;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.core.TensorFactory;
+import dev.descent.nn.activations.Softmax;
+import dev.descent.nn.layers.Sequential;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from three
+ * seeds: each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
+ * importer's {@code IllegalArgumentException} naming the node. Nothing else escapes: no other exception, no
+ * {@code Error}.
+ */
+class OnnxFuzzTest {
+    static final int CASES = 10_000;
+    static final long TIME_LIMIT_MS = 120_000;
+
+    record Seed(String name, byte[] bytes, Tensor input) {
+    }
+
+    @Test
+    void mutatedFilesFailOnlyWithTheDocumentedExceptions() throws Exception {
+        TensorFactory f32 = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
+        TensorFactory f64 = Tensor.on(Backends.get("ejml"), DType.FLOAT64);
+        var custom = new Sequential(new OnnxExportTest.Residual(f64), OnnxExportTest.linear(f64, 4, 3, 8), new Softmax(-1));
+        List<Seed> seeds = List.of(
+                new Seed("pytorch mlp", OnnxImportTest.resource("pytorch/mlp.onnx"), f32.normal(new Rng(1), 0, 1, 3, 4)),
+                new Seed("pytorch activations", OnnxImportTest.resource("pytorch/activations.onnx"),
+                        f32.normal(new Rng(2), 0, 1, 3, 2, 3)),
+                new Seed("descent custom", Onnx.toModel(custom, f64.normal(new Rng(3), 0, 1, 2, 5)).toByteArray(),
+                        f64.normal(new Rng(4), 0, 1, 3, 5)));
+        Random random = new Random(20261203);
+        int rejected = 0, ran = 0, runErrors = 0, n = 0;
+        long start = System.currentTimeMillis();
+        for (; n < CASES; n++) {
+            Seed seed = seeds.get(n % seeds.size());
+            byte[] mutant = mutate(seed.bytes(), random);
+            OnnxModule model;
+            try {
+                model = OnnxModule.fromBytes(mutant);
+            } catch (OnnxFormatException expected) {
+                rejected++;
+                continue;
+            } catch (Throwable t) {
+                fail("case " + n + " (" + seed.name() + "): load threw " + t + "\nmutant: " + Arrays.toString(mutant), t);
+                return;
+            }
+            try {
+                model.predict(seed.input().to(model.dtype()));
+                ran++;
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("OnnxModule:")) {
+                    fail("case " + n + " (" + seed.name() + "): run threw an unnamed " + e, e);
+                }
+                runErrors++;
+            } catch (Throwable t) {
+                fail("case " + n + " (" + seed.name() + "): run threw " + t, t);
+            }
+            assertTrue(System.currentTimeMillis() - start < TIME_LIMIT_MS, "fuzz over its time limit at case " + n);
+        }
+        System.out.printf("ONNX fuzz: %d cases in %d ms: %d rejected, %d loaded and ran, %d loaded and failed to run%n",
+                n, System.currentTimeMillis() - start, rejected, ran, runErrors);
+        assertTrue(n >= 10_000);
+        assertTrue(rejected > 0 && ran > 0, "the mutations reach both outcomes");
+    }
+
+    static byte[] mutate(byte[] seed, Random r) {
+        byte[] b = seed.clone();
+        int edits = 1 + r.nextInt(3);
+        for (int e = 0; e < edits; e++) {
+            if (b.length == 0) return b;
+            int at = r.nextInt(b.length);
+            switch (r.nextInt(6)) {
+                case 0 -> b[at] ^= (byte) (1 << r.nextInt(8));
+                case 1 -> b[at] = (byte) r.nextInt(256);
+                case 2 -> {
+                    byte[] in = new byte[1 + r.nextInt(8)];
+                    r.nextBytes(in);
+                    b = splice(b, at, 0, in);
+                }
+                case 3 -> b = splice(b, at, Math.min(b.length - at, 1 + r.nextInt(16)), new byte[0]);
+                case 4 -> b = Arrays.copyOf(b, at);
+                default -> {
+                    int len = Math.min(b.length - at, 1 + r.nextInt(32));
+                    b = splice(b, at, 0, Arrays.copyOfRange(b, at, at + len));
+                }
+            }
+        }
+        return b;
+    }
+
+    private static byte[] splice(byte[] b, int at, int remove, byte[] insert) {
+        byte[] out = new byte[b.length - remove + insert.length];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(insert, 0, out, at, insert.length);
+        System.arraycopy(b, at + remove, out, at + insert.length, b.length - at - remove);
+        return out;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.descent.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.descent.core.DType;
+import dev.descent.core.Tensor;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Runs an ONNX file in ONNX Runtime (the independent engine the export is checked against). */
+final class OrtRunner {
+    private OrtRunner() {
+    }
+
+    static Tensor run(Path model, Tensor input) throws OrtException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            try (OrtSession session = env.createSession(model.toString(), options)) {
+                long[] shape = new long[input.rank()];
+                for (int i = 0; i < shape.length; i++) shape[i] = input.shape().dim(i);
+                try (OnnxTensor in = input.dtype() == DType.FLOAT64
+                        ? OnnxTensor.createTensor(env, DoubleBuffer.wrap(input.toDoubleArray()), shape)
+                        : OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toFloatArray()), shape);
+                     OrtSession.Result result = session.run(Map.of("input", in))) {
+                    OnnxTensor out = (OnnxTensor) result.get("output").orElseThrow();
+                    long[] s = out.getInfo().getShape();
+                    int[] dims = new int[s.length];
+                    for (int i = 0; i < dims.length; i++) dims[i] = (int) s[i];
+                    if (input.dtype() == DType.FLOAT64) {
+                        DoubleBuffer b = out.getDoubleBuffer();
+                        double[] v = new double[b.remaining()];
+                        b.get(v);
+                        return Tensor.on(input.backend(), DType.FLOAT64).of(v, dims);
+                    }
+                    FloatBuffer b = out.getFloatBuffer();
+                    float[] v = new float[b.remaining()];
+                    b.get(v);
+                    return Tensor.on(input.backend(), DType.FLOAT32).of(v, dims);
+                }
+            }
+        }
+    }
+
+    /** max |a - b| / max |b|: the error relative to the output's scale. */
+    static double relativeError(Tensor actual, Tensor expected) {
+        double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
+        if (a.length != e.length) throw new AssertionError("sizes differ: " + actual.shape() + " vs " + expected.shape());
+        double diff = 0, scale = 0;
+        for (int i = 0; i < a.length; i++) {
+            diff = Math.max(diff, Math.abs(a[i] - e[i]));
+            scale = Math.max(scale, Math.abs(e[i]));
+        }
+        return diff / Math.max(scale, Double.MIN_NORMAL);
+    }
+}
