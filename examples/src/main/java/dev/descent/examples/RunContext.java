@@ -138,7 +138,8 @@ public final class RunContext {
     }
 
     /**
-     * Renders {@code plot} to {@code outDir/fileName} (a PNG) and returns it as a report figure with the lecture's
+     * Renders {@code plot} to {@code outDir/fileName} (a PNG at twice the plot's size, and an SVG beside it with the
+     * same name) and returns it as a report figure with the lecture's
      * {@code point} and what this run {@code measured}.
      */
     public Figure figure(Plot<?> plot, String fileName, String point, String measured) {
@@ -146,7 +147,8 @@ public final class RunContext {
             throw new IllegalArgumentException("RunContext.figure: expected a .png file name, got '" + fileName + "'");
         }
         Path png = plot.savePng(file(fileName));
-        detail("wrote %s", png);
+        plot.saveSvg(Figure.svgOf(png));
+        detail("wrote %s and its .svg", png);
         return new Figure(png, plot.title(), point, measured);
     }
 

@@ -187,12 +187,15 @@ public final class GradientDescentDemo implements Demo {
             double[] cost = o.history().stepLosses(), epoch = new double[cost.length];
             int per = Math.max(1, o.updatesPerEpoch());
             for (int i = 0; i < epoch.length; i++) epoch[i] = (i + 1.0) / per;
-            panels.add(Plots.line(o.name() + ": cost per update", "epoch (" + per + (per == 1 ? " update" : " updates") + " each)",
-                    "cost of the update's batch").series(o.name(), epoch, cost).yRange(0, top * 1.05).size(600, 450));
+            LinePlot p = Plots.line(o.name() + ": cost per update", "epoch (" + per + (per == 1 ? " update" : " updates") + " each)",
+                    "cost of the update's batch").series(o.name(), epoch, cost).yRange(0, top * 1.05).linearY().size(600, 450);
+            if (per > 1) p.runningMean(per); // the mean of each epoch's updates over the faded raw costs
+            panels.add(p);
         }
         return PlotGrid.save(ctx, "cost-per-update.png", "Cost per update", 3, panels,
                 "Batch descent's cost falls smoothly; stochastic descent's jumps from sample to sample; mini-batch "
-                        + "lies between.",
+                        + "lies between. Where there are several updates an epoch, the raw costs are faded and the line is "
+                        + "their running mean over one epoch: noisy, but descending.",
                 runs.stream().map(o -> String.format(Locale.ROOT, "mean |change| %s over %d updates (%s)",
                         fmt(o.roughness()), o.history().steps().size(), o.name())).collect(Collectors.joining("; ")));
     }

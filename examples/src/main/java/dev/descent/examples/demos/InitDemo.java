@@ -297,7 +297,7 @@ public final class InitDemo implements Demo {
         r.figure(costFigure(ctx, runs));
         r.figure(gradientFigure(ctx, runs));
         r.figure(boundaryFigure(ctx, runs, xy, labels));
-        for (Outcome o : runs) r.figure(histogramFigure(ctx, o));
+        for (Outcome o : runs) r.figure(histogramFigure(ctx, o).inGroup("histograms")); // the four as a 2 x 2 grid
 
         for (Outcome o : runs) {
             String n = o.init().name();

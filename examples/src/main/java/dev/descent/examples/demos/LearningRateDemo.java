@@ -277,13 +277,14 @@ public final class LearningRateDemo implements Demo {
         double half = Math.max(Math.abs(START[0] - m[0]), Math.abs(START[1] - m[1])) * 1.35;
         ContourPlot p = Plots.contour("Gradient descent over the cost surface", "w (slope)", "b (intercept)")
                 .function(s::cost, m[0] - half, m[0] + half, m[1] - half, m[1] + half).logLevels().levels(12)
-                .size(900, 700);
+                .minimum(m[0], m[1]).size(900, 700);
         for (Path path : o.paths()) p.trajectory("lr " + fmt(path.rate()) + " (" + path.verdict(s) + ")", path.points());
         return ctx.figure(p, "contour.png",
                 "A small learning rate creeps towards the minimum; an appropriate one goes almost straight there; a "
                         + "large one overshoots the valley floor and zigzags, or jumps ever further out and diverges.",
                 o.paths().stream().map(path -> String.format(Locale.ROOT, "lr %s: %s, %d overshoots", fmt(path.rate()),
-                        path.verdict(s), path.overshoots(s))).collect(Collectors.joining("; ")));
+                        path.verdict(s), path.overshoots(s))).collect(Collectors.joining("; "))
+                        + (p.notes().isEmpty() ? "" : ". " + String.join(" ", p.notes())));
     }
 
     private Figure costFigure(RunContext ctx, Outcome o) {

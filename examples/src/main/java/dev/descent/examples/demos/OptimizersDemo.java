@@ -29,6 +29,7 @@ import dev.descent.optim.train.History;
 import dev.descent.optim.train.Metrics;
 import dev.descent.optim.train.Trainer;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,7 +239,7 @@ public final class OptimizersDemo implements Demo {
                     "moons-boundary-" + key + ".png",
                     "The decision boundary " + key + " learnt in " + config.epochs() + " epochs, over the test points.",
                     "test accuracy " + pct(testAcc) + " (train " + pct(trainAcc) + ")");
-            out.figure(b);
+            out.figure(b.inGroup("moons-boundaries"));
         }
         String adamVsGd = reached.containsKey("adam") && reached.containsKey("gd")
                 ? "; Adam reached loss " + fmt(config.targetLoss()) + " after " + epochsText(reached.get("adam"))
@@ -267,11 +268,14 @@ public final class OptimizersDemo implements Demo {
             out.measurement(fn.key() + " " + e.getKey(), text);
             measured.append(e.getKey()).append(' ').append(fmt(p.finalLoss())).append("; ");
         }
+        List<String> drawn = new ArrayList<>();
         for (boolean family : new boolean[] {true, false}) {
             ContourPlot plot = Plots.contour(fn.title() + (family ? ": gradient descent and momentum" : ": adaptive"),
                     "x", "y").function(fn.surface()::value, fn.region()[0], fn.region()[1], fn.region()[2],
                     fn.region()[3]).size(1000, 640);
             if (fn.logLevels()) plot.logLevels();
+            for (double[] m : minima(fn.key())) plot.minimum(m[0], m[1]);
+            if (!family) plot.zigzagMidlines(); // Adadelta's ladder across Rosenbrock's valley; GD's zig-zag is the point
             int n = 0;
             for (var e : paths.entrySet()) {
                 if (GD_FAMILY.contains(e.getKey()) != family) continue;
@@ -279,20 +283,32 @@ public final class OptimizersDemo implements Demo {
                 n++;
             }
             if (n == 0) continue;
+            drawn.add(Figure.ref(fn.key() + "-" + (family ? "gd" : "adaptive") + ".png"));
+            String notes = String.join(" ", plot.notes());
             out.figure(ctx.figure(plot, fn.key() + "-" + (family ? "gd" : "adaptive") + ".png",
                     point(fn.key(), family), config.steps() + " steps from " + Arrays.toString(fn.start())
-                            + "; final loss: " + measured));
+                            + "; final loss: " + measured + (notes.isEmpty() ? "" : " " + notes)));
         }
         LinePlot loss = Plots.line(fn.title() + ": loss per step", "step", "f(x, y)");
         for (var e : paths.entrySet()) loss.series(label(e.getKey(), fn.lr().get(e.getKey())), e.getValue().loss());
         if (!fn.key().equals("saddle")) loss.logY(); // the saddle's minima are below 0
         out.figure(ctx.figure(loss.size(1000, 600), fn.key() + "-loss.png", point(fn.key(), true),
-                "final loss: " + measured));
+                "The loss along the paths of " + String.join(" and ", drawn) + "; final loss: " + measured));
         if (fn.key().equals("ravine")) {
             StringBuilder s = new StringBuilder("ravine: steps to loss < " + fmt(RAVINE_TOL) + ":");
             paths.forEach((k, p) -> s.append(' ').append(k).append(' ').append(epochsText(p.stepsTo(RAVINE_TOL))));
             out.summary(s.toString());
         }
+    }
+
+    /** The minima of each 2-D function, starred on its contour plots. */
+    static List<double[]> minima(String fn) {
+        return switch (fn) {
+            case "ravine" -> List.of(new double[] {0, 0});
+            case "rosenbrock" -> List.of(new double[] {1, 1});
+            case "saddle" -> List.of(new double[] {0, -1}, new double[] {0, 1}); // d/dy: y^3 - y = 0, y = +-1
+            default -> List.of();
+        };
     }
 
     private static String point(String fn, boolean family) {

@@ -1,12 +1,13 @@
 package dev.descent.examples.plot;
 
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.style.HeatMapStyler;
 import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
+import java.awt.Dimension;
+import java.awt.Graphics2D;
 import java.awt.Font;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -68,6 +69,21 @@ public final class ConfusionMatrixPlot extends Plot<ConfusionMatrixPlot> {
 
     @Override
     public BufferedImage render() {
+        return render(1);
+    }
+
+    @Override
+    boolean paintsVectors() {
+        return true;
+    }
+
+    @Override
+    Dimension paint(Graphics2D g) {
+        chart().paint(g, width(), height());
+        return new Dimension(width(), height());
+    }
+
+    private HeatMapChart chart() {
         if (counts == null) throw new IllegalStateException("ConfusionMatrixPlot '" + title() + "': no counts were given");
         int k = counts.length;
         HeatMapChart chart = new HeatMapChartBuilder().width(width()).height(height()).title(title())
@@ -104,6 +120,6 @@ public final class ConfusionMatrixPlot extends Plot<ConfusionMatrixPlot> {
             for (int j = 0; j < k; j++) cells.add(new Number[] {j, k - 1 - i, counts[i][j]});
         }
         chart.addSeries("count", predicted, truth, cells);
-        return BitmapEncoder.getBufferedImage(chart);
+        return chart;
     }
 }

@@ -1,14 +1,21 @@
 package dev.descent.examples.plot;
 
-import org.knowm.xchart.BitmapEncoder;
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 
 import javax.imageio.ImageIO;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,18 +119,93 @@ public abstract class Plot<P extends Plot<P>> {
     /** Renders the chart to an image of {@link #width()} x {@link #height()} pixels. */
     public abstract BufferedImage render();
 
-    /** Renders the chart and writes it as a PNG to {@code file} (creating its directory); returns {@code file}. */
+    /**
+     * Paints the chart onto {@code g} in chart coordinates (one unit a pixel of {@link #render()}), so that a scaled
+     * or vector graphics context gets sharp text and lines; returns the size painted. The default draws
+     * {@link #render()}'s image; the XChart-drawn plots paint their chart.
+     */
+    Dimension paint(Graphics2D g) {
+        BufferedImage image = render();
+        g.drawImage(image, 0, 0, null);
+        return new Dimension(image.getWidth(), image.getHeight());
+    }
+
+    /** Whether {@link #paint} draws vectors (text and lines stay sharp at any scale). */
+    boolean paintsVectors() {
+        return false;
+    }
+
+    /** The size {@link #paint} covers. */
+    Dimension canvasSize() {
+        if (paintsVectors()) return new Dimension(width, height);
+        BufferedImage image = render();
+        return new Dimension(image.getWidth(), image.getHeight());
+    }
+
+    /** Renders the chart at {@code scale} times its size (2 for sharp text on high-density screens and zoom). */
+    public BufferedImage render(double scale) {
+        if (!(scale > 0 && scale <= 8)) throw new IllegalArgumentException("Plot.render: expected a scale in (0, 8], got " + scale);
+        Dimension d = canvasSize();
+        BufferedImage image = new BufferedImage((int) Math.ceil(d.width * scale), (int) Math.ceil(d.height * scale),
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            // NOTE: a raster-only plot (the image grid: pixels of images) is scaled up by repeating pixels, which keeps
+            // its images blocky and its colours exact.
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            g.scale(scale, scale);
+            paint(g);
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /** The scale of the PNG files {@link #savePng} writes: twice the chart's size, sharp when zoomed. */
+    public static final int PNG_SCALE = 2;
+
+    /**
+     * Renders the chart at {@link #PNG_SCALE} times its size and writes it as a PNG to {@code file} (creating its
+     * directory); returns {@code file}.
+     */
     public Path savePng(Path file) {
         Objects.requireNonNull(file, "file");
-        BufferedImage image = render();
+        BufferedImage image = render(PNG_SCALE);
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
+            createParent(file);
             if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the figure " + file + ": " + dev.descent.examples.Errors.message(e), e);
         }
         return file;
+    }
+
+    /**
+     * Writes the chart as SVG to {@code file} (creating its directory), drawn by VectorGraphics2D: text and lines
+     * are vectors, heat maps embedded images. Returns {@code file}.
+     */
+    public Path saveSvg(Path file) {
+        Objects.requireNonNull(file, "file");
+        VectorGraphics2D g = new VectorGraphics2D();
+        Dimension d = paint(g);
+        try {
+            createParent(file);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+                new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, d.width, d.height)).writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the figure " + file + ": " + dev.descent.examples.Errors.message(e), e);
+        }
+        return file;
+    }
+
+    private static void createParent(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
     }
 
     void style(XYStyler s) {

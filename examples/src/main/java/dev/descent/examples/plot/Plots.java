@@ -60,6 +60,11 @@ public final class Plots {
         return new ImageGridPlot(title, xLabel, yLabel);
     }
 
+    /** Panels tiled into one figure, {@code columns} to a row, each with its own title, axes and legend. */
+    public static PanelGrid grid(String title, int columns, List<? extends Plot<?>> panels) {
+        return new PanelGrid(title, columns, panels);
+    }
+
     static String className(List<String> names, int c) {
         return c < names.size() ? names.get(c) : "class " + c;
     }

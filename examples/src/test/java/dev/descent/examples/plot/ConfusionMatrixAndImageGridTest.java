@@ -21,7 +21,7 @@ class ConfusionMatrixAndImageGridTest {
         Path png = Plots.confusionMatrix("Confusion").counts(new int[][] {{50, 0, 0}, {0, 50, 0}, {0, 0, 50}})
                 .classNames(List.of("circle", "square", "triangle")).savePng(dir.resolve("cm.png"));
         BufferedImage img = PlotsTest.read(png);
-        assertEquals(Plot.DEFAULT_HEIGHT + 140, img.getWidth());
+        assertEquals(Plot.PNG_SCALE * (Plot.DEFAULT_HEIGHT + 140), img.getWidth());
         int dark = PlotsTest.count(img, new Color(0x4292c6));
         // Three diagonal cells of roughly a ninth of the plot area each, in the top colour of the scale.
         assertTrue(dark > 3 * 100 * 100, "dark pixels: " + dark);

@@ -75,8 +75,8 @@ class PlotsTest {
         Path png = Plots.line("Cost", "epoch", "cost").series("slow", a).series("diverges", b).logY().size(640, 480)
                 .savePng(dir.resolve("sub/line.png"));
         BufferedImage img = read(png);
-        assertEquals(640, img.getWidth());
-        assertEquals(480, img.getHeight());
+        assertEquals(Plot.PNG_SCALE * 640, img.getWidth());
+        assertEquals(Plot.PNG_SCALE * 480, img.getHeight());
         assertTrue(count(img, Palette.category(0)) > 200, "first series drawn");
         assertTrue(count(img, Palette.category(1)) > 100, "second series drawn");
         assertTrue(count(img, Color.WHITE) > 640 * 480 / 2, "white background");
@@ -117,8 +117,8 @@ class PlotsTest {
         }
         BufferedImage img = read(Plots.scatter("Blobs", "x1", "x2").points(xy, labels).classNames("a", "b", "c")
                 .savePng(dir.resolve("scatter.png")));
-        assertEquals(800, img.getWidth());
-        assertEquals(600, img.getHeight());
+        assertEquals(Plot.PNG_SCALE * 800, img.getWidth());
+        assertEquals(Plot.PNG_SCALE * 600, img.getHeight());
         for (int c = 0; c < 3; c++) assertTrue(count(img, Palette.category(c)) > 300, "class " + c);
         int[] a = columns(img, Palette.category(0)), c = columns(img, Palette.category(2));
         assertTrue(a[0] < c[0], "class 0 (left in data) is drawn left of class 2");
@@ -136,7 +136,7 @@ class PlotsTest {
         }
         BufferedImage img = read(Plots.histogram("Weights", "weight").add("start", start).add("end", end)
                 .add("zero init", new double[50]).bins(40).size(800, 600).savePng(dir.resolve("hist.png")));
-        assertEquals(800, img.getWidth());
+        assertEquals(Plot.PNG_SCALE * 800, img.getWidth());
         assertTrue(count(img, Palette.category(0)) > 100, "outline of the first sample");
         assertTrue(count(img, Palette.category(1)) > 100, "outline of the second sample");
         assertTrue(count(img, Palette.category(2)) > 20, "the constant sample gets a bar");
@@ -168,12 +168,13 @@ class PlotsTest {
         for (int i = 0; i < 20; i++) path[i] = new double[] {-2.5 + 0.12 * i, 1.5 * Math.pow(0.85, i)};
         path[19] = new double[] {10, 10}; // leaves the window: clipped at its edge
         BufferedImage img = read(Plots.contour("Ravine", "w1", "w2")
-                .function((x, y) -> x * x + 10 * y * y, -3, 3, -2, 2).levels(8)
+                .function((x, y) -> x * x + 10 * y * y, -4, 4, -2, 2).levels(8)
                 .trajectory("GD", path).size(800, 600).savePng(dir.resolve("contour.png")));
-        assertEquals(600, img.getHeight());
+        assertEquals(Plot.PNG_SCALE * 600, img.getHeight());
         assertTrue(count(img, Palette.viridis(0)) > 1000, "lowest level");
         assertTrue(count(img, Palette.viridis(1)) > 1000, "highest level");
-        for (int l = 1; l < 7; l++) assertTrue(count(img, Palette.viridis(l / 7.0)) > 500, "level " + l);
+        // Levels at the round values 10, 20, 30, 40, 50 of f in [0, 56]: six bands, the third one viridis(0.4).
+        assertTrue(count(img, Palette.viridis(0.4)) > 1000, "third level");
         assertTrue(count(img, Palette.overlay(0)) > 100, "trajectory");
         // The minimum (0, 0) is in the middle: the highest level starts at the left edge, the lowest well inside.
         int[] low = columns(img, Palette.viridis(0));
@@ -182,9 +183,10 @@ class PlotsTest {
     }
 
     @Test
-    void quantizeAndClip() {
-        assertArrayEquals(new int[] {0, 1, 3, 3, -1}, ContourPlot.quantize(new double[] {0, 1, 3, 4, Double.NaN},
-                4, false));
+    void bandsAndClip() {
+        double[] edges = {1, 2, 3};
+        assertArrayEquals(new int[] {0, 1, 3, 3}, java.util.stream.DoubleStream.of(0, 1, 3, 4)
+                .mapToInt(v -> ContourPlot.band(v, edges)).toArray());
         double[][] xy = ContourPlot.clip(new double[][] {{0, 0}, {2, 0}, {0.5, 0.5}}, -1, 1, -1, 1);
         assertArrayEquals(new double[] {0, 1, Double.NaN, 1, 0.5}, xy[0], 1e-12);
         assertArrayEquals(new double[] {0, 0, Double.NaN, 1.0 / 3, 0.5}, xy[1], 1e-12);
