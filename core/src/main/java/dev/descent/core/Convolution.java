@@ -47,6 +47,11 @@ public final class Convolution {
             return new Options(stride, stride, padding, padding, padding, padding, dilation, dilation, groups);
         }
 
+        /** A 1-D convolution's options: along the width only (the height entries stride 1, padding 0, dilation 1). */
+        public static Options of1d(int stride, int padding, int dilation, int groups) {
+            return new Options(1, stride, 0, 0, padding, padding, 1, dilation, groups);
+        }
+
         /** Per-axis {@code (height, width)} stride, symmetric padding and dilation. */
         public static Options of(int[] stride, int[] padding, int[] dilation, int groups) {
             return new Options(stride[0], stride[1], padding[0], padding[0], padding[1], padding[1], dilation[0],

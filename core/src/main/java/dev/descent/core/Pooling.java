@@ -38,6 +38,11 @@ public final class Pooling {
             return new Options(kernel, kernel, stride, stride, padding, padding, dilation, dilation, ceilMode);
         }
 
+        /** A 1-D window along the width (height 1). */
+        public static Options of1d(int kernel, int stride, int padding, int dilation, boolean ceilMode) {
+            return new Options(1, kernel, 1, stride, 0, padding, 1, dilation, ceilMode);
+        }
+
         /**
          * PyTorch's pooling output size: {@code floor or ceil((size + 2 pad - dilation (kernel - 1) - 1) / stride) + 1},
          * less one in ceil mode when the last window would start in the padding after the input; -1 when none fits.
