@@ -16,7 +16,8 @@ final class Composites {
     static Variable variance(Variable x, int[] axes, boolean keepDims, int correction) {
         if (correction < 0) throw new IllegalArgumentException("variance: correction must be >= 0, got " + correction);
         Variable centered = x.sub(Reducing.mean(x, axes, true));
-        return centered.square().sum(axes, keepDims).div(Reducing.count(x.shape(), axes) - correction);
+        // NOTE: the divisor is max(0, N - correction), as torch.var: inf (or NaN for 0/0) once correction >= N.
+        return centered.square().sum(axes, keepDims).div(Math.max(0, Reducing.count(x.shape(), axes) - correction));
     }
 
     /**
@@ -32,8 +33,23 @@ final class Composites {
         return keepDims ? lse : lse.squeeze(axis);
     }
 
+    /**
+     * NOTE: {@code logSoftmax(x) = (x - m) - log(sum(exp(x - m)))} with {@code m = max(x)} held constant, as PyTorch
+     * computes it: {@code x - m} is exact to one rounding and both terms are {@code <= 0}, so nothing cancels and
+     * the relative error stays near the unit roundoff for logits of any magnitude (subtracting {@code logSumExp(x)},
+     * which rounds {@code m + log(sum)}, loses up to {@code ulp(m)}: 6e-10 relative at 1e7). The sum is
+     * {@code 1 + t}, its max term being exactly 1, and {@code log(1 + t)} is taken as {@code log1p(t)} with
+     * {@code t = sum(exp(x - m) - [x = m]) + (ties - 1)}: each term at the max becomes exactly 0, so {@code t} keeps
+     * its small terms (for {@code [0, -40]} the max entry is {@code -4.2e-18}, not 0) while the gradient is
+     * unchanged, the mask being constant. An infinite m makes the row NaN, as in PyTorch.
+     */
     static Variable logSoftmax(Variable x, int axis) {
-        return x.sub(logSumExp(x, axis, true));
+        Tensor m = x.value().max(axis, true);
+        Tensor atMax = x.value().eq(m);
+        Tensor extraTies = atMax.sum(axis, true).sub(1.0);
+        Variable shifted = x.sub(Variable.constant(m));
+        Variable t = shifted.exp().sub(Variable.constant(atMax)).sum(axis, true).add(Variable.constant(extraTies));
+        return shifted.sub(t.log1p());
     }
 
     static Variable softmax(Variable x, int axis) {

@@ -353,7 +353,10 @@ public final class Variable {
     /** Softmax along {@code axis}, stable for large logits. */
     public Variable softmax(int axis) { return Composites.softmax(this, axis); }
 
-    /** Log-softmax along {@code axis}: {@code x - logSumExp(x)}, finite for logits of any magnitude. */
+    /**
+     * Log-softmax along {@code axis}: {@code (x - max) - log(sum(exp(x - max)))}, as PyTorch computes it, accurate to
+     * a few units of roundoff relative to each result for logits of any magnitude.
+     */
     public Variable logSoftmax(int axis) { return Composites.logSoftmax(this, axis); }
 
     // ---------------------------------------------------------------- linear algebra

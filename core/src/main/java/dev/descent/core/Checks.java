@@ -25,14 +25,15 @@ final class Checks {
     /** A NIO buffer of the Java type of {@code dtype} with room for (or holding) {@code size} elements. */
     static void buffer(String op, DType dtype, java.nio.Buffer buffer, int size) {
         if (buffer == null) throw new IllegalArgumentException(op + ": buffer must not be null");
-        Class<?> expected = switch (dtype) {
-            case FLOAT64 -> java.nio.DoubleBuffer.class;
-            case FLOAT32 -> java.nio.FloatBuffer.class;
-            case INT32 -> java.nio.IntBuffer.class;
-        };
-        if (!expected.isInstance(buffer)) {
-            throw new IllegalArgumentException(op + ": expected a " + expected.getSimpleName() + " for " + dtype
-                    + ", got " + buffer.getClass().getSimpleName());
+        DType held;
+        try {
+            held = DType.ofBuffer(buffer);
+        } catch (IllegalArgumentException e) {
+            held = null;
+        }
+        if (held != dtype) {
+            throw new IllegalArgumentException(op + ": expected a buffer of " + dtype + " values (DoubleBuffer for "
+                    + "float64, FloatBuffer for float32, IntBuffer for int32), got " + buffer.getClass().getSimpleName());
         }
         if (buffer.remaining() < size) {
             throw new IllegalArgumentException(op + ": expected room for " + size + " elements, got "
@@ -52,6 +53,25 @@ final class Checks {
             throw new IllegalArgumentException(op + ": expected an int32 index tensor, got " + t.dtype() + " "
                     + t.shape());
         }
+    }
+
+    /**
+     * Checks that every element of a float tensor converts to INT32. NOTE: conversion truncates toward zero, so a
+     * value converts when it is finite and its truncation lies in [-2^31, 2^31 - 1], that is -2^31 - 1 < v < 2^31
+     * (in float32, -2^31 <= v < 2^31). PyTorch leaves the other values undefined (x86 gives -2^31 for all of them);
+     * here they are an error naming the first one.
+     */
+    static void convertibleToInt(String op, Tensor t) {
+        if (!t.dtype().isFloating() || t.size() == 0) return;
+        Tensor low = t.dtype() == DType.FLOAT32 ? t.ge(-2147483648.0) : t.gt(-2147483649.0);
+        Tensor ok = low.mul(t.lt(2147483648.0)).flatten(); // NaN compares false, so it fails too
+        if (ok.min().item() == 1) return;
+        int at = (int) ok.argmin().item();
+        double v = t.flatten().get(at);
+        String value = t.dtype() == DType.FLOAT32 ? Float.toString((float) v) : Double.toString(v);
+        throw new IllegalArgumentException(op + ": " + t.dtype() + " value " + value + " at flat index " + at
+                + " of shape " + t.shape() + " is not representable as INT32 (expected a finite value whose "
+                + "truncation toward zero lies in [-2147483648, 2147483647])");
     }
 
     static void finite(String op, String name, double value) {

@@ -61,6 +61,42 @@ public enum DType {
         };
     }
 
+    /** A new heap NIO buffer for {@code size} elements of this dtype: a {@code DoubleBuffer}, {@code FloatBuffer} or {@code IntBuffer}. */
+    public java.nio.Buffer newBuffer(int size) {
+        return switch (this) {
+            case FLOAT32 -> java.nio.FloatBuffer.allocate(size);
+            case FLOAT64 -> java.nio.DoubleBuffer.allocate(size);
+            case INT32 -> java.nio.IntBuffer.allocate(size);
+        };
+    }
+
+    /** This dtype's view of {@code bytes} (from its position to its limit, in its byte order). */
+    public java.nio.Buffer view(java.nio.ByteBuffer bytes) {
+        return switch (this) {
+            case FLOAT32 -> bytes.asFloatBuffer();
+            case FLOAT64 -> bytes.asDoubleBuffer();
+            case INT32 -> bytes.asIntBuffer();
+        };
+    }
+
+    /** The dtype of the values a {@code DoubleBuffer}, {@code FloatBuffer} or {@code IntBuffer} holds. */
+    public static DType ofBuffer(java.nio.Buffer buffer) {
+        if (buffer instanceof java.nio.FloatBuffer) return FLOAT32;
+        if (buffer instanceof java.nio.DoubleBuffer) return FLOAT64;
+        if (buffer instanceof java.nio.IntBuffer) return INT32;
+        throw new IllegalArgumentException("DType.ofBuffer: expected a DoubleBuffer, FloatBuffer or IntBuffer, got "
+                + (buffer == null ? "null" : buffer.getClass().getSimpleName()));
+    }
+
+    /** A buffer over a Java array ({@code float[]}, {@code double[]} or {@code int[]}), without copying. */
+    public static java.nio.Buffer wrap(Object array) {
+        return switch (ofArray(array)) {
+            case FLOAT32 -> java.nio.FloatBuffer.wrap((float[]) array);
+            case FLOAT64 -> java.nio.DoubleBuffer.wrap((double[]) array);
+            case INT32 -> java.nio.IntBuffer.wrap((int[]) array);
+        };
+    }
+
     /** Lower-case name as printed by {@link Tensor#toString()}: {@code float32}, {@code float64}, {@code int32}. */
     @Override
     public String toString() {

@@ -60,10 +60,11 @@ public final class InPlace {
         out.backend().write(src, out.storage(), offset);
     }
 
-    /** {@code out = src} (same shape; the dtype is converted). */
+    /** {@code out = src} (same shape; the dtype is converted as {@link Tensor#to(DType)} converts it). */
     public static void copy(Tensor src, Tensor out) {
         Checks.sameBackend("InPlace.copy", src, out);
         Checks.shapeEquals("InPlace.copy", out.shape(), src.shape());
+        if (out.dtype() == DType.INT32) Checks.convertibleToInt("InPlace.copy", src);
         out.backend().convert(src.storage(), out.storage());
     }
 

@@ -40,8 +40,9 @@ final class Reductions {
         int count = 1;
         for (int a : ax) count *= x.shape().dim(a);
         Tensor centered = x.sub(mean(x, axes, true));
-        // NOTE: N - correction <= 0 divides by zero or a negative number, giving inf/NaN as torch.var does.
-        return reduce("variance", ReduceOp.SUM, centered.square(), axes, keepDims).div(count - correction);
+        // NOTE: as torch.var, the divisor is max(0, N - correction): a correction of at least N gives inf, or NaN
+        // where every squared deviation is 0 (0/0), never a negative variance.
+        return reduce("variance", ReduceOp.SUM, centered.square(), axes, keepDims).div(Math.max(0, count - correction));
     }
 
     /** Arg-reduction along one axis, or over the flattened tensor when {@code axis} is null. */

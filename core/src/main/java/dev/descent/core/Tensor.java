@@ -482,8 +482,9 @@ public final class Tensor {
     public Tensor variance(int axis) { return Reductions.variance(this, new int[] {axis}, false, 1); }
 
     /**
-     * The variance along {@code axes}: {@code sum((x - mean)^2) / (N - correction)}; correction 1 is unbiased,
-     * 0 the population variance.
+     * The variance along {@code axes}: {@code sum((x - mean)^2) / max(0, N - correction)}, as {@code torch.var};
+     * correction 1 is unbiased, 0 the population variance. A correction of at least N gives inf, or NaN where all
+     * deviations are 0.
      */
     public Tensor variance(int[] axes, boolean keepDims, int correction) {
         return Reductions.variance(this, axes, keepDims, correction);
@@ -700,9 +701,15 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- conversion
 
-    /** This tensor with another dtype (float to INT32 truncates toward zero); this tensor if already that dtype. */
+    /**
+     * This tensor with another dtype; this tensor if already that dtype. Float to INT32 truncates toward zero, as
+     * PyTorch does; NaN, infinities and values whose truncation lies outside [-2^31, 2^31 - 1] are an
+     * {@link IllegalArgumentException} that names the first such value and its index (PyTorch's result is undefined
+     * there), and nothing is converted.
+     */
     public Tensor to(DType type) {
         if (type == dtype) return this;
+        if (type == DType.INT32) Checks.convertibleToInt("to(INT32)", this);
         Tensor out = newLike(type, shape);
         backend.convert(storage, out.storage);
         return out;
@@ -714,20 +721,11 @@ public final class Tensor {
      */
     public Tensor to(Backend target) {
         if (target.equals(backend)) return this;
-        Buffer values = newBuffer(dtype, size());
+        Buffer values = dtype.newBuffer(size());
         backend.read(storage, 0, values);
         Tensor out = allocate(target, dtype, shape);
         target.write(values.flip(), out.storage, 0);
         return out;
-    }
-
-    /** A heap buffer of {@code size} elements of the Java type of {@code type}. */
-    static Buffer newBuffer(DType type, int size) {
-        return switch (type) {
-            case FLOAT64 -> DoubleBuffer.allocate(size);
-            case FLOAT32 -> FloatBuffer.allocate(size);
-            case INT32 -> IntBuffer.allocate(size);
-        };
     }
 
     /** A tensor with the same values and its own storage (for {@link InPlace} updates). */
@@ -753,7 +751,7 @@ public final class Tensor {
         return out;
     }
 
-    /** All elements in row-major order, as ints (a copy; floats truncate toward zero). */
+    /** All elements in row-major order, as ints (a copy; floats convert as {@link #to(DType) to(INT32)} does). */
     public int[] toIntArray() {
         int[] out = new int[size()];
         to(DType.INT32).copyTo(IntBuffer.wrap(out));

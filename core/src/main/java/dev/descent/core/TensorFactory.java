@@ -3,9 +3,6 @@ package dev.descent.core;
 import dev.descent.core.spi.Backend;
 
 import java.nio.Buffer;
-import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 
 /**
  * Creates tensors on one backend with one dtype. Obtain one with {@link Tensor#on(Backend, DType)}; the static
@@ -17,7 +14,8 @@ import java.nio.IntBuffer;
  * Tensor x = f64.of(new double[] {1, 2, 3, 4}, 2, 2);
  * }</pre>
  *
- * <p>Data passed in is copied and converted to the factory's dtype (float to INT32 truncates toward zero).
+ * <p>Data passed in is copied and converted to the factory's dtype (float to INT32 as {@link Tensor#to(DType)}: truncation
+ * toward zero, and an error for NaN, infinities and values out of INT32's range).
  * Random values come from the {@link Rng} in float64 and are then converted, so one seed gives the same values on
  * every backend.
  */
@@ -49,12 +47,7 @@ public final class TensorFactory {
     }
 
     private Tensor fromArray(String op, Object data, Shape shape) {
-        Buffer values = switch (DType.ofArray(data)) {
-            case FLOAT64 -> DoubleBuffer.wrap((double[]) data);
-            case FLOAT32 -> FloatBuffer.wrap((float[]) data);
-            case INT32 -> IntBuffer.wrap((int[]) data);
-        };
-        return fromBuffer(op, values, shape);
+        return fromBuffer(op, DType.wrap(data), shape);
     }
 
     /**
@@ -69,9 +62,10 @@ public final class TensorFactory {
     }
 
     private Tensor fromBuffer(String op, Buffer data, Shape shape) {
-        DType source = data instanceof DoubleBuffer ? DType.FLOAT64 : data instanceof FloatBuffer ? DType.FLOAT32
-                : data instanceof IntBuffer ? DType.INT32 : null;
-        if (source == null) {
+        DType source;
+        try {
+            source = DType.ofBuffer(data);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(op + ": expected a DoubleBuffer, FloatBuffer or IntBuffer, got "
                     + data.getClass().getSimpleName());
         }

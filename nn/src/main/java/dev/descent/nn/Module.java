@@ -5,7 +5,7 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
-import dev.descent.core.io.Safetensors;
+import dev.descent.nn.io.ModuleIO;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -210,35 +210,50 @@ public abstract class Module {
         }
     }
 
-    /** Saves {@link #stateDict()} as a safetensors file (atomically). */
-    public void save(Path file) throws IOException {
-        Safetensors.write(file, stateDict(), Map.of("format", "descent"));
-    }
-
-    /** Loads a file written by {@link #save}; nothing changes if it does not match this module. */
-    public void load(Path file) throws IOException {
-        loadStateDict(Safetensors.read(file, backend()).tensors());
+    /**
+     * The state dict in PyTorch's layout: {@link #stateDict()} with each parameter as PyTorch stores it
+     * ({@code Linear} weights {@code (out, in)}), the names unchanged.
+     */
+    public Map<String, Tensor> stateDictForPyTorch() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        forEachParameter("", (name, local, owner, p) -> out.put(name, owner.toPyTorchLayout(local, p.value().copy())));
+        return out;
     }
 
     /**
-     * Saves in PyTorch's layout, which {@code torch.nn.Module.load_state_dict} accepts after
-     * {@code safetensors.torch.load_file}: {@code Linear} weights are written {@code (out, in)} as PyTorch stores them.
+     * {@link #loadStateDict} from a state dict in PyTorch's layout (see {@link #stateDictForPyTorch}); all of it is
+     * checked before anything changes.
+     */
+    public void loadStateDictFromPyTorch(Map<String, Tensor> state) {
+        Map<String, Tensor> converted = new LinkedHashMap<>(state);
+        forEachParameter("", (name, local, owner, p) -> {
+            Tensor t = state.get(name);
+            if (t != null) converted.put(name, owner.fromPyTorchLayout(local, t));
+        });
+        loadStateDict(converted);
+    }
+
+    /** Saves {@link #stateDict()} as a safetensors file, atomically ({@link ModuleIO#save}). */
+    public void save(Path file) throws IOException {
+        ModuleIO.save(file, stateDict());
+    }
+
+    /** Loads a file written by {@link #save} ({@link ModuleIO#load}); nothing changes if it does not match this module. */
+    public void load(Path file) throws IOException {
+        loadStateDict(ModuleIO.load(file, backend()));
+    }
+
+    /**
+     * Saves in PyTorch's layout ({@link #stateDictForPyTorch}), which {@code torch.nn.Module.load_state_dict} accepts
+     * after {@code safetensors.torch.load_file}.
      */
     public void saveForPyTorch(Path file) throws IOException {
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        forEachParameter("", (name, local, owner, p) -> out.put(name, owner.toPyTorchLayout(local, p.value())));
-        Safetensors.write(file, out, Map.of("format", "pt"));
+        ModuleIO.saveForPyTorch(file, stateDictForPyTorch());
     }
 
     /** Loads a file in PyTorch's layout (see {@link #saveForPyTorch}); nothing changes if it does not match. */
     public void loadFromPyTorch(Path file) throws IOException {
-        Map<String, Tensor> given = Safetensors.read(file, backend()).tensors();
-        Map<String, Tensor> converted = new LinkedHashMap<>(given);
-        forEachParameter("", (name, local, owner, p) -> {
-            Tensor t = given.get(name);
-            if (t != null) converted.put(name, owner.fromPyTorchLayout(local, t));
-        });
-        loadStateDict(converted);
+        loadStateDictFromPyTorch(ModuleIO.load(file, backend()));
     }
 
     /** A parameter's value in PyTorch's layout; the identity unless a layer stores it differently. */

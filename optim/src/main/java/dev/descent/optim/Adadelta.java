@@ -6,6 +6,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.UnaryOp;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ import java.util.List;
  *     w = w - lr * delta
  * </pre>
  *
- * <p>With {@code window = k > 0} ({@link #lecture(int)}): the last {@code k} squared gradients, the current one
+ * <p>With {@code window = k > 0} ({@link Options#withWindow}): the last {@code k} squared gradients, the current one
  * included, are kept in a ring buffer per parameter ({@code window.0 .. window.k-1}, slot {@code (t - 1) mod k}),
  * and
  * <pre>
@@ -36,7 +37,7 @@ import java.util.List;
  *
  * <pre>{@code
  * Adadelta adadelta = new Adadelta(params, Adadelta.options());
- * Adadelta windowed = new Adadelta(params, Adadelta.lecture(3).withLr(0.1));
+ * Adadelta windowed = new Adadelta(params, Adadelta.options().withWindow(3).withEps(1e-7).withLr(0.1));
  * }</pre>
  */
 public final class Adadelta extends Optimizer<Adadelta.Options> {
@@ -49,35 +50,38 @@ public final class Adadelta extends Optimizer<Adadelta.Options> {
     }
 
     /**
-     * Adadelta's hyper-parameters.
-     *
-     * @param lr          the factor applied to delta, >= 0
-     * @param rho         the decay of both averages, in [0, 1]
-     * @param eps         inside both square roots (the lecture's delta in the windowed form), >= 0
-     * @param weightDecay the L2 penalty added to the gradient, >= 0
-     * @param window      0 for PyTorch's averages; {@code k} in 1..64 for the lecture's window of k squared gradients
+     * Adadelta's hyper-parameters: {@code lr} (the factor applied to delta, >= 0), {@code rho} (the decay of both
+     * averages, in [0, 1]), {@code eps} (inside both square roots; the lecture's delta in the windowed form, >= 0),
+     * {@code weightDecay} (L2 added to the gradient, >= 0) and {@code window} (0 for PyTorch's averages; {@code k}
+     * in 1..64 for the lecture's window of k squared gradients).
      */
-    public record Options(double lr, double rho, double eps, double weightDecay, int window)
-            implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, rho, eps, weightDecay, window); }
+    public static final class Options extends Hyperparameters<Options> {
+        private static final Schema<Options> SCHEMA = new Schema<>("Adadelta", Options::new);
+        private static final Field LR = SCHEMA.real("lr", 1.0), RHO = SCHEMA.real("rho", 0.9),
+                EPS = SCHEMA.real("eps", 1e-6), WEIGHT_DECAY = SCHEMA.real("weightDecay", 0),
+                WINDOW = SCHEMA.integer("window", 0);
 
-        public Options withRho(double v) { return new Options(lr, v, eps, weightDecay, window); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
 
-        public Options withEps(double v) { return new Options(lr, rho, v, weightDecay, window); }
+        public double rho() { return get(RHO); }
 
-        public Options withWeightDecay(double v) { return new Options(lr, rho, eps, v, window); }
+        public double eps() { return get(EPS); }
 
-        public Options withWindow(int v) { return new Options(lr, rho, eps, weightDecay, v); }
+        public int window() { return integer(WINDOW); }
+
+        public Options withRho(double v) { return with(RHO, v); }
+
+        public Options withEps(double v) { return with(EPS, v); }
+
+        /** The lecture's form: Adagrad over the last {@code k} squared gradients (0: PyTorch's averages). */
+        public Options withWindow(int k) { return with(WINDOW, k); }
     }
 
     /** PyTorch's defaults: lr 1.0, rho 0.9, eps 1e-6. */
     public static Options options() {
-        return new Options(1.0, 0.9, 1e-6, 0, 0);
-    }
-
-    /** The lecture's windowed form over the last {@code window} squared gradients, lr 0.01 and delta 1e-7. */
-    public static Options lecture(int window) {
-        return new Options(0.01, 0.9, 1e-7, 0, window);
+        return Options.SCHEMA.defaults();
     }
 
     public Adadelta(List<Variable> params, Options options) {
@@ -90,27 +94,22 @@ public final class Adadelta extends Optimizer<Adadelta.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.nonNegative(name(), "lr", o.lr());
         Check.unitClosed(name(), "rho", o.rho());
         Check.nonNegative(name(), "eps", o.eps());
-        Check.nonNegative(name(), "weightDecay", o.weightDecay());
         Check.require(o.window() >= 0 && o.window() <= SLOTS.length, name(), "window must be in [0, " + SLOTS.length
                 + "] (0: PyTorch's decaying averages), got " + o.window());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        if (o.window() == 0) {
-            s.buffer(SQUARE_AVG);
-            s.buffer(ACC_DELTA);
-        } else {
-            for (int k = 0; k < o.window(); k++) s.buffer(SLOTS[k]);
-        }
+    protected List<StateBuffer> state(Options o) {
+        if (o.window() == 0) return List.of(StateBuffer.tensor(SQUARE_AVG), StateBuffer.tensor(ACC_DELTA));
+        List<StateBuffer> slots = new ArrayList<>();
+        for (int k = 0; k < o.window(); k++) slots.add(StateBuffer.tensor(SLOTS[k]));
+        return slots;
     }
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);    // g = g + lambda w
         if (o.window() > 0) {
             windowed(w, g, s, o);
             return;

@@ -23,7 +23,7 @@ import java.util.List;
  * </pre>
  *
  * <p>The lecture writes {@code alpha_i = alpha / sqrt(delta + sum_k dW_k^2)} with {@code delta} between
- * {@code 1e-5} and {@code 1e-7}; {@link #lecture(double)} is that form, with {@code delta = 1e-7} and the current
+ * {@code 1e-5} and {@code 1e-7}; {@code withEps(1e-7).withEpsInside(true)} is that form, with the current
  * gradient included in the sum (PyTorch's order: accumulate, then step), so the first step is
  * {@code alpha g / sqrt(delta + g^2)} rather than a step of {@code alpha g / sqrt(delta)}.
  *
@@ -32,45 +32,48 @@ import java.util.List;
  *
  * <pre>{@code
  * Adagrad adagrad = new Adagrad(params, Adagrad.options().withLr(0.1));
- * Adagrad lecture = new Adagrad(params, Adagrad.lecture(0.1));
+ * Adagrad delta = new Adagrad(params, Adagrad.options().withLr(0.1).withEps(1e-7).withEpsInside(true));
  * }</pre>
  */
 public final class Adagrad extends Optimizer<Adagrad.Options> {
     static final String SUM = "sum";
 
     /**
-     * Adagrad's hyper-parameters.
-     *
-     * @param lr                 the learning rate, >= 0
-     * @param lrDecay            eta in {@code lr / (1 + (t - 1) eta)}, >= 0
-     * @param weightDecay        the L2 penalty added to the gradient, >= 0
-     * @param initialAccumulator the starting value of the sum of squares, >= 0
-     * @param eps                added to the denominator, >= 0
-     * @param epsInside          add eps under the square root (the lecture's delta) instead of outside
+     * Adagrad's hyper-parameters: {@code lr} (>= 0), {@code lrDecay} eta in {@code lr / (1 + (t - 1) eta)} (>= 0),
+     * {@code weightDecay} (L2 added to the gradient, >= 0), {@code initialAccumulator} (the starting sum of
+     * squares, >= 0), {@code eps} (added to the denominator, >= 0) and {@code epsInside} (eps under the square
+     * root, the lecture's delta, instead of outside).
      */
-    public record Options(double lr, double lrDecay, double weightDecay, double initialAccumulator, double eps,
-                          boolean epsInside) implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, lrDecay, weightDecay, initialAccumulator, eps, epsInside); }
+    public static final class Options extends Hyperparameters<Options> {
+        private static final Schema<Options> SCHEMA = new Schema<>("Adagrad", Options::new);
+        private static final Field LR = SCHEMA.real("lr", 0.01), LR_DECAY = SCHEMA.real("lrDecay", 0),
+                WEIGHT_DECAY = SCHEMA.real("weightDecay", 0), INITIAL = SCHEMA.real("initialAccumulator", 0),
+                EPS = SCHEMA.real("eps", 1e-10), EPS_INSIDE = SCHEMA.flag("epsInside", false);
 
-        public Options withLrDecay(double v) { return new Options(lr, v, weightDecay, initialAccumulator, eps, epsInside); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
 
-        public Options withWeightDecay(double v) { return new Options(lr, lrDecay, v, initialAccumulator, eps, epsInside); }
+        public double lrDecay() { return get(LR_DECAY); }
 
-        public Options withInitialAccumulator(double v) { return new Options(lr, lrDecay, weightDecay, v, eps, epsInside); }
+        public double initialAccumulator() { return get(INITIAL); }
 
-        public Options withEps(double v) { return new Options(lr, lrDecay, weightDecay, initialAccumulator, v, epsInside); }
+        public double eps() { return get(EPS); }
 
-        public Options withEpsInside(boolean v) { return new Options(lr, lrDecay, weightDecay, initialAccumulator, eps, v); }
+        public boolean epsInside() { return flag(EPS_INSIDE); }
+
+        public Options withLrDecay(double v) { return with(LR_DECAY, v); }
+
+        public Options withInitialAccumulator(double v) { return with(INITIAL, v); }
+
+        public Options withEps(double v) { return with(EPS, v); }
+
+        public Options withEpsInside(boolean v) { return with(EPS_INSIDE, v); }
     }
 
     /** PyTorch's defaults: lr 0.01, no decay, eps 1e-10 outside the root. */
     public static Options options() {
-        return new Options(0.01, 0, 0, 0, 1e-10, false);
-    }
-
-    /** The lecture's form: {@code w -= lr g / sqrt(1e-7 + sum g^2)}, the current gradient included. */
-    public static Options lecture(double lr) {
-        return new Options(lr, 0, 0, 0, 1e-7, true);
+        return Options.SCHEMA.defaults();
     }
 
     public Adagrad(List<Variable> params, Options options) {
@@ -83,23 +86,20 @@ public final class Adagrad extends Optimizer<Adagrad.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.nonNegative(name(), "lr", o.lr());
         Check.nonNegative(name(), "lrDecay", o.lrDecay());
-        Check.nonNegative(name(), "weightDecay", o.weightDecay());
         Check.nonNegative(name(), "initialAccumulator", o.initialAccumulator());
         Check.nonNegative(name(), "eps", o.eps());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        s.buffer(SUM, o.initialAccumulator());
+    protected List<StateBuffer> state(Options o) {
+        return List.of(StateBuffer.tensor(SUM, o.initialAccumulator()));
     }
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState st, Options o) {
         Tensor s = st.buffer(SUM);
         Tensor tmp = st.scratch(0);
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);   // g = g + lambda w
         double clr = clr(o, st.step());                                     // clr = lr / (1 + (t - 1) eta)
         InPlace.zip(BinaryOp.MUL, g, g, tmp);
         InPlace.axpby(1, tmp, 1, s);                                        // s = s + g^2

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * Adam (Kingma and Ba, 2015), as {@code torch.optim.Adam}: momentum on the gradient and RMSProp's average of its
- * square, both bias-corrected; with coupled L2 weight decay, AMSGrad, and the lecture's eps inside the root as an
- * option. {@link AdamW} is the same class with decoupled weight decay.
+ * square, both bias-corrected; with AMSGrad and the lecture's eps inside the root as options. Weight decay is the
+ * shared {@link WeightDecay} piece, applied before this update: {@link AdamW} is Adam plus its decoupled form.
  *
  * <pre>
  * input: lr, beta1, beta2, eps, weight decay lambda, amsgrad
@@ -32,7 +32,7 @@ import java.util.List;
  *
  * <pre>{@code
  * Adam adam = new Adam(params, Adam.options().withLr(1e-3).withAmsgrad(true));
- * Adam lecture = new Adam(params, Adam.lecture(1e-3));
+ * Adam inside = new Adam(params, Adam.options().withEpsInside(true));      // the lecture's sqrt(vHat + eps)
  * }</pre>
  */
 public class Adam extends Optimizer<Adam.Options> {
@@ -41,42 +41,36 @@ public class Adam extends Optimizer<Adam.Options> {
     static final String MAX_EXP_AVG_SQ = "max_exp_avg_sq";
 
     /**
-     * Adam's (and AdamW's) hyper-parameters.
-     *
-     * @param lr                   the learning rate, >= 0
-     * @param beta1                the decay of the first moment, in [0, 1)
-     * @param beta2                the decay of the second moment, in [0, 1)
-     * @param eps                  added to the root of the second moment (or under it, with epsInside), >= 0
-     * @param weightDecay          the weight decay lambda, >= 0
-     * @param amsgrad              normalise by the largest second moment so far
-     * @param epsInside            eps under the square root, as the lecture writes it
-     * @param decoupledWeightDecay decay the weights directly (AdamW) instead of adding {@code lambda w} to g
+     * Adam's (and AdamW's) hyper-parameters: {@code lr} (>= 0), {@code beta1} and {@code beta2} (the decays of the
+     * first and second moments, in [0, 1)), {@code eps} (added to the root of the second moment, or under it with
+     * {@code epsInside}; >= 0), {@code weightDecay} lambda (>= 0, see {@link WeightDecay}), {@code amsgrad}
+     * (normalise by the largest second moment so far), {@code epsInside} (eps under the square root, as the
+     * lecture writes it) and {@code decoupledWeightDecay} (decay the weights directly, AdamW, instead of adding
+     * {@code lambda w} to g).
      */
-    public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, boolean amsgrad,
-                          boolean epsInside, boolean decoupledWeightDecay) implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, beta1, beta2, eps, weightDecay, amsgrad, epsInside, decoupledWeightDecay); }
+    public static final class Options extends MomentOptions<Options> {
+        private static final Schema<Options> SCHEMA = schema("Adam", Options::new, 1e-3);
+        private static final Field AMSGRAD = SCHEMA.flag("amsgrad", false), EPS_INSIDE = SCHEMA.flag("epsInside", false),
+                DECOUPLED = SCHEMA.flag("decoupledWeightDecay", false);
 
-        public Options withBetas(double b1, double b2) { return new Options(lr, b1, b2, eps, weightDecay, amsgrad, epsInside, decoupledWeightDecay); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
 
-        public Options withEps(double v) { return new Options(lr, beta1, beta2, v, weightDecay, amsgrad, epsInside, decoupledWeightDecay); }
+        public boolean amsgrad() { return flag(AMSGRAD); }
 
-        public Options withWeightDecay(double v) { return new Options(lr, beta1, beta2, eps, v, amsgrad, epsInside, decoupledWeightDecay); }
+        public boolean epsInside() { return flag(EPS_INSIDE); }
 
-        public Options withAmsgrad(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, v, epsInside, decoupledWeightDecay); }
+        public Options withAmsgrad(boolean v) { return with(AMSGRAD, v); }
 
-        public Options withEpsInside(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad, v, decoupledWeightDecay); }
+        public Options withEpsInside(boolean v) { return with(EPS_INSIDE, v); }
 
-        public Options withDecoupledWeightDecay(boolean v) { return new Options(lr, beta1, beta2, eps, weightDecay, amsgrad, epsInside, v); }
+        public Options withDecoupledWeightDecay(boolean v) { return with(DECOUPLED, v); }
     }
 
     /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8 outside the root, no weight decay. */
     public static Options options() {
-        return new Options(1e-3, 0.9, 0.999, 1e-8, 0, false, false, false);
-    }
-
-    /** The lecture's Adam: {@code w -= lr mHat / sqrt(vHat + 1e-8)}. */
-    public static Options lecture(double lr) {
-        return options().withLr(lr).withEpsInside(true);
+        return Options.SCHEMA.defaults();
     }
 
     public Adam(List<Variable> params, Options options) {
@@ -93,25 +87,23 @@ public class Adam extends Optimizer<Adam.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.adamFamily(name(), o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        Check.adamFamily(name(), o.beta1(), o.beta2(), o.eps());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        s.buffer(EXP_AVG);
-        s.buffer(EXP_AVG_SQ);
-        if (o.amsgrad()) s.buffer(MAX_EXP_AVG_SQ);
+    protected List<StateBuffer> state(Options o) {
+        StateBuffer m = StateBuffer.tensor(EXP_AVG), v = StateBuffer.tensor(EXP_AVG_SQ);
+        return o.amsgrad() ? List.of(m, v, StateBuffer.tensor(MAX_EXP_AVG_SQ)) : List.of(m, v);
     }
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
-        double b1 = o.beta1(), b2 = o.beta2(), lambda = o.weightDecay(), lr = o.lr();
+        double b1 = o.beta1(), b2 = o.beta2(), lr = o.lr();
         double bc1 = 1 - Math.pow(b1, s.step()), bc2 = 1 - Math.pow(b2, s.step());
         Tensor m = s.buffer(EXP_AVG), v = s.buffer(EXP_AVG_SQ), tmp = s.scratch(0);
+        // NOTE: weight decay is not here: the base applied WeightDecay to w or g before this update.
         // One sequence of in-place updates: one pass over memory where the backend fuses it, the same values.
         InPlace.Sequence step = InPlace.sequence(w.shape());
-        if (o.decoupledWeightDecay()) step.map(UnaryOp.AFFINE, w, 1 - lr * lambda, 0, w); // w = w - lr lambda w
-        else if (lambda != 0) step.axpby(lambda, w, 1, g);                                  // g = g + lambda w
         step.axpby(1 - b1, g, b1, m);                                                       // m = beta1 m + (1 - beta1) g
         step.zip(BinaryOp.MUL, g, g, tmp);
         step.axpby(1 - b2, tmp, b2, v);                                                     // v = beta2 v + (1 - beta2) g^2

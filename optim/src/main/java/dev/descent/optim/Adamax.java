@@ -32,28 +32,21 @@ public final class Adamax extends Optimizer<Adamax.Options> {
     static final String EXP_INF = "exp_inf";
 
     /**
-     * Adamax's hyper-parameters.
-     *
-     * @param lr          the learning rate, >= 0
-     * @param beta1       the decay of the first moment, in [0, 1)
-     * @param beta2       the decay of the infinity norm, in [0, 1)
-     * @param eps         added to |g|, >= 0
-     * @param weightDecay the L2 penalty added to the gradient, >= 0
+     * Adamax's hyper-parameters: {@code lr} (>= 0), {@code beta1} and {@code beta2} (the decays of the first moment
+     * and of the infinity norm, in [0, 1)), {@code eps} (added to |g|, >= 0) and {@code weightDecay} (L2 added to
+     * the gradient, >= 0).
      */
-    public record Options(double lr, double beta1, double beta2, double eps, double weightDecay)
-            implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, beta1, beta2, eps, weightDecay); }
+    public static final class Options extends MomentOptions<Options> {
+        private static final Schema<Options> SCHEMA = schema("Adamax", Options::new, 2e-3);
 
-        public Options withBetas(double b1, double b2) { return new Options(lr, b1, b2, eps, weightDecay); }
-
-        public Options withEps(double v) { return new Options(lr, beta1, beta2, v, weightDecay); }
-
-        public Options withWeightDecay(double v) { return new Options(lr, beta1, beta2, eps, v); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
     }
 
     /** PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8. */
     public static Options options() {
-        return new Options(2e-3, 0.9, 0.999, 1e-8, 0);
+        return Options.SCHEMA.defaults();
     }
 
     public Adamax(List<Variable> params, Options options) {
@@ -66,13 +59,12 @@ public final class Adamax extends Optimizer<Adamax.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.adamFamily(name(), o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        Check.adamFamily(name(), o.beta1(), o.beta2(), o.eps());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        s.buffer(EXP_AVG);
-        s.buffer(EXP_INF);
+    protected List<StateBuffer> state(Options o) {
+        return List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_INF));
     }
 
     @Override
@@ -80,7 +72,6 @@ public final class Adamax extends Optimizer<Adamax.Options> {
         double b1 = o.beta1();
         Tensor m = s.buffer(EXP_AVG), u = s.buffer(EXP_INF);
         Tensor tmp = s.scratch(0);
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);  // g = g + lambda w
         InPlace.axpby(1 - b1, g, b1, m);                                    // m = beta1 m + (1 - beta1) g
         InPlace.map(UnaryOp.ABS, g, 0, 0, tmp);
         InPlace.map(UnaryOp.AFFINE, tmp, 1, o.eps(), tmp);                  // |g| + eps

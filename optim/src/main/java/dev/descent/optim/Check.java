@@ -29,13 +29,11 @@ final class Check {
         }
     }
 
-    /** The settings every Adam-family optimiser shares: lr, eps and weight decay >= 0, betas in [0, 1). */
-    static void adamFamily(String optimizer, double lr, double beta1, double beta2, double eps, double weightDecay) {
-        nonNegative(optimizer, "lr", lr);
+    /** The settings every Adam-family optimiser shares: betas in [0, 1), eps >= 0 (lr and weight decay: Optimizer). */
+    static void adamFamily(String optimizer, double beta1, double beta2, double eps) {
         unitOpen(optimizer, "beta1", beta1);
         unitOpen(optimizer, "beta2", beta2);
         nonNegative(optimizer, "eps", eps);
-        nonNegative(optimizer, "weightDecay", weightDecay);
     }
 
     /** {@code 0 <= value <= 1}. */

@@ -40,31 +40,26 @@ public final class NAdam extends Optimizer<NAdam.Options> {
     static final String MU_PRODUCT = "mu_product";
 
     /**
-     * NAdam's hyper-parameters.
-     *
-     * @param lr            the learning rate, >= 0
-     * @param beta1         the decay of the first moment, in [0, 1)
-     * @param beta2         the decay of the second moment, in [0, 1)
-     * @param eps           added to the root of the second moment, >= 0
-     * @param weightDecay   the L2 penalty added to the gradient, >= 0
-     * @param momentumDecay psi in the momentum schedule, >= 0
+     * NAdam's hyper-parameters: {@code lr} (>= 0), {@code beta1} and {@code beta2} (the decays of the first and
+     * second moments, in [0, 1)), {@code eps} (added to the root of the second moment, >= 0), {@code weightDecay}
+     * (L2 added to the gradient, >= 0) and {@code momentumDecay} (psi in the momentum schedule, >= 0).
      */
-    public record Options(double lr, double beta1, double beta2, double eps, double weightDecay, double momentumDecay)
-            implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, beta1, beta2, eps, weightDecay, momentumDecay); }
+    public static final class Options extends MomentOptions<Options> {
+        private static final Schema<Options> SCHEMA = schema("NAdam", Options::new, 2e-3);
+        private static final Field MOMENTUM_DECAY = SCHEMA.real("momentumDecay", 4e-3);
 
-        public Options withBetas(double b1, double b2) { return new Options(lr, b1, b2, eps, weightDecay, momentumDecay); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
 
-        public Options withEps(double v) { return new Options(lr, beta1, beta2, v, weightDecay, momentumDecay); }
+        public double momentumDecay() { return get(MOMENTUM_DECAY); }
 
-        public Options withWeightDecay(double v) { return new Options(lr, beta1, beta2, eps, v, momentumDecay); }
-
-        public Options withMomentumDecay(double v) { return new Options(lr, beta1, beta2, eps, weightDecay, v); }
+        public Options withMomentumDecay(double v) { return with(MOMENTUM_DECAY, v); }
     }
 
     /** PyTorch's defaults: lr 2e-3, betas (0.9, 0.999), eps 1e-8, momentum decay 4e-3. */
     public static Options options() {
-        return new Options(2e-3, 0.9, 0.999, 1e-8, 0, 4e-3);
+        return Options.SCHEMA.defaults();
     }
 
     public NAdam(List<Variable> params, Options options) {
@@ -77,24 +72,22 @@ public final class NAdam extends Optimizer<NAdam.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.adamFamily(name(), o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        Check.adamFamily(name(), o.beta1(), o.beta2(), o.eps());
         Check.nonNegative(name(), "momentumDecay", o.momentumDecay());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        s.buffer(EXP_AVG);
-        s.buffer(EXP_AVG_SQ);
-        s.scalar(MU_PRODUCT, 1.0);
+    protected List<StateBuffer> state(Options o) {
+        return List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_AVG_SQ),
+                StateBuffer.scalar(MU_PRODUCT, 1.0));
     }
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
         double b1 = o.beta1(), b2 = o.beta2(), psi = o.momentumDecay();
         long t = s.step();
-        Tensor m = s.buffer(EXP_AVG), v = s.buffer(EXP_AVG_SQ), product = s.scalar(MU_PRODUCT, 1.0);
+        Tensor m = s.buffer(EXP_AVG), v = s.buffer(EXP_AVG_SQ), product = s.buffer(MU_PRODUCT);
         Tensor d = s.scratch(0);
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);  // g = g + lambda w
         double mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi));
         double muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
         double p = product.item() * mu;                                     // P = P mu_t

@@ -27,9 +27,10 @@ public record ParamGroup<O extends Hyperparameters<O>>(List<Variable> params, Li
     public ParamGroup {
         if (params == null) throw new IllegalArgumentException("ParamGroup: params must not be null");
         if (options == null) throw new IllegalArgumentException("ParamGroup: options must not be null");
-        params = List.copyOf(params);
+        // NOTE: not List.copyOf, which throws a bare NullPointerException; the optimiser names a null parameter.
+        params = java.util.Collections.unmodifiableList(new ArrayList<>(params));
         if (names != null) {
-            names = List.copyOf(names);
+            names = java.util.Collections.unmodifiableList(new ArrayList<>(names));
             if (names.size() != params.size()) {
                 throw new IllegalArgumentException("ParamGroup: expected one name per parameter (" + params.size()
                         + "), got " + names.size() + " names");

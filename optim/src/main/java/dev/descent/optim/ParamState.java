@@ -6,35 +6,32 @@ import dev.descent.core.Tensor;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The state an optimiser keeps for one parameter: its step count, its named buffers (moments, accumulators; shaped
- * like the parameter, or float64 scalars) and scratch tensors for the update. Buffers keep PyTorch's names
- * ({@code exp_avg}, {@code exp_avg_sq}, {@code momentum_buffer}, {@code sum}, ...) so state dicts read alike.
+ * The state an optimiser keeps for one parameter: its step count, the buffers it declared ({@link StateBuffer}:
+ * moments, accumulators; shaped like the parameter, or float64 scalars) and scratch tensors for the update.
  *
- * <p>An optimiser declares its buffers in {@code initState} and reads them in {@code update}:
  * <pre>{@code
- * protected void initState(ParamState s, Options o) { s.buffer("exp_avg"); s.buffer("sum", o.initial()); }
- * protected void update(Tensor p, Tensor g, ParamState s, Options o) { Tensor m = s.buffer("exp_avg"); ... }
+ * protected List<StateBuffer> state(Options o) { return List.of(StateBuffer.tensor("exp_avg")); }
+ * protected void update(Tensor w, Tensor g, ParamState s, Options o) { Tensor m = s.buffer("exp_avg"); ... }
  * }</pre>
- *
- * <p>A state created to validate a state dict is a dry run: it records the declared names and shapes without
- * allocating, and its declaring methods return {@code null}.
  */
 public final class ParamState {
     private final Tensor param;
-    private final boolean dry;
+    private final Map<String, StateBuffer> declared = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
-    private final Map<String, Boolean> declared = new LinkedHashMap<>();
     private final Tensor[] scratch = new Tensor[2];
     final Tensor grad;
     long step;
 
-    ParamState(Tensor param, boolean dry) {
+    /** A state with every declared buffer at its initial value. */
+    ParamState(Tensor param, List<StateBuffer> buffers) {
         this.param = param;
-        this.dry = dry;
-        this.grad = dry ? null : param.zerosLike();
+        this.grad = param.zerosLike();
+        declare(buffers);
+        for (StateBuffer b : buffers) buffer(b.name());
     }
 
     /** The number of steps taken with this parameter, counting the one in progress during {@code update}. */
@@ -42,29 +39,20 @@ public final class ParamState {
         return step;
     }
 
-    /** The buffer {@code name}, created zero-filled and shaped like the parameter if it does not exist yet. */
+    /**
+     * The declared buffer {@code name}; created at its initial value if it does not exist yet (after the options
+     * changed to ones that declare it).
+     */
     public Tensor buffer(String name) {
-        return buffer(name, 0.0);
-    }
-
-    /** The buffer {@code name}, created filled with {@code initial} and shaped like the parameter if absent. */
-    public Tensor buffer(String name, double initial) {
         Tensor b = buffers.get(name);
         if (b != null) return b;
-        declared.put(name, Boolean.FALSE);
-        if (dry) return null;
-        b = initial == 0 ? param.zerosLike() : param.fullLike(initial);
-        buffers.put(name, b);
-        return b;
-    }
-
-    /** The float64 scalar buffer {@code name}, created holding {@code initial} if absent. */
-    public Tensor scalar(String name, double initial) {
-        Tensor b = buffers.get(name);
-        if (b != null) return b;
-        declared.put(name, Boolean.TRUE);
-        if (dry) return null;
-        b = Tensor.on(param.backend(), DType.FLOAT64).scalar(initial);
+        StateBuffer spec = declared.get(name);
+        if (spec == null) {
+            throw new IllegalStateException("the optimiser's state has no declared buffer '" + name + "' (declared: "
+                    + declared.keySet() + ")");
+        }
+        b = spec.scalar() ? Tensor.on(param.backend(), DType.FLOAT64).scalar(spec.initial())
+                : spec.initial() == 0 ? param.zerosLike() : param.fullLike(spec.initial());
         buffers.put(name, b);
         return b;
     }
@@ -86,20 +74,40 @@ public final class ParamState {
         return Collections.unmodifiableMap(buffers);
     }
 
-    /** Declared names, each mapped to whether it is a scalar (for dry states). */
-    Map<String, Boolean> declared() {
-        return declared;
-    }
-
-    /** Drops every buffer whose name is not in {@code keep}. */
-    void retain(java.util.Set<String> keep) {
-        buffers.keySet().retainAll(keep);
-        declared.keySet().retainAll(keep);
+    /** Replaces the declaration (new options): buffers no longer declared are dropped, new ones made on first use. */
+    void declare(List<StateBuffer> specs) {
+        declared.clear();
+        for (StateBuffer b : specs) declared.put(b.name(), b);
+        buffers.keySet().retainAll(declared.keySet());
     }
 
     /** Copies {@code value} into buffer {@code name} (validated by the caller). */
     void load(String name, Tensor value) {
-        Tensor b = buffers.get(name);
+        Tensor b = buffer(name);
         InPlace.copy(value.backend() == b.backend() ? value : value.to(b.backend()), b);
+    }
+
+    /** Copies the step count and every buffer into {@code into}, reusing its tensors. */
+    void saveTo(Saved into) {
+        into.step = step;
+        into.buffers.keySet().retainAll(buffers.keySet());
+        for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
+            Tensor copy = into.buffers.get(e.getKey());
+            if (copy == null) into.buffers.put(e.getKey(), e.getValue().copy());
+            else InPlace.copy(e.getValue(), copy);
+        }
+    }
+
+    /** Restores what {@link #saveTo} saved, bit for bit; buffers created since are dropped. */
+    void restore(Saved from) {
+        step = from.step;
+        buffers.keySet().retainAll(from.buffers.keySet());
+        for (Map.Entry<String, Tensor> e : from.buffers.entrySet()) InPlace.copy(e.getValue(), buffer(e.getKey()));
+    }
+
+    /** A saved copy of a state (the undo of one step). */
+    static final class Saved {
+        long step;
+        final Map<String, Tensor> buffers = new LinkedHashMap<>();
     }
 }

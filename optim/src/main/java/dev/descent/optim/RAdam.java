@@ -39,28 +39,21 @@ public final class RAdam extends Optimizer<RAdam.Options> {
     static final String EXP_AVG_SQ = "exp_avg_sq";
 
     /**
-     * RAdam's hyper-parameters.
-     *
-     * @param lr          the learning rate, >= 0
-     * @param beta1       the decay of the first moment, in [0, 1)
-     * @param beta2       the decay of the second moment, in [0, 1)
-     * @param eps         added to the root of the second moment, >= 0
-     * @param weightDecay the L2 penalty added to the gradient, >= 0
+     * RAdam's hyper-parameters: {@code lr} (>= 0), {@code beta1} and {@code beta2} (the decays of the first and
+     * second moments, in [0, 1)), {@code eps} (added to the root of the second moment, >= 0) and
+     * {@code weightDecay} (L2 added to the gradient, >= 0).
      */
-    public record Options(double lr, double beta1, double beta2, double eps, double weightDecay)
-            implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, beta1, beta2, eps, weightDecay); }
+    public static final class Options extends MomentOptions<Options> {
+        private static final Schema<Options> SCHEMA = schema("RAdam", Options::new, 1e-3);
 
-        public Options withBetas(double b1, double b2) { return new Options(lr, b1, b2, eps, weightDecay); }
-
-        public Options withEps(double v) { return new Options(lr, beta1, beta2, v, weightDecay); }
-
-        public Options withWeightDecay(double v) { return new Options(lr, beta1, beta2, eps, v); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
     }
 
     /** PyTorch's defaults: lr 1e-3, betas (0.9, 0.999), eps 1e-8. */
     public static Options options() {
-        return new Options(1e-3, 0.9, 0.999, 1e-8, 0);
+        return Options.SCHEMA.defaults();
     }
 
     public RAdam(List<Variable> params, Options options) {
@@ -73,13 +66,12 @@ public final class RAdam extends Optimizer<RAdam.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.adamFamily(name(), o.lr(), o.beta1(), o.beta2(), o.eps(), o.weightDecay());
+        Check.adamFamily(name(), o.beta1(), o.beta2(), o.eps());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        s.buffer(EXP_AVG);
-        s.buffer(EXP_AVG_SQ);
+    protected List<StateBuffer> state(Options o) {
+        return List.of(StateBuffer.tensor(EXP_AVG), StateBuffer.tensor(EXP_AVG_SQ));
     }
 
     @Override
@@ -88,7 +80,6 @@ public final class RAdam extends Optimizer<RAdam.Options> {
         long t = s.step();
         Tensor m = s.buffer(EXP_AVG), v = s.buffer(EXP_AVG_SQ);
         Tensor tmp = s.scratch(0);
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);  // g = g + lambda w
         InPlace.axpby(1 - b1, g, b1, m);                                    // m = beta1 m + (1 - beta1) g
         InPlace.zip(BinaryOp.MUL, g, g, tmp);
         InPlace.axpby(1 - b2, tmp, b2, v);                                  // v = beta2 v + (1 - beta2) g^2

@@ -6,12 +6,13 @@ import dev.descent.core.Tensor;
 import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.UnaryOp;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * RMSProp (Hinton, 2012): Adagrad with an exponentially weighted average of squared gradients, as
- * {@code torch.optim.RMSprop}, with its centered variant and momentum; the lecture's preset (smoothing 0.999,
- * eps inside the root) is {@link #lecture(double)}.
+ * {@code torch.optim.RMSprop}, with its centered variant and momentum; the lecture's form (smoothing 0.999,
+ * eps inside the root) is {@code withSmoothing(0.999).withEpsInside(true)}.
  *
  * <pre>
  * input: lr, smoothing a (PyTorch's alpha), eps, weight decay lambda, momentum mu, centered
@@ -37,7 +38,7 @@ import java.util.List;
  *
  * <pre>{@code
  * RMSProp rms = new RMSProp(params, RMSProp.options().withCentered(true));
- * RMSProp lecture = new RMSProp(params, RMSProp.lecture(0.01));
+ * RMSProp inside = new RMSProp(params, RMSProp.options().withSmoothing(0.999).withEpsInside(true));
  * }</pre>
  */
 public final class RMSProp extends Optimizer<RMSProp.Options> {
@@ -46,41 +47,47 @@ public final class RMSProp extends Optimizer<RMSProp.Options> {
     static final String MOMENTUM_BUFFER = "momentum_buffer";
 
     /**
-     * RMSProp's hyper-parameters.
-     *
-     * @param lr          the learning rate, >= 0
-     * @param smoothing   the decay of the average of squared gradients (PyTorch's alpha), in [0, 1]
-     * @param eps         added to the root's result (or under it, with epsInside), >= 0
-     * @param weightDecay the L2 penalty added to the gradient, >= 0
-     * @param momentum    the momentum factor, >= 0
-     * @param centered    divide by the estimated standard deviation {@code sqrt(s - m^2)} instead of {@code sqrt(s)}
-     * @param epsInside   eps under the square root, as the lecture writes it
+     * RMSProp's hyper-parameters: {@code lr} (>= 0), {@code smoothing} (the decay of the average of squared
+     * gradients, PyTorch's alpha, in [0, 1]), {@code eps} (added to the root's result, or under it with
+     * {@code epsInside}; >= 0), {@code weightDecay} (L2 added to the gradient, >= 0), {@code momentum} (>= 0),
+     * {@code centered} (divide by the estimated standard deviation {@code sqrt(s - m^2)} instead of
+     * {@code sqrt(s)}) and {@code epsInside} (eps under the square root, as the lecture writes it).
      */
-    public record Options(double lr, double smoothing, double eps, double weightDecay, double momentum,
-                          boolean centered, boolean epsInside) implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, smoothing, eps, weightDecay, momentum, centered, epsInside); }
+    public static final class Options extends Hyperparameters<Options> {
+        private static final Schema<Options> SCHEMA = new Schema<>("RMSProp", Options::new);
+        private static final Field LR = SCHEMA.real("lr", 0.01), SMOOTHING = SCHEMA.real("smoothing", 0.99),
+                EPS = SCHEMA.real("eps", 1e-8), WEIGHT_DECAY = SCHEMA.real("weightDecay", 0),
+                MOMENTUM = SCHEMA.real("momentum", 0), CENTERED = SCHEMA.flag("centered", false),
+                EPS_INSIDE = SCHEMA.flag("epsInside", false);
 
-        public Options withSmoothing(double v) { return new Options(lr, v, eps, weightDecay, momentum, centered, epsInside); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
 
-        public Options withEps(double v) { return new Options(lr, smoothing, v, weightDecay, momentum, centered, epsInside); }
+        public double smoothing() { return get(SMOOTHING); }
 
-        public Options withWeightDecay(double v) { return new Options(lr, smoothing, eps, v, momentum, centered, epsInside); }
+        public double eps() { return get(EPS); }
 
-        public Options withMomentum(double v) { return new Options(lr, smoothing, eps, weightDecay, v, centered, epsInside); }
+        public double momentum() { return get(MOMENTUM); }
 
-        public Options withCentered(boolean v) { return new Options(lr, smoothing, eps, weightDecay, momentum, v, epsInside); }
+        public boolean centered() { return flag(CENTERED); }
 
-        public Options withEpsInside(boolean v) { return new Options(lr, smoothing, eps, weightDecay, momentum, centered, v); }
+        public boolean epsInside() { return flag(EPS_INSIDE); }
+
+        public Options withSmoothing(double v) { return with(SMOOTHING, v); }
+
+        public Options withEps(double v) { return with(EPS, v); }
+
+        public Options withMomentum(double v) { return with(MOMENTUM, v); }
+
+        public Options withCentered(boolean v) { return with(CENTERED, v); }
+
+        public Options withEpsInside(boolean v) { return with(EPS_INSIDE, v); }
     }
 
     /** PyTorch's defaults: lr 0.01, smoothing 0.99, eps 1e-8 outside the root. */
     public static Options options() {
-        return new Options(0.01, 0.99, 1e-8, 0, 0, false, false);
-    }
-
-    /** The lecture's RMSProp: smoothing 0.999, {@code w -= lr g / sqrt(s + 1e-8)}. */
-    public static Options lecture(double lr) {
-        return new Options(lr, 0.999, 1e-8, 0, 0, false, true);
+        return Options.SCHEMA.defaults();
     }
 
     public RMSProp(List<Variable> params, Options options) {
@@ -93,18 +100,17 @@ public final class RMSProp extends Optimizer<RMSProp.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.nonNegative(name(), "lr", o.lr());
         Check.unitClosed(name(), "smoothing", o.smoothing());
         Check.nonNegative(name(), "eps", o.eps());
-        Check.nonNegative(name(), "weightDecay", o.weightDecay());
         Check.nonNegative(name(), "momentum", o.momentum());
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        s.buffer(SQUARE_AVG);
-        if (o.momentum() > 0) s.buffer(MOMENTUM_BUFFER);
-        if (o.centered()) s.buffer(GRAD_AVG);
+    protected List<StateBuffer> state(Options o) {
+        List<StateBuffer> out = new ArrayList<>(List.of(StateBuffer.tensor(SQUARE_AVG)));
+        if (o.momentum() > 0) out.add(StateBuffer.tensor(MOMENTUM_BUFFER));
+        if (o.centered()) out.add(StateBuffer.tensor(GRAD_AVG));
+        return out;
     }
 
     @Override
@@ -112,7 +118,6 @@ public final class RMSProp extends Optimizer<RMSProp.Options> {
         double a = o.smoothing();
         Tensor s = st.buffer(SQUARE_AVG);
         Tensor d = st.scratch(0);
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);   // g = g + lambda w
         InPlace.zip(BinaryOp.MUL, g, g, d);
         InPlace.axpby(1 - a, d, a, s);                                       // s = a s + (1 - a) g^2
         if (o.centered()) {

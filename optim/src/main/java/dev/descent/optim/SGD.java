@@ -20,7 +20,7 @@ import java.util.List;
  *     w = w - lr * g
  * </pre>
  *
- * <p>With {@code ema} (the lecture's "gradient descent with momentum", {@link #lecture(double, double)}) the buffer
+ * <p>With {@code ema} (the lecture's "gradient descent with momentum", {@link Options#withEma}) the buffer
  * is an exponentially weighted average that starts at 0:
  * <pre>
  *     v = beta * v + (1 - beta) * g        -- v_0 = 0
@@ -37,45 +37,54 @@ import java.util.List;
  *
  * <pre>{@code
  * SGD sgd = new SGD(params, SGD.options(0.1).withMomentum(0.9).withNesterov(true));
- * SGD lecture = new SGD(params, SGD.lecture(0.1, 0.9));
+ * SGD ema = new SGD(params, SGD.options(0.1).withMomentum(0.9).withEma(true));
  * }</pre>
  */
 public final class SGD extends Optimizer<SGD.Options> {
     static final String MOMENTUM_BUFFER = "momentum_buffer";
 
     /**
-     * SGD's hyper-parameters.
-     *
-     * @param lr          the learning rate, >= 0
-     * @param momentum    the momentum factor mu, >= 0 (in [0, 1) with {@code ema})
-     * @param dampening   the dampening tau of the gradient added to the buffer, in [0, 1]
-     * @param nesterov    Nesterov momentum (needs momentum > 0 and dampening 0)
-     * @param weightDecay the L2 penalty lambda added to the gradient, >= 0
-     * @param ema         the lecture's exponentially weighted momentum {@code v = mu v + (1 - mu) g} from 0
+     * SGD's hyper-parameters: {@code lr} (>= 0), {@code momentum} mu (>= 0; in [0, 1) with {@code ema}),
+     * {@code dampening} tau of the gradient added to the buffer (in [0, 1]), {@code nesterov} (needs momentum > 0
+     * and dampening 0), {@code weightDecay} lambda (L2 added to the gradient, >= 0) and {@code ema} (the lecture's
+     * exponentially weighted momentum {@code v = mu v + (1 - mu) g} from 0).
      */
-    public record Options(double lr, double momentum, double dampening, boolean nesterov, double weightDecay,
-                          boolean ema) implements Hyperparameters<Options> {
-        public Options withLr(double v) { return new Options(v, momentum, dampening, nesterov, weightDecay, ema); }
+    public static final class Options extends Hyperparameters<Options> {
+        private static final Schema<Options> SCHEMA = new Schema<>("SGD", Options::new);
+        private static final Field LR = SCHEMA.real("lr", 1e-3), MOMENTUM = SCHEMA.real("momentum", 0),
+                DAMPENING = SCHEMA.real("dampening", 0), NESTEROV = SCHEMA.flag("nesterov", false),
+                WEIGHT_DECAY = SCHEMA.real("weightDecay", 0), EMA = SCHEMA.flag("ema", false);
 
-        public Options withMomentum(double v) { return new Options(lr, v, dampening, nesterov, weightDecay, ema); }
+        private Options(double[] values) {
+            super(SCHEMA, values);
+        }
 
-        public Options withDampening(double v) { return new Options(lr, momentum, v, nesterov, weightDecay, ema); }
+        public double momentum() { return get(MOMENTUM); }
 
-        public Options withNesterov(boolean v) { return new Options(lr, momentum, dampening, v, weightDecay, ema); }
+        public double dampening() { return get(DAMPENING); }
 
-        public Options withWeightDecay(double v) { return new Options(lr, momentum, dampening, nesterov, v, ema); }
+        public boolean nesterov() { return flag(NESTEROV); }
 
-        public Options withEma(boolean v) { return new Options(lr, momentum, dampening, nesterov, weightDecay, v); }
+        public boolean ema() { return flag(EMA); }
+
+        public Options withMomentum(double v) { return with(MOMENTUM, v); }
+
+        public Options withDampening(double v) { return with(DAMPENING, v); }
+
+        public Options withNesterov(boolean v) { return with(NESTEROV, v); }
+
+        /** The lecture's exponentially weighted momentum {@code v = mu v + (1 - mu) g}, {@code v_0 = 0}. */
+        public Options withEma(boolean v) { return with(EMA, v); }
     }
 
     /** Plain gradient descent with learning rate {@code lr}: no momentum, no dampening, no weight decay. */
     public static Options options(double lr) {
-        return new Options(lr, 0, 0, false, 0, false);
+        return Options.SCHEMA.defaults().withLr(lr);
     }
 
-    /** The lecture's momentum: {@code v = beta v + (1 - beta) g} from {@code v = 0}; {@code w -= lr v}. */
-    public static Options lecture(double lr, double beta) {
-        return new Options(lr, beta, 0, false, 0, true);
+    /** PyTorch's defaults: lr 1e-3, no momentum, no dampening, no weight decay. */
+    public static Options options() {
+        return Options.SCHEMA.defaults();
     }
 
     public SGD(List<Variable> params, Options options) {
@@ -88,10 +97,8 @@ public final class SGD extends Optimizer<SGD.Options> {
 
     @Override
     protected void validate(Options o) {
-        Check.nonNegative(name(), "lr", o.lr());
         Check.nonNegative(name(), "momentum", o.momentum());
         Check.unitClosed(name(), "dampening", o.dampening());
-        Check.nonNegative(name(), "weightDecay", o.weightDecay());
         Check.require(!o.nesterov() || (o.momentum() > 0 && o.dampening() == 0), name(),
                 "nesterov needs momentum > 0 and dampening = 0, got momentum=" + o.momentum() + ", dampening="
                         + o.dampening());
@@ -104,14 +111,13 @@ public final class SGD extends Optimizer<SGD.Options> {
     }
 
     @Override
-    protected void initState(ParamState s, Options o) {
-        if (o.momentum() != 0) s.buffer(MOMENTUM_BUFFER);
+    protected List<StateBuffer> state(Options o) {
+        return o.momentum() != 0 ? List.of(StateBuffer.tensor(MOMENTUM_BUFFER)) : List.of();
     }
 
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
         double mu = o.momentum();
-        if (o.weightDecay() != 0) InPlace.axpby(o.weightDecay(), w, 1, g);           // g = g + lambda w
         if (mu != 0) {
             boolean first = s.step() == 1 || !s.has(MOMENTUM_BUFFER);
             Tensor b = s.buffer(MOMENTUM_BUFFER);

@@ -15,8 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -143,44 +141,11 @@ public final class Goldens {
         }
     }
 
-    /** The default options of optimiser {@code kind} with the named components replaced. */
+    /** The default options of optimiser {@code kind} with the named hyper-parameters replaced, from the registry. */
     public static Optimizer<?> optimizer(String kind, Map<String, String> overrides, List<Variable> params) {
-        return switch (kind) {
-            case "SGD" -> new SGD(params, with(SGD.options(0.01), overrides));
-            case "Adagrad" -> new Adagrad(params, with(Adagrad.options(), overrides));
-            case "Adadelta" -> new Adadelta(params, with(Adadelta.options(), overrides));
-            case "RMSProp" -> new RMSProp(params, with(RMSProp.options(), overrides));
-            case "Adam" -> new Adam(params, with(Adam.options(), overrides));
-            case "AdamW" -> new AdamW(params, with(AdamW.options(), overrides));
-            case "NAdam" -> new NAdam(params, with(NAdam.options(), overrides));
-            case "RAdam" -> new RAdam(params, with(RAdam.options(), overrides));
-            case "Adamax" -> new Adamax(params, with(Adamax.options(), overrides));
-            default -> throw new IllegalArgumentException("unknown optimizer " + kind);
-        };
-    }
-
-    /** {@code base} with the record components named in {@code overrides} replaced (parsed from text). */
-    @SuppressWarnings("unchecked")
-    public static <R extends Record> R with(R base, Map<String, String> overrides) {
-        RecordComponent[] cs = base.getClass().getRecordComponents();
-        Object[] values = new Object[cs.length];
-        Class<?>[] types = new Class<?>[cs.length];
-        Map<String, String> left = new LinkedHashMap<>(overrides);
-        try {
-            for (int i = 0; i < cs.length; i++) {
-                types[i] = cs[i].getType();
-                String text = left.remove(cs[i].getName());
-                if (text == null) values[i] = cs[i].getAccessor().invoke(base);
-                else if (types[i] == double.class) values[i] = Double.parseDouble(text);
-                else if (types[i] == int.class) values[i] = (int) Double.parseDouble(text);
-                else values[i] = Boolean.parseBoolean(text);
-            }
-            if (!left.isEmpty()) throw new IllegalArgumentException("unknown options " + left + " for " + base);
-            Constructor<?> c = base.getClass().getDeclaredConstructor(types);
-            return (R) c.newInstance(values);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        Map<String, String> hyper = new LinkedHashMap<>(overrides);
+        if (kind.equals("SGD")) hyper.putIfAbsent("lr", "0.01");
+        return Optimizers.byName(kind, params, hyper);
     }
 
     /**

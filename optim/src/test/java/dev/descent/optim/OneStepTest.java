@@ -67,7 +67,7 @@ class OneStepTest {
     @Test
     void sgdLectureEmaStartsAtZero() {
         Variable w = param(1, -2);
-        SGD sgd = new SGD(List.of(w), SGD.lecture(0.1, 0.9));
+        SGD sgd = new SGD(List.of(w), SGD.options(0.1).withMomentum(0.9).withEma(true));
         near(new double[] {1 - 0.1 * 0.05, -2 + 0.1 * 0.15}, step(sgd, w, G));      // v = 0.1 g
         // v = 0.9 (0.05, -0.15) + 0.1 g = (0.095, -0.285)
         near(new double[] {0.995 - 0.0095, -1.985 + 0.0285}, step(sgd, w, G));
@@ -80,7 +80,7 @@ class OneStepTest {
         near(new double[] {1 - 0.1 * 0.5 / (0.5 + 1e-10), -2 + 0.1 * 1.5 / (1.5 + 1e-10)},
                 step(new Adagrad(List.of(w), Adagrad.options().withLr(0.1)), w, G));
         Variable v = param(1, -2);
-        Adagrad lecture = new Adagrad(List.of(v), Adagrad.lecture(0.1));
+        Adagrad lecture = new Adagrad(List.of(v), Adagrad.options().withLr(0.1).withEps(1e-7).withEpsInside(true));
         near(new double[] {1 - 0.1 * 0.5 / Math.sqrt(1e-7 + 0.25), -2 + 0.1 * 1.5 / Math.sqrt(1e-7 + 2.25)},
                 step(lecture, v, G));
         // the second step sees s = 2 g^2: the lecture's rate alpha / sqrt(delta + sum) has decayed by sqrt(2)
@@ -115,7 +115,7 @@ class OneStepTest {
     @Test
     void adadeltaWindowOfThreeByHand() {
         Variable w = param(0);
-        Adadelta a = new Adadelta(List.of(w), Adadelta.lecture(3).withLr(1).withEps(0));
+        Adadelta a = new Adadelta(List.of(w), Adadelta.options().withWindow(3).withLr(1).withEps(0));
         double x = 0;
         double[] g = {1, 2, 3, 4, -5};
         // the window holds the last three squared gradients, the current one included
@@ -140,7 +140,7 @@ class OneStepTest {
         Variable l = param(1, -2);
         // lecture: s = 0.001 g^2, w - lr g / sqrt(s + 1e-8)
         near(new double[] {1 - 0.01 * 0.5 / Math.sqrt(0.001 * 0.25 + 1e-8), -2 + 0.01 * 1.5 / Math.sqrt(0.001 * 2.25 + 1e-8)},
-                step(new RMSProp(List.of(l), RMSProp.lecture(0.01)), l, G));
+                step(new RMSProp(List.of(l), RMSProp.options().withLr(0.01).withSmoothing(0.999).withEpsInside(true)), l, G));
     }
 
     @Test
@@ -151,7 +151,7 @@ class OneStepTest {
                 step(new Adam(List.of(w), Adam.options().withLr(0.1)), w, G));
         Variable l = param(1, -2);
         near(new double[] {1 - 0.1 * 0.5 / Math.sqrt(0.25 + 1e-8), -2 + 0.1 * 1.5 / Math.sqrt(2.25 + 1e-8)},
-                step(new Adam(List.of(l), Adam.lecture(0.1)), l, G));
+                step(new Adam(List.of(l), Adam.options().withLr(0.1).withEpsInside(true)), l, G));
     }
 
     @Test

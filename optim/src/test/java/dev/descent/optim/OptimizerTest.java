@@ -39,7 +39,7 @@ class OptimizerTest {
         m.put("SGD", p -> new SGD(p, SGD.options(0.05).withMomentum(0.9).withNesterov(true)));
         m.put("Adagrad", p -> new Adagrad(p, Adagrad.options().withLr(0.1).withLrDecay(0.01)));
         m.put("Adadelta", p -> new Adadelta(p, Adadelta.options()));
-        m.put("Adadelta window", p -> new Adadelta(p, Adadelta.lecture(3)));
+        m.put("Adadelta window", p -> new Adadelta(p, Adadelta.options().withWindow(3).withLr(0.01).withEps(1e-7)));
         m.put("RMSProp", p -> new RMSProp(p, RMSProp.options().withCentered(true).withMomentum(0.5)));
         m.put("Adam", p -> new Adam(p, Adam.options().withLr(0.05).withAmsgrad(true)));
         m.put("AdamW", p -> new AdamW(p, AdamW.options().withLr(0.05)));
@@ -132,6 +132,35 @@ class OptimizerTest {
         dev.descent.core.InPlace.copy(Tensor.on(B, DType.FLOAT64).of(part, v.value().shape().dims()), v.value());
     }
 
+    /** The format written before the options were declared in a Schema (record components, by name) still loads. */
+    @Test
+    void theStateDictFormatIsUnchanged() {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("optimizer", "Adam");
+        meta.put("groups", "1");
+        meta.put("group.0.params", "0");
+        meta.put("group.0.lr", "0.1");
+        meta.put("group.0.beta1", "0.9");
+        meta.put("group.0.beta2", "0.999");
+        meta.put("group.0.eps", "1.0E-8");
+        meta.put("group.0.weightDecay", "0.0");
+        meta.put("group.0.amsgrad", "false");
+        meta.put("group.0.epsInside", "false");
+        meta.put("group.0.decoupledWeightDecay", "false");
+        meta.put("skipped_steps", "0");
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("state.0.step", Tensor.on(B, DType.FLOAT64).scalar(1));
+        tensors.put("state.0.exp_avg", Tensor.on(B, DType.FLOAT64).of(new double[] {0.05, -0.15}, 2));
+        tensors.put("state.0.exp_avg_sq", Tensor.on(B, DType.FLOAT64).of(new double[] {2.5e-4, 2.25e-3}, 2));
+        Variable w = param(1, -2);
+        Adam adam = new Adam(List.of(w), Adam.options());
+        adam.loadStateDict(new StateDict(tensors, meta));
+        assertEquals(meta, adam.stateDict().metadata());
+        assertEquals(Adam.options().withLr(0.1), adam.groupOptions(0));
+        assertEquals(1, adam.stepCount(w));
+        assertTrue(adam.stateDict().tensors().get("state.0.exp_avg_sq").equal(tensors.get("state.0.exp_avg_sq")));
+    }
+
     @Test
     void loadStateDictValidatesEverythingBeforeChangingAnything() {
         Variable w = param(1, -2);
@@ -177,7 +206,7 @@ class OptimizerTest {
         cases.put(() -> new SGD(p, SGD.options(-0.1)), "SGD: lr must be finite and >= 0, got -0.1");
         cases.put(() -> new SGD(p, SGD.options(0.1).withNesterov(true)),
                 "SGD: nesterov needs momentum > 0 and dampening = 0, got momentum=0.0, dampening=0.0");
-        cases.put(() -> new SGD(p, SGD.lecture(0.1, 1.0)), "SGD: momentum (ema) must be in [0, 1), got 1.0");
+        cases.put(() -> new SGD(p, SGD.options(0.1).withMomentum(1.0).withEma(true)), "SGD: momentum (ema) must be in [0, 1), got 1.0");
         cases.put(() -> new Adagrad(p, Adagrad.options().withLrDecay(-1)), "Adagrad: lrDecay must be finite and >= 0, got -1.0");
         cases.put(() -> new Adadelta(p, Adadelta.options().withRho(1.5)), "Adadelta: rho must be in [0, 1], got 1.5");
         cases.put(() -> new Adadelta(p, Adadelta.options().withWindow(-2)), "Adadelta: window must be in [0, 64]");

@@ -15,7 +15,7 @@ import dev.descent.nn.data.Split;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Losses;
-import dev.descent.optim.Adam;
+import dev.descent.optim.Optimizers;
 import dev.descent.optim.train.History;
 import dev.descent.optim.train.Metrics;
 import dev.descent.optim.train.Trainer;
@@ -50,7 +50,7 @@ import java.util.Map;
  * {@code --rows n} (10000 blobs; for Fashion-MNIST the first n training images, default all),
  * {@code --features d} (16; blobs only), {@code --classes k} (4; blobs only), {@code --hidden h1,h2,...} (64),
  * {@code --partitions p} (the context's default parallelism), {@code --epochs e} (3), {@code --batch b} (128),
- * {@code --lr x} (0.01), {@code --seed s} (1), {@code --dtype float32|float64} (float32),
+ * {@code --optimizer name} (adam; any of {@link Optimizers#names()}), {@code --lr x} (0.01), {@code --seed s} (1), {@code --dtype float32|float64} (float32),
  * {@code --save file.safetensors}, {@code --compare-local} (a flag).
  */
 public final class SparkTrainMain {
@@ -98,6 +98,8 @@ public final class SparkTrainMain {
         int epochs = Integer.parseInt(o.getOrDefault("epochs", "3"));
         int batch = Integer.parseInt(o.getOrDefault("batch", "128"));
         double lr = Double.parseDouble(o.getOrDefault("lr", "0.01"));
+        String optimizer = o.getOrDefault("optimizer", "adam");
+        Optimizers.hyperparameters(optimizer); // an unknown name fails here, listing the known ones
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
         DType dtype = DType.valueOf(o.getOrDefault("dtype", "float32").toUpperCase());
         List<Integer> hidden = Arrays.stream(o.getOrDefault("hidden", "64").split(",")).map(Integer::valueOf).toList();
@@ -126,7 +128,7 @@ public final class SparkTrainMain {
                 hidden.stream().map(String::valueOf).reduce((a, b) -> a + "-" + b).orElse(""), classes, dtype, data,
                 partitions, epochs, batch);
         try (SparkTrainer trainer = SparkTrainer.builder(sc, mlp, Losses::crossEntropy)
-                .optimizer(ps -> new Adam(ps, Adam.options().withLr(lr)))
+                .optimizer(ps -> Optimizers.byName(optimizer, ps, Map.of("lr", lr)))
                 .trainData(train).batchSize(batch).shuffle(new Rng(seed + 2))
                 .validationData(validation)
                 .epochs(epochs).metrics(Metrics.accuracy())
@@ -149,7 +151,7 @@ public final class SparkTrainMain {
             }
             History local = null;
             if (localTrain != null) {
-                local = trainLocally(mlp, localTrain, localValidation, batch, lr, seed, epochs, out);
+                local = trainLocally(mlp, localTrain, localValidation, optimizer, batch, lr, seed, epochs, out);
                 compare(history, local, out);
             }
             return new Runs(history, local);
@@ -160,12 +162,13 @@ public final class SparkTrainMain {
      * The same training on this machine: the same model and initial weights, rows in the same order, the same
      * shuffle and optimiser, on the driver's default backend.
      */
-    static History trainLocally(Mlp mlp, List<Sample> train, List<Sample> validation, int batch, double lr, long seed,
-                                int epochs, PrintStream out) {
+    static History trainLocally(Mlp mlp, List<Sample> train, List<Sample> validation, String optimizer, int batch,
+                                double lr, long seed, int epochs, PrintStream out) {
         Module model = mlp.create();
         TensorFactory f = Tensor.on(Backends.get(), mlp.dtype());
         Dataset t = dataset(f, train), v = dataset(f, validation);
-        Trainer trainer = Trainer.builder(model, Losses.crossEntropy(), new Adam(model.parameters(), Adam.options().withLr(lr)))
+        Trainer trainer = Trainer.builder(model, Losses.crossEntropy(),
+                        Optimizers.byName(optimizer, model.parameters(), Map.of("lr", lr)))
                 .trainData(DataLoader.over(t.features(), t.labels()).mode(BatchMode.miniBatch(batch)).shuffle(new Rng(seed + 2)).build())
                 .validationData(DataLoader.over(v.features(), v.labels()).mode(BatchMode.miniBatch(Math.min(batch, v.size()))).build())
                 .epochs(epochs).metrics(Metrics.accuracy())

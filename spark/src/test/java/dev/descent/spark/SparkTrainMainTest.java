@@ -61,6 +61,14 @@ class SparkTrainMainTest {
     }
 
     @Test
+    void anUnknownOptimizerIsAnErrorListingTheKnownOnes() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SparkTrainMain.run(LocalSpark.context(), new String[] {"--optimizer", "lbfgs"}, System.out));
+        assertEquals("unknown optimizer 'lbfgs' (known: sgd, adagrad, adadelta, rmsprop, adam, adamw, nadam, radam, "
+                + "adamax)", e.getMessage());
+    }
+
+    @Test
     void aNameWithoutValueIsAFlag() {
         assertEquals(java.util.Map.of("compare-local", "true", "rows", "5", "seed", "true"),
                 SparkTrainMain.options(new String[] {"--compare-local", "--rows", "5", "--seed"}));

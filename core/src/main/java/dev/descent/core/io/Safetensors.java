@@ -3,28 +3,35 @@ package dev.descent.core.io;
 import dev.descent.core.DType;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Reads and writes the safetensors format: an 8-byte little-endian header length, a JSON header mapping each
- * tensor name to its dtype ({@code F32}, {@code F64}, {@code I32}), shape and {@code data_offsets} in the data
- * block, an optional {@code __metadata__} map of strings, then the raw little-endian data. Files written by the
- * Python {@code safetensors} package and PyTorch tools with these dtypes can be read, and files written here load
- * there.
+ * Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of a UTF-8 JSON
+ * header mapping each tensor name to its dtype ({@code F32}, {@code F64}, {@code I32}), shape and
+ * {@code data_offsets} in the data block, with an optional {@code __metadata__} map of strings, then the raw
+ * little-endian data. Files written by the Python {@code safetensors} package and PyTorch tools with these dtypes
+ * can be read, and files written here load there.
  *
  * <pre>{@code
  * Safetensors.write(Path.of("model.safetensors"), Map.of("layer.weight", w), Map.of("format", "pt"));
@@ -33,17 +40,45 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Writing is atomic: the file is written to a temporary sibling and renamed over the target, so a crash
- * mid-write leaves the previous file intact. Reading treats every file as untrusted: the header length is bounded
- * by the file and by {@value #MAX_HEADER} bytes, the JSON by depth and string limits, every tensor's offsets must
- * lie inside the data block, agree with its dtype and shape, and the tensors must tile the data block without
- * overlap or gap (as the reference implementation requires); unknown dtypes and duplicate names are rejected.
+ * mid-write leaves the previous file intact. Files are streamed in both directions, so their size is limited by
+ * the format (a 64-bit length), not by a Java array; each tensor holds at most {@value #MAX_ELEMENTS} elements, as
+ * a Java array does.
+ *
+ * <p>Reading treats every file as untrusted. It reads the 8-byte length first, then the header, then only the data
+ * the validated header describes, in chunks of 1 MiB. Limits, each a {@link SafetensorsFormatException} when
+ * exceeded:
+ * <ul>
+ *   <li>the header is 2 to {@value #MAX_HEADER} bytes (the Rust {@code safetensors} crate's
+ *       {@code MAX_HEADER_SIZE}) and lies inside the file;</li>
+ *   <li>at most {@value #MAX_TENSORS} tensors and {@value #MAX_METADATA} metadata entries, rank at most
+ *       {@value #MAX_RANK};</li>
+ *   <li>the JSON is RFC 8259's, decoded as strict UTF-8 (see {@link Json}: no U+FFFD replacement, no lax numbers,
+ *       no duplicate keys, depth and string-length limits);</li>
+ *   <li>each tensor's offsets lie inside the data block and agree with its dtype and shape, and the tensors tile
+ *       the data block without overlap or gap (as the reference implementation requires); unknown dtypes are
+ *       rejected, unknown fields of a tensor entry skipped.</li>
+ * </ul>
+ *
+ * <p>Parsing is one pass over the header, and its memory is the header's bytes plus the strings decoded from them
+ * (each at most two bytes per byte of UTF-8) plus a bounded amount per entry, so at most
+ * {@code 3 × header + 64 MiB} at the entry limits; the data then needs its own size plus one copy of the tensor
+ * being created. The memory bound checked by the tests is {@code 3 × header length + 2 × data length + 64 MiB}.
  * Every violation is a {@link SafetensorsFormatException} naming the file and the problem, raised before any
  * tensor is returned.
  */
 public final class Safetensors {
-    /** The largest header accepted (the reference implementation's limit). */
+    /** The largest header accepted: 100,000,000 bytes, the Rust {@code safetensors} crate's limit. */
     public static final int MAX_HEADER = 100_000_000;
+    /** The most tensors a file may hold (2^18); a header of that many costs tens of MiB to parse. */
+    public static final int MAX_TENSORS = 1 << 18;
+    /** The most {@code __metadata__} entries a file may hold (2^16). */
+    public static final int MAX_METADATA = 1 << 16;
+    /** The largest rank of a tensor. */
+    public static final int MAX_RANK = 32;
+    /** The most elements of one tensor: the largest Java array. */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     private static final String METADATA = "__metadata__";
+    private static final int CHUNK = 1 << 20;
 
     private Safetensors() {
     }
@@ -56,13 +91,14 @@ public final class Safetensors {
 
     /** Writes {@code tensors} (in iteration order) and {@code metadata} to {@code file}, atomically. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        byte[] bytes = toBytes(tensors, metadata);
+        Layout layout = layout(tensors, metadata);
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
         try {
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) ch.write(buf);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                layout.writeTo(buffer -> {
+                    while (buffer.hasRemaining()) ch.write(buffer);
+                });
                 ch.force(true);
             }
             try {
@@ -75,8 +111,65 @@ public final class Safetensors {
         }
     }
 
-    /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
+    /** The bytes of a safetensors file holding {@code tensors} and {@code metadata} (at most a Java array's size). */
     public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
+        Layout layout = layout(tensors, metadata);
+        if (layout.fileSize() > MAX_ELEMENTS) {
+            throw new IllegalArgumentException("Safetensors.toBytes: " + layout.fileSize() + " bytes exceed a Java "
+                    + "array; write the file with Safetensors.write");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) layout.fileSize());
+        try {
+            layout.writeTo(out::put);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a heap buffer does not fail
+        }
+        return out.array();
+    }
+
+    /** Where a sequence of buffers goes: a file channel or a heap buffer. */
+    private interface Sink {
+        void write(ByteBuffer buffer) throws IOException;
+    }
+
+    /** A file's header (padded) and the tensors whose data follows it. */
+    private record Layout(byte[] header, List<Tensor> tensors, long dataLength) {
+        long fileSize() {
+            return 8L + header.length + dataLength;
+        }
+
+        void writeTo(Sink sink) throws IOException {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(8, dataLength))).order(ByteOrder.LITTLE_ENDIAN);
+            buf.putLong(header.length).flip();
+            sink.write(buf);
+            sink.write(ByteBuffer.wrap(header));
+            for (Tensor t : tensors) writeData(t, buf, sink);
+        }
+
+        /** A tensor's elements in chunks, read out through the public API (never its storage). */
+        private static void writeData(Tensor t, ByteBuffer buf, Sink sink) throws IOException {
+            int n = t.size(), width = t.dtype().byteSize(), per = buf.capacity() / width;
+            Object values = switch (t.dtype()) {
+                case FLOAT32 -> t.toFloatArray();
+                case FLOAT64 -> t.toDoubleArray();
+                case INT32 -> t.toIntArray();
+            };
+            for (int done = 0; done < n; ) {
+                int k = Math.min(n - done, per);
+                buf.clear();
+                switch (t.dtype()) {
+                    case FLOAT32 -> buf.asFloatBuffer().put((float[]) values, done, k);
+                    case FLOAT64 -> buf.asDoubleBuffer().put((double[]) values, done, k);
+                    case INT32 -> buf.asIntBuffer().put((int[]) values, done, k);
+                }
+                buf.limit(k * width);
+                sink.write(buf);
+                done += k;
+            }
+        }
+    }
+
+    private static Layout layout(Map<String, Tensor> tensors, Map<String, String> metadata) {
         StringBuilder header = new StringBuilder("{");
         long offset = 0;
         boolean first = true;
@@ -110,115 +203,219 @@ public final class Safetensors {
         header.append('}');
         byte[] h = header.toString().getBytes(StandardCharsets.UTF_8);
         int padded = (h.length + 7) / 8 * 8; // NOTE: the data block starts 8-byte aligned, padded with spaces
-        if (8L + padded + offset > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("Safetensors.write: " + (8L + padded + offset) + " bytes exceed 2 GiB");
+        if (padded > MAX_HEADER) {
+            throw new IllegalArgumentException("Safetensors.write: a header of " + padded + " bytes exceeds the "
+                    + MAX_HEADER + " that readers accept");
         }
-        ByteBuffer out = ByteBuffer.allocate(8 + padded + (int) offset).order(ByteOrder.LITTLE_ENDIAN);
-        out.putLong(padded).put(h);
-        for (int i = h.length; i < padded; i++) out.put((byte) ' ');
-        for (Tensor t : tensors.values()) {
-            t.copyTo(switch (t.dtype()) {
-                case FLOAT32 -> out.asFloatBuffer();
-                case FLOAT64 -> out.asDoubleBuffer();
-                case INT32 -> out.asIntBuffer();
-            });
-            out.position(out.position() + t.size() * t.dtype().byteSize());
-        }
-        return out.array();
+        byte[] out = Arrays.copyOf(h, padded);
+        Arrays.fill(out, h.length, padded, (byte) ' ');
+        return new Layout(out, List.copyOf(tensors.values()), offset);
     }
 
     // ---------------------------------------------------------------- reading
 
     /** Reads a safetensors file onto {@code backend}; see the class description for what is validated. */
     public static Contents read(Path file, Backend backend) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE) {
-            throw new SafetensorsFormatException(file + ": " + size + " bytes; files over 2 GiB are not supported");
-        }
-        try {
-            return fromBytes(Files.readAllBytes(file), backend);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return read(new ChannelSource(ch), backend);
         } catch (SafetensorsFormatException e) {
             throw new SafetensorsFormatException(file + ": " + e.getMessage());
         }
     }
 
-    private record Entry(String name, DType dtype, Shape shape, long begin, long end) {
-    }
-
     /** Reads safetensors bytes onto {@code backend}. */
     public static Contents fromBytes(byte[] bytes, Backend backend) throws SafetensorsFormatException {
-        if (bytes.length < 8) throw new SafetensorsFormatException("file of " + bytes.length + " bytes is shorter than the 8-byte header length");
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        long headerLength = buf.getLong();
-        if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > bytes.length - 8L) {
-            throw new SafetensorsFormatException("header length " + Long.toUnsignedString(headerLength)
-                    + " is outside 2.." + Math.min(MAX_HEADER, bytes.length - 8L) + " for a file of " + bytes.length + " bytes");
-        }
-        String headerText = new String(bytes, 8, (int) headerLength, StandardCharsets.UTF_8);
-        if (!headerText.startsWith("{")) throw new SafetensorsFormatException("header does not start with '{'");
-        Object parsed;
         try {
-            parsed = Json.parse(headerText);
+            return read(new ArraySource(bytes), backend);
+        } catch (SafetensorsFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // an array does not fail
+        }
+    }
+
+    /** The bytes of a file or an array, read by position. */
+    private interface Source {
+        long size() throws IOException;
+
+        /** Fills {@code into} from {@code position}. */
+        void readFully(long position, byte[] into) throws IOException;
+
+        /** {@code length <= CHUNK} bytes from {@code position}, little-endian, valid until the next call. */
+        ByteBuffer read(long position, int length) throws IOException;
+    }
+
+    private record ArraySource(byte[] bytes) implements Source {
+        public long size() {
+            return bytes.length;
+        }
+
+        public void readFully(long position, byte[] into) {
+            System.arraycopy(bytes, (int) position, into, 0, into.length);
+        }
+
+        public ByteBuffer read(long position, int length) {
+            return ByteBuffer.wrap(bytes, (int) position, length).slice().order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    private static final class ChannelSource implements Source {
+        private final FileChannel ch;
+        private ByteBuffer buffer;
+
+        ChannelSource(FileChannel ch) {
+            this.ch = ch;
+        }
+
+        public long size() throws IOException {
+            return ch.size();
+        }
+
+        public void readFully(long position, byte[] into) throws IOException {
+            fill(position, ByteBuffer.wrap(into));
+        }
+
+        public ByteBuffer read(long position, int length) throws IOException {
+            if (buffer == null || buffer.capacity() < length) {
+                buffer = ByteBuffer.allocate(Math.max(length, Math.min(CHUNK, 4096))).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            buffer.clear().limit(length);
+            fill(position, buffer);
+            return buffer.flip();
+        }
+
+        private void fill(long position, ByteBuffer into) throws IOException {
+            long at = position;
+            while (into.hasRemaining()) {
+                int n = ch.read(into, at);
+                if (n < 0) {
+                    throw new SafetensorsFormatException("the file ended at byte " + at + " while reading bytes up to "
+                            + (position + into.limit()) + " (it shrank while being read)");
+                }
+                at += n;
+            }
+        }
+    }
+
+    private record Entry(String name, DType dtype, int[] dims, long begin, long end) {
+    }
+
+    private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {
+    }
+
+    private static Contents read(Source src, Backend backend) throws IOException {
+        Header h = header(src);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Entry e : h.entries) tensors.put(e.name, tensor(src, h.dataStart + e.begin, e, backend));
+        return new Contents(tensors, h.metadata);
+    }
+
+    /** The length, then the header (its bytes are dropped when this returns), validated against the file's size. */
+    private static Header header(Source src) throws IOException {
+        long size = src.size();
+        if (size < 8) throw new SafetensorsFormatException("file of " + size + " bytes is shorter than the 8-byte header length");
+        long headerLength = src.read(0, 8).getLong();
+        if (headerLength < 2 || headerLength > MAX_HEADER || headerLength > size - 8) {
+            throw new SafetensorsFormatException("header length " + Long.toUnsignedString(headerLength)
+                    + " is outside 2.." + Math.min(MAX_HEADER, size - 8) + " for a file of " + size + " bytes");
+        }
+        byte[] bytes = new byte[(int) headerLength];
+        src.readFully(8, bytes);
+        if (bytes[0] != '{') throw new SafetensorsFormatException("header does not start with '{'");
+        long dataLength = size - 8 - headerLength;
+        Map<String, String> metadata = new LinkedHashMap<>();
+        List<Entry> entries = new ArrayList<>();
+        Json.Reader r = new Json.Reader(bytes, 0, bytes.length);
+        try {
+            parse(r, entries, metadata, dataLength);
         } catch (IllegalArgumentException e) {
             throw new SafetensorsFormatException(e.getMessage().replace("invalid JSON", "invalid JSON header"));
         }
-        if (!(parsed instanceof Map<?, ?> header)) throw new SafetensorsFormatException("header is not a JSON object");
-        int dataStart = 8 + (int) headerLength;
-        long dataLength = bytes.length - (long) dataStart;
-        Map<String, String> metadata = new LinkedHashMap<>();
-        List<Entry> entries = new ArrayList<>();
-        for (var e : header.entrySet()) {
-            String name = (String) e.getKey();
+        checkTiling(entries, dataLength);
+        return new Header(entries, metadata, 8 + headerLength);
+    }
+
+    private static void parse(Json.Reader r, List<Entry> entries, Map<String, String> metadata, long dataLength)
+            throws SafetensorsFormatException {
+        Set<String> names = new HashSet<>();
+        r.beginObject();
+        while (r.nextMember()) {
+            String name = r.name();
+            if (!names.add(name)) throw new SafetensorsFormatException("duplicate key " + Json.quote(name) + " in the header");
             if (name.equals(METADATA)) {
-                readMetadata(e.getValue(), metadata);
+                readMetadata(r, metadata);
             } else {
-                entries.add(entry(name, e.getValue(), dataLength));
+                if (entries.size() == MAX_TENSORS) {
+                    throw new SafetensorsFormatException("more than " + MAX_TENSORS + " tensors in the header");
+                }
+                entries.add(entry(r, name, dataLength));
             }
         }
-        checkTiling(entries, dataLength);
-        Map<String, Tensor> tensors = new LinkedHashMap<>();
-        for (Entry en : entries) {
-            ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + (int) en.begin, (int) (en.end - en.begin))
-                    .slice().order(ByteOrder.LITTLE_ENDIAN);
-            int n = en.shape.size();
-            int[] dims = en.shape.dims();
-            Tensor t = switch (en.dtype) {
-                case FLOAT32 -> {
-                    float[] v = new float[n];
-                    slice.asFloatBuffer().get(v);
-                    yield Tensor.on(backend, DType.FLOAT32).of(v).reshape(dims);
+        r.end();
+    }
+
+    private static void readMetadata(Json.Reader r, Map<String, String> out) throws SafetensorsFormatException {
+        if (r.peek() != '{') {
+            r.skipValue();
+            throw new SafetensorsFormatException("__metadata__ is not an object");
+        }
+        r.beginObject();
+        while (r.nextMember()) {
+            if (out.size() == MAX_METADATA) {
+                throw new SafetensorsFormatException("more than " + MAX_METADATA + " __metadata__ entries");
+            }
+            String key = r.name();
+            if (r.peek() != '"') {
+                r.skipValue();
+                throw new SafetensorsFormatException("__metadata__ value of " + Json.quote(key) + " is not a string");
+            }
+            if (out.putIfAbsent(key, r.string()) != null) {
+                throw new SafetensorsFormatException("duplicate key " + Json.quote(key) + " in __metadata__");
+            }
+        }
+    }
+
+    private static Entry entry(Json.Reader r, String name, long dataLength) throws SafetensorsFormatException {
+        String where = "tensor " + Json.quote(name);
+        if (name.isEmpty()) throw new SafetensorsFormatException("empty tensor name");
+        if (r.peek() != '{') {
+            r.skipValue();
+            throw new SafetensorsFormatException(where + " is not an object");
+        }
+        String dt = null;
+        int[] dims = null;
+        long[] offsets = null;
+        r.beginObject();
+        while (r.nextMember()) {
+            String field = r.name();
+            boolean repeated = switch (field) {
+                case "dtype" -> {
+                    boolean seen = dt != null;
+                    if (r.peek() != '"') {
+                        r.skipValue();
+                        throw new SafetensorsFormatException(where + " has no dtype string");
+                    }
+                    dt = r.string();
+                    yield seen;
                 }
-                case FLOAT64 -> {
-                    double[] v = new double[n];
-                    slice.asDoubleBuffer().get(v);
-                    yield Tensor.on(backend, DType.FLOAT64).of(v).reshape(dims);
+                case "shape" -> {
+                    boolean seen = dims != null;
+                    dims = shape(r, where);
+                    yield seen;
                 }
-                case INT32 -> {
-                    int[] v = new int[n];
-                    slice.asIntBuffer().get(v);
-                    yield Tensor.on(backend, DType.INT32).of(v).reshape(dims);
+                case "data_offsets" -> {
+                    boolean seen = offsets != null;
+                    offsets = offsets(r, where);
+                    yield seen;
+                }
+                default -> {
+                    r.skipValue();
+                    yield false;
                 }
             };
-            tensors.put(en.name, t);
+            if (repeated) throw new SafetensorsFormatException(where + " has a duplicate key " + Json.quote(field));
         }
-        return new Contents(tensors, metadata);
-    }
-
-    private static void readMetadata(Object value, Map<String, String> out) throws SafetensorsFormatException {
-        if (!(value instanceof Map<?, ?> m)) throw new SafetensorsFormatException("__metadata__ is not an object");
-        for (var e : m.entrySet()) {
-            if (!(e.getValue() instanceof String v)) {
-                throw new SafetensorsFormatException("__metadata__ value of \"" + e.getKey() + "\" is not a string");
-            }
-            out.put((String) e.getKey(), v);
-        }
-    }
-
-    private static Entry entry(String name, Object value, long dataLength) throws SafetensorsFormatException {
-        String where = "tensor \"" + name + "\"";
-        if (name.isEmpty()) throw new SafetensorsFormatException("empty tensor name");
-        if (!(value instanceof Map<?, ?> m)) throw new SafetensorsFormatException(where + " is not an object");
-        if (!(m.get("dtype") instanceof String dt)) throw new SafetensorsFormatException(where + " has no dtype string");
+        if (dt == null) throw new SafetensorsFormatException(where + " has no dtype string");
         DType dtype = switch (dt) {
             case "F32" -> DType.FLOAT32;
             case "F64" -> DType.FLOAT64;
@@ -226,22 +423,11 @@ public final class Safetensors {
             default -> throw new SafetensorsFormatException(where + " has unsupported dtype " + dt
                     + " (supported: F32, F64, I32)");
         };
-        if (!(m.get("shape") instanceof List<?> shapeList)) throw new SafetensorsFormatException(where + " has no shape list");
-        if (shapeList.size() > 32) throw new SafetensorsFormatException(where + " has rank " + shapeList.size() + " (at most 32)");
-        int[] dims = new int[shapeList.size()];
+        if (dims == null) throw new SafetensorsFormatException(where + " has no shape list");
+        if (offsets == null) throw new SafetensorsFormatException(where + " has no [begin, end] data_offsets");
         long count = 1;
-        for (int i = 0; i < dims.length; i++) {
-            if (!(shapeList.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
-                throw new SafetensorsFormatException(where + " has an invalid dimension " + shapeList.get(i));
-            }
-            dims[i] = (int) (long) d;
-            count *= d;
-            if (count > Integer.MAX_VALUE) throw new SafetensorsFormatException(where + " has too many elements");
-        }
-        if (!(m.get("data_offsets") instanceof List<?> off) || off.size() != 2
-                || !(off.get(0) instanceof Long begin) || !(off.get(1) instanceof Long end)) {
-            throw new SafetensorsFormatException(where + " has no [begin, end] data_offsets");
-        }
+        for (int d : dims) count *= d; // each count so far is at most MAX_ELEMENTS: no overflow
+        long begin = offsets[0], end = offsets[1];
         if (begin < 0 || end < begin || end > dataLength) {
             throw new SafetensorsFormatException(where + " has data_offsets [" + begin + ", " + end
                     + "] outside the data block of " + dataLength + " bytes");
@@ -251,7 +437,64 @@ public final class Safetensors {
             throw new SafetensorsFormatException(where + " has " + (end - begin) + " data bytes, but " + dt + " "
                     + Shape.of(dims) + " needs " + expected);
         }
-        return new Entry(name, dtype, Shape.of(dims), begin, end);
+        return new Entry(name, dtype, dims, begin, end);
+    }
+
+    private static int[] shape(Json.Reader r, String where) throws SafetensorsFormatException {
+        if (r.peek() != '[') {
+            r.skipValue();
+            throw new SafetensorsFormatException(where + " has no shape list");
+        }
+        int[] dims = new int[4];
+        int rank = 0;
+        long count = 1;
+        r.beginArray();
+        while (r.nextElement()) {
+            if (rank == MAX_RANK) throw new SafetensorsFormatException(where + " has rank over " + MAX_RANK);
+            Object d = r.peek() == '-' || (r.peek() >= '0' && r.peek() <= '9') ? r.numberValue() : skipped(r);
+            if (!(d instanceof Long v) || v < 0 || v > Integer.MAX_VALUE) {
+                throw new SafetensorsFormatException(where + " has an invalid dimension " + d);
+            }
+            count *= v;
+            if (count > MAX_ELEMENTS) {
+                throw new SafetensorsFormatException(where + " has more than " + MAX_ELEMENTS
+                        + " elements, the most a tensor holds");
+            }
+            if (rank == dims.length) dims = Arrays.copyOf(dims, 2 * rank);
+            dims[rank++] = (int) (long) v;
+        }
+        return Arrays.copyOf(dims, rank);
+    }
+
+    private static long[] offsets(Json.Reader r, String where) throws SafetensorsFormatException {
+        String missing = where + " has no [begin, end] data_offsets";
+        if (r.peek() != '[') {
+            r.skipValue();
+            throw new SafetensorsFormatException(missing);
+        }
+        long[] out = new long[2];
+        int n = 0;
+        r.beginArray();
+        while (r.nextElement()) {
+            if (n == 2) throw new SafetensorsFormatException(missing + " (more than two)");
+            Object v = r.peek() == '-' || (r.peek() >= '0' && r.peek() <= '9') ? r.numberValue() : skipped(r);
+            if (!(v instanceof Long o)) throw new SafetensorsFormatException(missing + " (got " + v + ")");
+            out[n++] = o;
+        }
+        if (n != 2) throw new SafetensorsFormatException(missing);
+        return out;
+    }
+
+    /** Skips a value that is not a number, for the message: what kind it was. */
+    private static String skipped(Json.Reader r) {
+        int c = r.peek();
+        r.skipValue();
+        return switch (c) {
+            case '"' -> "(a string)";
+            case '[' -> "(a list)";
+            case '{' -> "(an object)";
+            default -> "(a literal)";
+        };
     }
 
     /** The tensors must cover the data block exactly: no overlap, no gap, nothing after the last. */
@@ -261,13 +504,41 @@ public final class Safetensors {
         long at = 0;
         for (Entry e : sorted) {
             if (e.begin != at) {
-                throw new SafetensorsFormatException("tensor \"" + e.name + "\" starts at byte " + e.begin + " of the data "
-                        + "block, expected " + at + (e.begin < at ? " (it overlaps another tensor)" : " (gap)"));
+                throw new SafetensorsFormatException("tensor " + Json.quote(e.name) + " starts at byte " + e.begin
+                        + " of the data block, expected " + at + (e.begin < at ? " (it overlaps another tensor)" : " (gap)"));
             }
             at = e.end;
         }
         if (at != dataLength) {
             throw new SafetensorsFormatException("the tensors cover " + at + " bytes of a data block of " + dataLength);
         }
+    }
+
+    /** One tensor's data, streamed in chunks into a new array and handed to the backend through the factory. */
+    private static Tensor tensor(Source src, long position, Entry e, Backend backend) throws IOException {
+        int n = (int) ((e.end - e.begin) / e.dtype.byteSize());
+        int width = e.dtype.byteSize(), per = CHUNK / width;
+        Object values = switch (e.dtype) {
+            case FLOAT32 -> new float[n];
+            case FLOAT64 -> new double[n];
+            case INT32 -> new int[n];
+        };
+        for (int done = 0; done < n; ) {
+            int k = Math.min(n - done, per);
+            ByteBuffer chunk = src.read(position + (long) done * width, k * width);
+            switch (e.dtype) {
+                case FLOAT32 -> chunk.asFloatBuffer().get((float[]) values, done, k);
+                case FLOAT64 -> chunk.asDoubleBuffer().get((double[]) values, done, k);
+                case INT32 -> chunk.asIntBuffer().get((int[]) values, done, k);
+            }
+            done += k;
+        }
+        TensorFactory f = Tensor.on(backend, e.dtype);
+        Tensor flat = switch (e.dtype) {
+            case FLOAT32 -> f.of((float[]) values);
+            case FLOAT64 -> f.of((double[]) values);
+            case INT32 -> f.of((int[]) values);
+        };
+        return flat.reshape(e.dims);
     }
 }

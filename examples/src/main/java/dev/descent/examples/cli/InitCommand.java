@@ -2,7 +2,7 @@ package dev.descent.examples.cli;
 
 import dev.descent.examples.Demo;
 import dev.descent.examples.demos.InitDemo;
-import dev.descent.nn.init.InitPreset;
+import dev.descent.examples.presets.InitPreset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

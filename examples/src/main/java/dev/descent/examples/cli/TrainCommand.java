@@ -2,6 +2,7 @@ package dev.descent.examples.cli;
 
 import dev.descent.examples.Demo;
 import dev.descent.examples.demos.TrainDemo;
+import dev.descent.examples.presets.OptimizerChoices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,7 @@ public final class TrainCommand extends DemoCommand {
     public static final List<String> ACTIVATIONS = List.of("relu", "leaky-relu", "tanh", "sigmoid", "elu", "gelu");
     public static final List<String> INITS = List.of("he", "xavier", "lecun", "normal", "uniform", "zeros");
     public static final List<String> LOSSES = List.of("auto", "cross-entropy", "bce", "mse", "mae", "huber");
-    public static final List<String> OPTIMIZERS = OptimizersCommand.OPTIMIZERS;
+    public static final List<String> OPTIMIZERS = OptimizerChoices.NAMES;
 
     /** How many samples each update sees. */
     public enum BatchMode { BATCH, MINI_BATCH, STOCHASTIC }
@@ -52,19 +53,20 @@ public final class TrainCommand extends DemoCommand {
     public String loss = "auto";
 
     @Option(names = "--optimizer", paramLabel = "NAME",
-            description = "gd, momentum, momentum-ema, nesterov, adagrad, adadelta, rmsprop, adam, adamw "
-                    + "(default: ${DEFAULT-VALUE}).")
+            description = "gd, momentum, momentum-ema, nesterov, adagrad, adadelta, rmsprop, adam, adamw, nadam, "
+                    + "radam, adamax (default: ${DEFAULT-VALUE}).")
     public String optimizer = "adam";
 
     @Option(names = "--learning-rate", paramLabel = "LR",
             description = "Learning rate (default: 0.1 for gd and momentum-ema, 0.05 for momentum, nesterov and "
-                    + "adagrad, 1 for adadelta, 0.001 for rmsprop, adam and adamw).")
+                    + "adagrad, 1 for adadelta, 0.002 for nadam and adamax, 0.01 for radam, 0.001 for rmsprop, adam and "
+                    + "adamw).")
     public Double learningRate;
 
     @Option(names = "--momentum", paramLabel = "X", description = "Momentum of the momentum optimisers (default: ${DEFAULT-VALUE}).")
     public double momentum = 0.9;
 
-    @Option(names = "--betas", split = ",", paramLabel = "B", description = "Adam's beta1,beta2 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--betas", split = ",", paramLabel = "B", description = "The Adam family's beta1,beta2 (default: ${DEFAULT-VALUE}).")
     public List<Double> betas = List.of(0.9, 0.999);
 
     @Option(names = "--eps", paramLabel = "X",

@@ -16,7 +16,7 @@ import dev.descent.nn.data.DataLoader;
 import dev.descent.nn.data.Dataset;
 import dev.descent.nn.data.FashionMnist;
 import dev.descent.nn.data.Split;
-import dev.descent.nn.init.InitPreset;
+import dev.descent.examples.presets.InitPreset;
 import dev.descent.nn.init.Nonlinearity;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Losses;

@@ -19,7 +19,7 @@ import dev.descent.nn.data.BatchMode;
 import dev.descent.nn.data.DataLoader;
 import dev.descent.nn.data.Dataset;
 import dev.descent.nn.data.Datasets;
-import dev.descent.nn.init.InitPreset;
+import dev.descent.examples.presets.InitPreset;
 import dev.descent.nn.init.Nonlinearity;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Sequential;

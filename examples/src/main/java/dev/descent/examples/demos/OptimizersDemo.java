@@ -19,12 +19,11 @@ import dev.descent.nn.data.Dataset;
 import dev.descent.nn.data.Datasets;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Losses;
+import dev.descent.examples.presets.LectureOptimizers;
+import dev.descent.examples.presets.OptimizerChoices;
 import dev.descent.optim.Adadelta;
 import dev.descent.optim.Adagrad;
-import dev.descent.optim.Adam;
-import dev.descent.optim.AdamW;
 import dev.descent.optim.Optimizer;
-import dev.descent.optim.RMSProp;
 import dev.descent.optim.SGD;
 import dev.descent.optim.train.History;
 import dev.descent.optim.train.Metrics;
@@ -126,7 +125,7 @@ public final class OptimizersDemo implements Demo {
             case "rmsprop" -> "RMSProp (lr " + r + ")";
             case "adam" -> "Adam (lr " + r + ")";
             case "adamw" -> "AdamW (lr " + r + ", wd 0.01)";
-            default -> throw new IllegalArgumentException("unknown optimiser '" + key + "'");
+            default -> OptimizerChoices.registryName(key) + " (lr " + r + ")";
         };
     }
 
@@ -137,18 +136,13 @@ public final class OptimizersDemo implements Demo {
      * of about sqrt(eps) = 1e-3 and barely moves there); the others use PyTorch's defaults besides lr.
      */
     static Function<List<Variable>, Optimizer<?>> optimizer(String key, double lr, boolean windowedAdadelta) {
-        return params -> switch (key) {
-            case "gd" -> new SGD(params, SGD.options(lr));
-            case "momentum" -> new SGD(params, SGD.options(lr).withMomentum(0.9));
-            case "momentum-ema" -> new SGD(params, SGD.lecture(lr, 0.9));
-            case "nesterov" -> new SGD(params, SGD.options(lr).withMomentum(0.9).withNesterov(true));
-            case "adagrad" -> new Adagrad(params, Adagrad.lecture(lr));
-            case "adadelta" -> new Adadelta(params, windowedAdadelta ? Adadelta.lecture(10).withLr(lr)
-                    : Adadelta.options().withLr(lr));
-            case "rmsprop" -> new RMSProp(params, RMSProp.options().withLr(lr));
-            case "adam" -> new Adam(params, Adam.options().withLr(lr));
-            case "adamw" -> new AdamW(params, AdamW.options().withLr(lr));
-            default -> throw new IllegalArgumentException("unknown optimiser '" + key + "'");
+        OptimizerChoices.registryName(key); // unknown names fail now, with the list of known ones
+        return params -> {
+            if (key.equals("adagrad")) return new Adagrad(params, LectureOptimizers.adagrad(lr));
+            if (key.equals("adadelta") && windowedAdadelta) {
+                return new Adadelta(params, LectureOptimizers.adadelta(10).withLr(lr));
+            }
+            return OptimizerChoices.build(key, params, 0.9, Map.of("lr", lr));
         };
     }
 
@@ -330,7 +324,7 @@ public final class OptimizersDemo implements Demo {
         Path m0 = OptimizerPaths.run(fn.surface(), fn.start(), config.steps(),
                 p -> new SGD(p, SGD.options(lr).withMomentum(0)), f, false);
         Path ema0 = OptimizerPaths.run(fn.surface(), fn.start(), config.steps(),
-                p -> new SGD(p, SGD.lecture(lr, 0)), f, false);
+                p -> new SGD(p, LectureOptimizers.momentum(lr, 0)), f, false);
         boolean same = Arrays.deepEquals(gd.points(), m0.points()) && Arrays.deepEquals(gd.points(), ema0.points());
         out.measurement("ravine: momentum 0 (PyTorch and EMA form) equals GD bit for bit", same);
         out.summary("ravine: momentum 0 equals plain GD bit for bit over " + config.steps() + " steps: " + same);

@@ -10,6 +10,7 @@ import dev.descent.examples.Demo;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.RunContext;
 import dev.descent.examples.plot.Plots;
+import dev.descent.examples.presets.OptimizerChoices;
 import dev.descent.examples.report.Figure;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.Activations;
@@ -26,13 +27,7 @@ import dev.descent.nn.init.Initializers;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Loss;
 import dev.descent.nn.losses.Losses;
-import dev.descent.optim.Adadelta;
-import dev.descent.optim.Adagrad;
-import dev.descent.optim.Adam;
-import dev.descent.optim.AdamW;
 import dev.descent.optim.Optimizer;
-import dev.descent.optim.RMSProp;
-import dev.descent.optim.SGD;
 import dev.descent.optim.train.ConsoleProgress;
 import dev.descent.optim.train.EarlyStopping;
 import dev.descent.optim.train.History;
@@ -47,8 +42,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -81,10 +78,11 @@ public final class TrainDemo implements Demo {
      * @param activation   relu, leaky-relu, tanh, sigmoid, elu, gelu
      * @param init         he, xavier, lecun, normal, uniform, zeros
      * @param loss         auto, cross-entropy, bce, mse, mae, huber
-     * @param optimizer    gd, momentum, momentum-ema, nesterov, adagrad, adadelta, rmsprop, adam, adamw
+     * @param optimizer    one of {@link OptimizerChoices#NAMES}: gd, momentum, momentum-ema, nesterov, adagrad,
+     *                     adadelta, rmsprop, adam, adamw, nadam, radam, adamax
      * @param learningRate the learning rate, or null for {@link #defaultLearningRate}
      * @param momentum     the momentum of gd's momentum forms
-     * @param betas        Adam's beta1, beta2
+     * @param betas        the Adam family's beta1, beta2
      * @param eps          the adaptive optimisers' epsilon, or null for theirs
      * @param weightDecay  weight decay, or null for the optimiser's (0; AdamW 0.01)
      * @param batchKind    batch, mini-batch or stochastic
@@ -116,6 +114,10 @@ public final class TrainDemo implements Demo {
             case "gd", "momentum-ema" -> 0.1;
             case "momentum", "nesterov", "adagrad" -> 0.05;
             case "adadelta" -> 1.0;
+            // NOTE: RAdam's first steps are plain momentum and its rectification keeps the next ones short, so
+            // the Adam rate trains the default network too slowly; NAdam and Adamax take PyTorch's 2e-3.
+            case "radam" -> 0.01;
+            case "nadam", "adamax" -> 2e-3;
             default -> 1e-3; // rmsprop, adam, adamw
         };
     }
@@ -343,35 +345,16 @@ public final class TrainDemo implements Demo {
 
     private Optimizer<?> optimizer(List<Variable> params) {
         double lr = s.learningRate() != null ? s.learningRate() : defaultLearningRate(s.optimizer());
-        double wd = s.weightDecay() != null ? s.weightDecay() : 0;
-        return switch (s.optimizer()) {
-            case "gd" -> new SGD(params, SGD.options(lr).withWeightDecay(wd));
-            case "momentum" -> new SGD(params, SGD.options(lr).withMomentum(s.momentum()).withWeightDecay(wd));
-            case "momentum-ema" -> new SGD(params, SGD.lecture(lr, s.momentum()).withWeightDecay(wd));
-            case "nesterov" -> new SGD(params, SGD.options(lr).withMomentum(s.momentum()).withNesterov(true)
-                    .withWeightDecay(wd));
-            case "adagrad" -> {
-                Adagrad.Options o = Adagrad.options().withLr(lr).withWeightDecay(wd);
-                yield new Adagrad(params, s.eps() != null ? o.withEps(s.eps()) : o);
-            }
-            case "adadelta" -> {
-                Adadelta.Options o = Adadelta.options().withLr(lr).withWeightDecay(wd);
-                yield new Adadelta(params, s.eps() != null ? o.withEps(s.eps()) : o);
-            }
-            case "rmsprop" -> {
-                RMSProp.Options o = RMSProp.options().withLr(lr).withWeightDecay(wd);
-                yield new RMSProp(params, s.eps() != null ? o.withEps(s.eps()) : o);
-            }
-            case "adam", "adamw" -> {
-                boolean w = s.optimizer().equals("adamw");
-                Adam.Options o = (w ? AdamW.options() : Adam.options()).withLr(lr)
-                        .withBetas(s.betas().get(0), s.betas().get(1));
-                if (s.eps() != null) o = o.withEps(s.eps());
-                if (s.weightDecay() != null) o = o.withWeightDecay(s.weightDecay());
-                yield w ? new AdamW(params, o) : new Adam(params, o);
-            }
-            default -> throw new IllegalArgumentException("train: unknown optimizer '" + s.optimizer() + "'");
-        };
+        List<String> known = OptimizerChoices.hyperparameters(s.optimizer());
+        Map<String, Object> hyper = new LinkedHashMap<>();
+        hyper.put("lr", lr);
+        if (s.weightDecay() != null) hyper.put("weightDecay", s.weightDecay());
+        if (s.eps() != null && known.contains("eps")) hyper.put("eps", s.eps());
+        if (known.contains("beta1")) {
+            hyper.put("beta1", s.betas().get(0));
+            hyper.put("beta2", s.betas().get(1));
+        }
+        return OptimizerChoices.build(s.optimizer(), params, s.momentum(), hyper);
     }
 
     // ---------------------------------------------------------------- figures

@@ -3,7 +3,7 @@ package dev.descent.examples.demos;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.RunContext;
 import dev.descent.examples.demos.InitDemo.Outcome;
-import dev.descent.nn.init.InitPreset;
+import dev.descent.examples.presets.InitPreset;
 import dev.descent.optim.train.StopReason;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

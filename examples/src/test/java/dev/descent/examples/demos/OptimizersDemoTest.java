@@ -31,7 +31,7 @@ class OptimizersDemoTest {
         Path gd = ravine("gd", 0.03, false);
         Path m0 = OptimizerPaths.run(fn.surface(), fn.start(), 200, p -> new SGD(p, SGD.options(0.03).withMomentum(0)),
                 f, false);
-        Path ema0 = OptimizerPaths.run(fn.surface(), fn.start(), 200, p -> new SGD(p, SGD.lecture(0.03, 0)), f, false);
+        Path ema0 = OptimizerPaths.run(fn.surface(), fn.start(), 200, p -> new SGD(p, dev.descent.examples.presets.LectureOptimizers.momentum(0.03, 0)), f, false);
         assertTrue(Arrays.deepEquals(gd.points(), m0.points()));
         assertTrue(Arrays.deepEquals(gd.points(), ema0.points()));
         assertTrue(gd.longestStep() > 0, "the path moves");

@@ -55,7 +55,7 @@ class TrainDemoTest {
 
     @Test
     void everyOptimiserAndBatchModeTrains(@TempDir Path out) throws Exception {
-        for (String opt : List.of("gd", "momentum", "momentum-ema", "nesterov", "adagrad", "adadelta", "rmsprop", "adam", "adamw")) {
+        for (String opt : dev.descent.examples.presets.OptimizerChoices.NAMES) {
             TrainDemo.Settings s = settings("blobs", "auto", opt, 15, 0);
             DemoResult r = new TrainDemo(s).run(RunContext.forTest(out.resolve(opt), 5));
             assertTrue(ShapesDemoTest.percent(r.measurements().get("validation accuracy")) >= 90, opt + ": " + r.measurements());

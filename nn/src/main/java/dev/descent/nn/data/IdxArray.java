@@ -139,11 +139,7 @@ public final class IdxArray {
         }
         ByteBuffer buf = ByteBuffer.wrap(data);
         int chunk = Math.min(size, CHUNK);
-        Buffer values = switch (out.dtype()) {
-            case FLOAT32 -> FloatBuffer.allocate(chunk);
-            case FLOAT64 -> DoubleBuffer.allocate(chunk);
-            case INT32 -> IntBuffer.allocate(chunk);
-        };
+        Buffer values = out.dtype().newBuffer(chunk);
         for (int from = 0; from < size; from += chunk) {
             int n = Math.min(chunk, size - from);
             values.clear();

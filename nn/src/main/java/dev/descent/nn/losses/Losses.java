@@ -223,7 +223,8 @@ public final class Losses {
      * averages over the others (NaN if none is left). With float targets {@code y} of the prediction's shape
      * (one-hot or probabilities): {@code l = -sum_c ((1 - eps) y_c + eps/C) logP[c]}, MEAN over samples; the
      * ignore index does not apply to them, and a non-negative one is an error, as in PyTorch.
-     * NOTE: log-softmax is {@code z - logSumExp(z)} with the max subtracted, finite for logits of any magnitude.
+     * NOTE: log-softmax is {@code (z - max) - log(sum(exp(z - max)))}, as PyTorch computes it: finite and accurate to
+     * a few units of roundoff for logits of any magnitude.
      *
      * @param labelSmoothing {@code eps} in [0, 1]
      */

@@ -85,6 +85,21 @@ class LossesTest {
     }
 
     @Test
+    void crossEntropyOfLogitsNear1e7KeepsTwelveDigits() {
+        for (Backend b : backends()) {
+            // logits (-1e7, -1e7 + 1) and (1e7 - 1, 1e7): the losses are log1p(e^-1) + 1 and log1p(e^-1)
+            Tensor z = f64(b, new double[] {-1e7, -1e7 + 1, 1e7 - 1, 1e7}, 2, 2);
+            double[] expected = {Math.log1p(Math.exp(-1)) + 1, Math.log1p(Math.exp(-1))};
+            double[] got = Losses.crossEntropy(Reduction.NONE).apply(param(z), constant(labels(b, 0, 1))).value()
+                    .toDoubleArray();
+            for (int i = 0; i < 2; i++) {
+                double relative = Math.abs(got[i] - expected[i]) / expected[i];
+                assertTrue(relative <= 1e-12, b.name() + " sample " + i + ": " + got[i] + " against " + expected[i]);
+            }
+        }
+    }
+
+    @Test
     void crossEntropyByHandAndOneHotEqualsLabels() {
         for (Backend b : backends()) {
             Tensor z = f64(b, new double[] {1, 2, 3, 0, 0, 0}, 2, 3);

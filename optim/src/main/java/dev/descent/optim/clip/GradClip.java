@@ -51,10 +51,7 @@ public final class GradClip {
     public static double clipGradNorm(List<Variable> params, double maxNorm, double normType,
                                       boolean errorIfNonfinite) {
         checkNorm("clipGradNorm", maxNorm, normType);
-        List<Tensor> all = new ArrayList<>();
-        for (Variable p : params) {
-            if (p.grad() != null) all.add(p.grad());
-        }
+        List<Tensor> all = Norms.gradients(params);
         double total = Norms.totalNorm(all, normType);
         checkFinite(total, normType, errorIfNonfinite);
         double coef = coefficient(maxNorm, total);
@@ -88,11 +85,7 @@ public final class GradClip {
     /** Clamps every gradient element to {@code [-clipValue, clipValue]}. */
     public static void clipGradValue(List<Variable> params, double clipValue) {
         checkValue("clipGradValue", clipValue);
-        List<Tensor> all = new ArrayList<>();
-        for (Variable p : params) {
-            if (p.grad() != null) all.add(p.grad());
-        }
-        clipValue(distinct(all), clipValue);
+        clipValue(distinct(Norms.gradients(params)), clipValue);
     }
 
     // ---------------------------------------------------------------- on tensors (shared with Clipping)

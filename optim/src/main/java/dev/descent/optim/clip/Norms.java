@@ -1,19 +1,24 @@
 package dev.descent.optim.clip;
 
+import dev.descent.autodiff.Variable;
 import dev.descent.core.DType;
+import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
+import dev.descent.core.spi.UnaryOp;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Vector norms of tensors (all elements together) and of lists of tensors, reduced in float64 in index order:
- * the 1-norm {@code sum |x|}, the 2-norm {@code sqrt(sum x^2)}, any {@code p}-norm {@code (sum |x|^p)^(1/p)} and
- * the infinity norm {@code max |x|}. A NaN anywhere makes the norm NaN. Written with the tensor API, so they run
- * on any backend.
+ * Vector norms of tensors (all elements together) and of lists of tensors, reduced in float64: the 1-norm
+ * {@code sum |x|}, the 2-norm {@code sqrt(sum x^2)}, any {@code p}-norm {@code (sum |x|^p)^(1/p)} and the infinity
+ * norm {@code max |x|}; a NaN anywhere makes the norm NaN. And the finiteness test. These are the one norm and the
+ * one finiteness check of optim: the optimisers' step, the clipping and the trainer's divergence guard use them.
  *
  * <pre>{@code
  * double l2 = Norms.norm(grad, 2);
  * double total = Norms.totalNorm(List.of(g1, g2), Double.POSITIVE_INFINITY);
+ * double gradNorm = Norms.gradNorm(model.parameters(), 2);
  * }</pre>
  */
 public final class Norms {
@@ -29,19 +34,36 @@ public final class Norms {
     /** The {@code normType}-norm of all elements of all tensors together, as if they were concatenated. */
     public static double totalNorm(List<Tensor> tensors, double normType) {
         checkType("Norms.totalNorm", normType);
-        double total = 0;
+        double acc = 0;
         for (int i = 0; i < tensors.size(); i++) {
             double p = power(tensors.get(i), normType);
-            total = normType == Double.POSITIVE_INFINITY ? Math.max(total, p) : total + p;
+            acc = normType == Double.POSITIVE_INFINITY ? Math.max(acc, p) : acc + p;
         }
-        return root(total, normType);
+        return root(acc, normType);
     }
 
-    /** The flat index of the first NaN or infinite element of {@code t}, or -1 if every element is finite. */
+    /** The {@code normType}-norm of the gradients of {@code params} together (those without one are skipped). */
+    public static double gradNorm(List<Variable> params, double normType) {
+        return totalNorm(gradients(params), normType);
+    }
+
+    /** The gradients of {@code params} that exist, in order. */
+    static List<Tensor> gradients(List<Variable> params) {
+        List<Tensor> all = new ArrayList<>();
+        for (Variable p : params) {
+            if (p.grad() != null) all.add(p.grad());
+        }
+        return all;
+    }
+
+    /**
+     * The flat index of the first NaN or infinite element of {@code t}, or -1 if every element is finite (and for
+     * an integer tensor).
+     */
     public static int firstNonFinite(Tensor t) {
         if (!t.dtype().isFloating() || t.size() == 0) return -1;
-        // NOTE: a NaN or an infinity makes the sum NaN or infinite, so one reduction (one pass, no temporary) answers
-        // for the common all-finite case; only a non-finite sum (or a finite overflow) searches for the index.
+        // NOTE: the sum of all elements is finite whenever every element is, so one pass without a temporary
+        // answers the common case; a non-finite sum (a bad element, or an overflow of finite ones) is then searched.
         if (Double.isFinite(t.flatten().sum().item())) return -1;
         double[] x = t.toDoubleArray();
         for (int i = 0; i < x.length; i++) {
@@ -50,19 +72,42 @@ public final class Norms {
         return -1;
     }
 
-    /** {@code sum |x|^p} ({@code max |x|} for the infinity norm), in float64 and index order. */
+    /** Whether every element of {@code t} is finite. */
+    public static boolean isFinite(Tensor t) {
+        return firstNonFinite(t) < 0;
+    }
+
+    /**
+     * {@code sum |x|^p} ({@code max |x|} for the infinity norm), over the elements in order, in float64 (float32
+     * elements are widened first, so they are squared and summed in 64 bits).
+     */
     static double power(Tensor t, double p) {
         if (!t.dtype().isFloating()) {
             throw new IllegalArgumentException("norm: expected a float32 or float64 tensor, got " + t.dtype() + " "
                     + t.shape());
         }
         if (t.size() == 0) return 0;
-        Tensor x = t.flatten().to(DType.FLOAT64);
-        if (p == 2) return x.square().sum().item();
-        Tensor a = x.abs();
-        if (p == 1) return a.sum().item();
-        if (p == Double.POSITIVE_INFINITY) return a.max().item();
-        return a.pow(p).sum().item();
+        Tensor flat = t.flatten();
+        Tensor x = flat.dtype() == DType.FLOAT64 ? null : flat.to(DType.FLOAT64);
+        if (p == 2) return square(flat, x).sum().item();
+        x = abs(flat, x);
+        if (p == 1) return x.sum().item();
+        if (p == Double.POSITIVE_INFINITY) return x.max().item();
+        InPlace.map(UnaryOp.POW_SCALAR, x, p, 0, x);
+        return x.sum().item();
+    }
+
+    /** {@code flat^2} into {@code widened} (its float64 copy) or into a new tensor. */
+    private static Tensor square(Tensor flat, Tensor widened) {
+        if (widened == null) return flat.square();
+        InPlace.map(UnaryOp.SQUARE, widened, 0, 0, widened);
+        return widened;
+    }
+
+    private static Tensor abs(Tensor flat, Tensor widened) {
+        if (widened == null) return flat.abs();
+        InPlace.map(UnaryOp.ABS, widened, 0, 0, widened);
+        return widened;
     }
 
     static double root(double power, double p) {

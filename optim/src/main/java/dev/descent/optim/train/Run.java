@@ -1,10 +1,9 @@
 package dev.descent.optim.train;
 
-import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
-import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
 import dev.descent.nn.data.Batch;
+import dev.descent.optim.clip.Norms;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +23,6 @@ final class Run {
     int waited;
     Map<String, Tensor> bestWeights;
     private final List<Variable> params;
-    private final List<Tensor> lastFinite = new ArrayList<>();
 
     Run(Trainer trainer, History history, int epoch, long step) {
         this.t = trainer;
@@ -32,12 +30,13 @@ final class Run {
         this.epoch = epoch;
         this.step = step;
         this.params = trainer.model.parameters();
-        for (Variable p : params) lastFinite.add(p.value().copy());
     }
 
     History run() {
         int perEpoch = (t.train.batchesPerEpoch() + t.accumulation - 1) / t.accumulation;
         for (TrainingListener l : t.listeners) l.onTrainBegin(t.epochs, perEpoch);
+        boolean wasUndoable = t.optimizer.isUndoable();
+        t.optimizer.undoable(true); // the divergence guard takes back a step that makes a parameter non-finite
         try {
             while (epoch < t.epochs) {
                 int e = epoch + 1;
@@ -56,6 +55,7 @@ final class Run {
                 if (stop) break;
             }
         } finally {
+            t.optimizer.undoable(wasUndoable);
             restoreBest();
             for (TrainingListener l : t.listeners) l.onTrainEnd(history);
         }
@@ -149,22 +149,22 @@ final class Run {
             // the gradient of the mean over all of them.
             (group.size() == 1 ? l : l.mul((double) b.size() / total)).backward();
         }
-        String bad = t.firstNonFiniteGradient();
+        // NOTE: the norm is finite whenever every gradient is, so the one pass serves as the finiteness check too.
+        double norm = Norms.gradNorm(params, 2);
+        String bad = Double.isFinite(norm) ? null : t.firstNonFiniteGradient();
         if (bad != null) {
             t.optimizer.zeroGrad();
             return diverged(e, next, "the gradient of '" + bad + "' is not finite");
         }
-        double norm = Trainer.gradNorm(params);
         if (t.schedule != null && t.scheduleUnit == Trainer.ScheduleUnit.STEP) t.optimizer.setLr(t.schedule.lr((int) step));
         double lr = t.optimizer.lr();
         t.optimizer.step();
         t.optimizer.zeroGrad();
         String badParam = t.firstNonFiniteParameter();
         if (badParam != null) {
-            restoreLastFinite();
+            t.optimizer.undoStep();
             return diverged(e, next, "the step made '" + badParam + "' non-finite; it was undone");
         }
-        keepLastFinite();
         step = next;
         History.Step record = new History.Step(e, step, lossValue, lr, norm, System.nanoTime() - start);
         history.add(record);
@@ -177,17 +177,5 @@ final class Run {
         LOG.log(System.Logger.Level.DEBUG, message); // the history and the listeners report it; libraries stay quiet
         history.stop(StopReason.DIVERGED, message);
         return false;
-    }
-
-    private void keepLastFinite() {
-        try (NoGrad g = NoGrad.enter()) {
-            for (int i = 0; i < params.size(); i++) InPlace.copy(params.get(i).value(), lastFinite.get(i));
-        }
-    }
-
-    private void restoreLastFinite() {
-        try (NoGrad g = NoGrad.enter()) {
-            for (int i = 0; i < params.size(); i++) InPlace.copy(lastFinite.get(i), params.get(i).value());
-        }
     }
 }

@@ -11,6 +11,7 @@ import dev.descent.nn.data.DataLoader;
 import dev.descent.nn.losses.Loss;
 import dev.descent.nn.regularization.Regularizer;
 import dev.descent.optim.Optimizer;
+import dev.descent.optim.clip.Norms;
 import dev.descent.optim.schedule.Schedule;
 
 import java.io.IOException;
@@ -153,37 +154,20 @@ public final class Trainer {
 
     // ---------------------------------------------------------------- steps
 
-    /** The global gradient norm sqrt(sum of squared gradient elements), or NaN/inf if any gradient is not finite. */
-    static double gradNorm(List<Variable> params) {
-        double sum = 0;
-        for (Variable p : params) {
-            Tensor g = p.grad();
-            if (g == null) continue;
-            double s = g.to(dev.descent.core.DType.FLOAT64).square().sum().item();
-            sum += s;
-        }
-        return Math.sqrt(sum);
-    }
-
     /** The name of the first parameter whose gradient has a NaN or infinite element, or null. */
     String firstNonFiniteGradient() {
         for (var e : named.entrySet()) {
             Tensor g = e.getValue().grad();
-            if (g != null && !finite(g)) return e.getKey();
+            if (g != null && !Norms.isFinite(g)) return e.getKey();
         }
         return null;
     }
 
     String firstNonFiniteParameter() {
         for (var e : named.entrySet()) {
-            if (!finite(e.getValue().value())) return e.getKey();
+            if (!Norms.isFinite(e.getValue().value())) return e.getKey();
         }
         return null;
-    }
-
-    static boolean finite(Tensor t) {
-        double s = t.to(dev.descent.core.DType.FLOAT64).abs().sum().item();
-        return Double.isFinite(s);
     }
 
     /** Multiplies every gradient by {@code factor} in place (the average over accumulated micro-batches). */

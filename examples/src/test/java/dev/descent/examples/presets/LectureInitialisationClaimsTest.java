@@ -1,4 +1,4 @@
-package dev.descent.nn;
+package dev.descent.examples.presets;
 
 import dev.descent.core.Backends;
 import dev.descent.autodiff.NoGrad;
@@ -10,7 +10,6 @@ import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.nn.activations.ReLU;
 import dev.descent.nn.activations.Sigmoid;
-import dev.descent.nn.init.InitPreset;
 import dev.descent.nn.init.Initializer;
 import dev.descent.nn.init.Initializers;
 import dev.descent.nn.init.Nonlinearity;

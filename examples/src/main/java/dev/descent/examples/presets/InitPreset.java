@@ -1,4 +1,9 @@
-package dev.descent.nn.init;
+package dev.descent.examples.presets;
+
+import dev.descent.nn.init.FanMode;
+import dev.descent.nn.init.Initializer;
+import dev.descent.nn.init.Initializers;
+import dev.descent.nn.init.Nonlinearity;
 
 /**
  * The lecture's four initialisation settings (the deeplearning.ai initialisation demo): zero, too small,
