@@ -20,6 +20,8 @@ lecture.txt -- the same problem, the lecture's equations in NumPy (independent o
 
 schedules.txt -- learning rates of torch.optim.lr_scheduler for epochs 0..30
     schedule NAME V0 ... V30
+    momentum NAME OPTIMIZER V0 ... V30        OneCycleLR's cycled momentum (cycle_momentum=True, its default):
+                                              SGD's momentum, or Adam's beta1, before the first step and after each
   plateau cases: "plateau NAME", "metric M1 ... M30", "lr L1 ... L30" (the rate after each step), "end".
 
 clipping.txt -- torch.nn.utils.clip_grad_norm_ / clip_grad_value_ on three gradient tensors
@@ -305,9 +307,38 @@ PLATEAUS = [
 ]
 
 
+def momenta(make, optimizer, epochs=30):
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=0.1) if optimizer == "sgd" else torch.optim.Adam([p], lr=0.1)
+    sched = make(opt)
+
+    def now():
+        g = opt.param_groups[0]
+        return g["momentum"] if optimizer == "sgd" else g["betas"][0]
+
+    out = [now()]
+    for _ in range(epochs):
+        opt.step()
+        sched.step()
+        out.append(now())
+    return out
+
+
+MOMENTA = [
+    ("one_cycle_30", "sgd", lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=30)),
+    ("one_cycle_30_linear_three_phase", "adam",
+     lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=30, pct_start=0.25, div_factor=10, final_div_factor=100,
+                            anneal_strategy="linear", three_phase=True)),
+    ("one_cycle_30_momentum_0.8_0.9", "adam",
+     lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=30, base_momentum=0.8, max_momentum=0.9)),
+]
+
+
 def write_schedules(out):
     for name, make in SCHEDULES:
         print("schedule", name, " ".join(repr(v) for v in lrs(make)), file=out)
+    for name, optimizer, make in MOMENTA:
+        print("momentum", name, optimizer, " ".join(repr(v) for v in momenta(make, optimizer)), file=out)
     for name, kwargs in PLATEAUS:
         p = torch.zeros(1, requires_grad=True)
         opt = torch.optim.SGD([p], lr=0.1)

@@ -1,46 +1,63 @@
 package dev.descent.autodiff;
 
-import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.check.GradCheck;
 import dev.descent.autodiff.check.GradCheckReport;
-import dev.descent.core.Backends;
+import dev.descent.core.testing.TestBackends;
 import dev.descent.core.spi.Backend;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.GenerationMode;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every row of {@link OpSpecs}, on both backends, with three random draws of its inputs (exhaustively: every
- * combination is tried): analytic first and second derivatives against central differences in float64.
+ * combination is tried, one named test each, so a failure names the op, the backend and the draw's seed):
+ * analytic first and second derivatives against central differences in float64.
  */
 class GradientProperties {
     static final int DRAWS = 3;
 
-    @Provide
-    Arbitrary<OpSpecs.Spec> specs() {
-        return Arbitraries.of(OpSpecs.all());
+    static List<Backend> backends() {
+        return TestBackends.all();
     }
 
-    @Provide
-    Arbitrary<Backend> backends() {
-        return Arbitraries.of(TestBackends.all());
+    /** One gradient check of an op on a backend, from the inputs of a seed. */
+    interface Check {
+        GradCheckReport run(OpSpecs.Spec spec, Backend backend, long seed);
     }
 
-    @Property(generation = GenerationMode.EXHAUSTIVE)
-    void firstDerivativesMatchFiniteDifferences(@ForAll("specs") OpSpecs.Spec spec, @ForAll("backends") Backend backend,
-                                                @ForAll @IntRange(min = 1, max = DRAWS) int draw) {
-        GradCheckReport r = GradCheck.check(spec.fn(), spec.inputs(backend, draw * 1_000_003L + spec.label().hashCode()));
-        org.junit.jupiter.api.Assertions.assertTrue(r.passed(), r.toString());
+    /** One test per op, backend and draw; {@code seedOf} gives the draw's input seed. */
+    private static Stream<DynamicTest> cases(BiFunction<OpSpecs.Spec, Integer, Long> seedOf, Check check) {
+        List<Backend> backends = backends();
+        return OpSpecs.all().stream().flatMap(spec -> backends.stream().flatMap(backend ->
+                IntStream.rangeClosed(1, DRAWS).mapToObj(draw -> {
+                    long seed = seedOf.apply(spec, draw);
+                    String name = spec.label() + " on " + backend.name() + ", draw " + draw + " (seed " + seed + ")";
+                    return DynamicTest.dynamicTest(name, () -> {
+                        try {
+                            GradCheckReport r = check.run(spec, backend, seed);
+                            assertTrue(r.passed(), r.toString());
+                        } catch (AssertionError e) {
+                            throw new AssertionError(name + ": " + e.getMessage(), e);
+                        }
+                    });
+                })));
     }
 
-    @Property(generation = GenerationMode.EXHAUSTIVE)
-    void secondDerivativesMatchFiniteDifferences(@ForAll("specs") OpSpecs.Spec spec, @ForAll("backends") Backend backend,
-                                                 @ForAll @IntRange(min = 1, max = DRAWS) int draw) {
-        GradCheckReport r = GradCheck.checkSecondOrder(spec.fn(), spec.inputs(backend, draw * 7_919L + spec.label().hashCode()));
-        org.junit.jupiter.api.Assertions.assertTrue(r.passed(), r.toString());
+    @TestFactory
+    Stream<DynamicTest> firstDerivativesMatchFiniteDifferences() {
+        return cases((spec, draw) -> draw * 1_000_003L + spec.label().hashCode(),
+                (spec, backend, seed) -> GradCheck.check(spec.fn(), spec.inputs(backend, seed)));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> secondDerivativesMatchFiniteDifferences() {
+        return cases((spec, draw) -> draw * 7_919L + spec.label().hashCode(),
+                (spec, backend, seed) -> GradCheck.checkSecondOrder(spec.fn(), spec.inputs(backend, seed)));
     }
 }

@@ -7,9 +7,7 @@ import dev.descent.core.spi.Storage;
 import dev.descent.core.spi.UnaryOp;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The only way to change a tensor's values after creation: in-place kernels for optimiser updates and
@@ -114,7 +112,6 @@ public final class InPlace {
     public static final class Sequence {
         private final Shape shape;
         private final List<ElementwiseProgram.Step> steps = new ArrayList<>();
-        private final Map<Storage, Integer> index = new IdentityHashMap<>();
         private final List<Storage> buffers = new ArrayList<>();
         private Tensor first;
 
@@ -150,10 +147,12 @@ public final class InPlace {
             }
             check(name, first, t);
             Checks.shapeEquals(name, shape, t.shape());
-            return index.computeIfAbsent(t.storage(), s -> {
-                buffers.add(s);
-                return buffers.size() - 1;
-            });
+            Storage s = t.storage();
+            for (int i = 0; i < buffers.size(); i++) {
+                if (buffers.get(i) == s) return i;              // the same storage (a view) is one buffer
+            }
+            buffers.add(s);
+            return buffers.size() - 1;
         }
 
         /** Runs the recorded updates, in order. */

@@ -30,8 +30,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * }</pre>
  *
  * <p>Parameter names are dotted paths ({@code hidden.weight}, {@code layers.0.bias}) in registration order, stable
- * across runs. In eval mode under {@link NoGrad} a module's {@code forward} changes no state, so one model can
- * serve several threads at once.
+ * across runs. Inside an {@link InferenceMode} scope a module's {@code forward} computes as in eval mode and
+ * changes no state, without touching the {@code train()}/{@code eval()} flag, so one model can serve several
+ * threads at once.
  */
 public abstract class Module {
     private final Map<String, Variable> parameters = new LinkedHashMap<>();
@@ -172,7 +173,10 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- modes and gradients
 
-    /** Training mode (the default): dropout is active. Applies to all descendants. */
+    /**
+     * Training mode (the default): dropout is active. Applies to all descendants. The flag is shared by every
+     * thread; for inference on one thread without changing it, use {@link InferenceMode}.
+     */
     public Module train() {
         setTraining(true);
         return this;
@@ -189,8 +193,13 @@ public abstract class Module {
         for (Module c : children.values()) c.setTraining(on);
     }
 
+    /**
+     * Whether this module computes in training mode on the calling thread: its flag is set by {@link #train()}
+     * (not {@link #eval()}) and the thread is not inside an {@link InferenceMode} scope. Layers whose training and
+     * evaluation differ (dropout, normalisation) read it in {@code forward}.
+     */
     public boolean isTraining() {
-        return training;
+        return training && !InferenceMode.isActive();
     }
 
     /** Clears the gradients of every parameter. */

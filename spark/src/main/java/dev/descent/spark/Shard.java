@@ -26,12 +26,14 @@ final class Shard implements Serializable {
     final Sample first;
     /** The first row that disagrees with the partition's first row, in words; null when all agree. */
     final String problem;
+    /** The first row holding NaN or an infinity, in words ({@code sample 50 holds NaN in its features ...}); or null. */
+    final String nonFinite;
     private final double[] x;
     private final double[] y;
     private final int[] classes;
 
     private Shard(int partition, long start, int size, int width, int targetWidth, Sample first, String problem,
-                  double[] x, double[] y, int[] classes) {
+                  String nonFinite, double[] x, double[] y, int[] classes) {
         this.partition = partition;
         this.start = start;
         this.size = size;
@@ -39,6 +41,7 @@ final class Shard implements Serializable {
         this.targetWidth = targetWidth;
         this.first = first;
         this.problem = problem;
+        this.nonFinite = nonFinite;
         this.x = x;
         this.y = y;
         this.classes = classes;
@@ -46,7 +49,7 @@ final class Shard implements Serializable {
 
     /** Packs a partition of {@code (sample, global index)} pairs. */
     static Iterator<Shard> pack(int partition, Iterator<Tuple2<Sample, Long>> rows) {
-        if (!rows.hasNext()) return List.of(new Shard(partition, -1, 0, 0, 0, null, null, null, null, null)).iterator();
+        if (!rows.hasNext()) return List.of(new Shard(partition, -1, 0, 0, 0, null, null, null, null, null, null)).iterator();
         Tuple2<Sample, Long> head = rows.next();
         Sample first = head._1();
         long start = head._2();
@@ -54,7 +57,7 @@ final class Shard implements Serializable {
         boolean classTarget = first.hasClassTarget();
         DoubleBuilder x = new DoubleBuilder(), y = new DoubleBuilder();
         IntBuilder classes = new IntBuilder();
-        String problem = null;
+        String problem = null, nonFinite = null;
         int size = 0;
         for (Tuple2<Sample, Long> row = head; row != null; row = rows.hasNext() ? rows.next() : null, size++) {
             Sample s = row._1();
@@ -70,13 +73,30 @@ final class Shard implements Serializable {
                 x.add(s);
                 if (classTarget) classes.add(s.classIndex());
                 else y.addTarget(s);
+                if (nonFinite == null) nonFinite = nonFinite(row._2(), s);
             }
         }
         Shard shard = problem != null
-                ? new Shard(partition, start, size, width, targetWidth, first, problem, null, null, null)
-                : new Shard(partition, start, size, width, targetWidth, first, null, x.done(), classTarget ? null : y.done(),
+                ? new Shard(partition, start, size, width, targetWidth, first, problem, null, null, null, null)
+                : new Shard(partition, start, size, width, targetWidth, first, null, nonFinite, x.done(),
+                        classTarget ? null : y.done(),
                         classTarget ? classes.done() : null);
         return List.of(shard).iterator();
+    }
+
+    /** Row {@code index}'s first NaN or infinity in words, as the trainer reports one; null when it is finite. */
+    private static String nonFinite(long index, Sample s) {
+        String bad = nonFinite(index, s.features(), "features");
+        return bad != null || s.hasClassTarget() ? bad : nonFinite(index, s.target(), "labels");
+    }
+
+    private static String nonFinite(long index, double[] v, String what) {
+        for (int j = 0; j < v.length; j++) {
+            if (!Double.isFinite(v[j])) {
+                return "sample " + index + " holds " + v[j] + " in its " + what + " (element " + j + " of " + v.length + ")";
+            }
+        }
+        return null;
     }
 
     static String describeTarget(boolean classTarget, int width) {

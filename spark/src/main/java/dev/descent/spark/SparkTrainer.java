@@ -63,12 +63,12 @@ public final class SparkTrainer implements AutoCloseable {
 
     private final Trainer trainer;
     private final Module model;
-    private final SparkEngine engine;
+    private final SparkDataParallel engine;
     private final List<JavaRDD<Shard>> cached;
     private final String jobId;
     private final String executorBackends;
 
-    private SparkTrainer(Trainer trainer, Module model, SparkEngine engine, List<JavaRDD<Shard>> cached, String jobId,
+    private SparkTrainer(Trainer trainer, Module model, SparkDataParallel engine, List<JavaRDD<Shard>> cached, String jobId,
                          String executorBackends) {
         this.trainer = trainer;
         this.model = model;
@@ -309,7 +309,7 @@ public final class SparkTrainer implements AutoCloseable {
             if (optimizer == null) throw new IllegalArgumentException("SparkTrainer: the optimizer factory returned null");
 
             Job job = new Job(UUID.randomUUID().toString(), modelFactory, lossFactory, reduction);
-            SparkEngine engine = new SparkEngine(sc, job, model, loss);
+            SparkDataParallel engine = new SparkDataParallel(sc, job, model, loss);
             List<JavaRDD<Shard>> cached = new ArrayList<>();
             Set<String> backends = new LinkedHashSet<>();
             try {
@@ -317,7 +317,7 @@ public final class SparkTrainer implements AutoCloseable {
                 Prepared t = prepare("training", train, job, expected, backends, cached);
                 DataLoader trainLoader = indexLoader(model, t.rows, mode, shuffle, dropLast);
                 engine.register(trainLoader, t.data);
-                Trainer.Builder tb = Trainer.builder(model, loss, optimizer).trainData(trainLoader).engine(engine);
+                Trainer.Builder tb = Trainer.builder(model, loss, optimizer).trainData(trainLoader).dataParallel(engine);
                 if (validation != null) {
                     Prepared v = prepare("validation", validation, job, expected, backends, cached);
                     int chunk = validationBatchSize > 0 ? validationBatchSize : Math.min(trainLoader.batchSize(), v.rows);
@@ -336,7 +336,7 @@ public final class SparkTrainer implements AutoCloseable {
             }
         }
 
-        private record Prepared(SparkEngine.Data data, int rows) {
+        private record Prepared(SparkDataParallel.Data data, int rows) {
         }
 
         /** Numbers, packs and caches the rows, then checks every partition's summary on the driver. */
@@ -349,6 +349,7 @@ public final class SparkTrainer implements AutoCloseable {
             List<Summary> summaries = summaries(shards, job);
             long total = 0;
             Summary first = null;
+            String nonFinite = null;
             for (Summary s : summaries) {
                 if (s.replicaError() != null) {
                     throw new IllegalStateException("SparkTrainer: the executor of " + name + " partition " + s.partition()
@@ -363,6 +364,7 @@ public final class SparkTrainer implements AutoCloseable {
                     throw new IllegalArgumentException("SparkTrainer: the " + name + " rows disagree: " + s.problem());
                 }
                 if (s.size() == 0) continue;
+                if (nonFinite == null) nonFinite = s.nonFinite(); // partitions come in row order
                 if (s.start() != total) {
                     throw new IllegalStateException("SparkTrainer: " + name + " partition " + s.partition()
                             + " starts at row " + s.start() + ", expected " + total);
@@ -380,11 +382,15 @@ public final class SparkTrainer implements AutoCloseable {
                 }
             }
             if (first == null) throw new IllegalArgumentException("SparkTrainer: the " + name + " data is empty");
+            if (nonFinite != null) {
+                throw new IllegalArgumentException("SparkTrainer: the " + name + " data is not finite: " + nonFinite
+                        + "; no step was taken");
+            }
             if (total > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("SparkTrainer: the " + name + " data has " + total
                         + " rows; at most " + Integer.MAX_VALUE + " are supported");
             }
-            return new Prepared(new SparkEngine.Data(name, shards, first.first()), (int) total);
+            return new Prepared(new SparkDataParallel.Data(name, shards, first.first()), (int) total);
         }
 
         private static List<Summary> summaries(JavaRDD<Shard> shards, Job job) {

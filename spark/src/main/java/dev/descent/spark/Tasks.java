@@ -108,7 +108,7 @@ final class Tasks {
             backends = e.toString();
         }
         return new Summary(shard.partition, shard.start, shard.size, shard.width, shard.targetWidth,
-                shard.classTarget(), shard.first, shard.problem, backends, replica, error);
+                shard.classTarget(), shard.first, shard.problem, shard.nonFinite, backends, replica, error);
     }
 
     /** The model's parameters in words: {@code name dtype shape, ...}. */

@@ -22,6 +22,7 @@ import java.util.List;
 import static dev.descent.spark.SparkTrainerTest.TRAIN;
 import static dev.descent.spark.SparkTrainerTest.VALIDATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The single-machine loop's features behave the same on Spark: early stopping, checkpoints, accumulation, divergence. */
@@ -72,23 +73,23 @@ class TrainingLoopTest {
     }
 
     @Test
-    void aNonFiniteLossStopsAtTheSameStep() {
+    void aNonFiniteSampleIsRejectedBeforeTheFirstStepAsOnOneMachine() {
         List<Sample> rows = new ArrayList<>(TRAIN);
-        rows.set(50, Sample.ofClass(new double[] {Double.NaN, 0, 0, 0}, 1));
+        rows.set(50, Sample.ofClass(new double[] {0, 0, Double.NaN, 0}, 1));
         Module model = Fixtures.mlp();
-        History reference = Trainer.builder(model, Losses.crossEntropy(), new SGD(model.parameters(), SGD.options(0.05)))
+        IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> Trainer.builder(model,
+                        Losses.crossEntropy(), new SGD(model.parameters(), SGD.options(0.05)))
                 .trainData(DataLoader.over(Fixtures.features(rows), Fixtures.classes(rows)).batchSize(16)
                         .shuffle(new Rng(3)).build())
-                .epochs(2).build().fit();
+                .epochs(2).build());
         var sc = LocalSpark.context();
-        try (SparkTrainer t = SparkTrainer.builder(sc, Fixtures::mlp, Losses::crossEntropy)
-                .optimizer(ps -> new SGD(ps, SGD.options(0.05))).trainData(sc.parallelize(rows, 3)).batchSize(16)
-                .shuffle(new Rng(3)).epochs(2).build()) {
-            History h = t.fit();
-            assertEquals(StopReason.DIVERGED, reference.stopReason());
-            assertEquals(reference.stopMessage(), h.stopMessage());
-            assertEquals(reference.steps().size(), h.steps().size());
-            assertTrue(Fixtures.relativeError(t.model().stateDict(), model.stateDict()) <= 1e-12);
-        }
+        IllegalArgumentException spark = assertThrows(IllegalArgumentException.class, () ->
+                SparkTrainer.builder(sc, Fixtures::mlp, Losses::crossEntropy)
+                        .optimizer(ps -> new SGD(ps, SGD.options(0.05))).trainData(sc.parallelize(rows, 3)).batchSize(16)
+                        .shuffle(new Rng(3)).epochs(2).build());
+        String reason = "the training data is not finite: sample 50 holds NaN in its features (element 2 of 4); "
+                + "no step was taken";
+        assertEquals("Trainer: " + reason, local.getMessage());
+        assertEquals("SparkTrainer: " + reason, spark.getMessage());
     }
 }

@@ -13,7 +13,8 @@ import java.util.Properties;
  * The GNU Fortran runtime ({@code libgfortran.so.5} and the {@code libquadmath.so.0} and {@code libgcc_s.so.1} it
  * needs) that jBLAS 1.2.5's Linux library links against, loaded before jBLAS's own library.
  *
- * <p>A working system copy is used when there is one ({@code dlopen("libgfortran.so.5")} succeeds). Otherwise the
+ * <p>A working system copy is used when there is one ({@code dlopen("libgfortran.so.5")} succeeds; with
+ * {@code -Ddescent.jblas.fortran=bundled} it is not tried, with {@code =system} nothing else is). Otherwise the
  * copies in {@code org.bytedeco:openblas}'s platform jar (a dependency of this module) are extracted once per
  * version into {@link NativeCache} and loaded by full path, {@code libquadmath} first. A library loaded by path
  * satisfies a later library's {@code NEEDED} entry for its soname, so jBLAS's {@code libjblas.so} then links.
@@ -23,6 +24,8 @@ import java.util.Properties;
  */
 final class FortranRuntime {
     static final String LIBGFORTRAN = "libgfortran.so.5";
+    /** {@code auto} (the default: the system's copy when it loads, else the bundled one), {@code bundled} or {@code system}. */
+    static final String PROPERTY = "descent.jblas.fortran";
     static final String ARTIFACT = "org.bytedeco:openblas";
     private static final String ROOT = "org/bytedeco/openblas/";
     private static final String POM = "META-INF/maven/org.bytedeco/openblas/pom.properties";
@@ -30,6 +33,21 @@ final class FortranRuntime {
     static final String BUILT_WITH = builtWith();
 
     private FortranRuntime() {
+    }
+
+    /** Which copy of the runtime to use ({@value #PROPERTY}). */
+    enum Mode {
+        AUTO, BUNDLED, SYSTEM;
+
+        static Mode of(String property) {
+            if (property == null || property.isBlank()) return AUTO;
+            try {
+                return valueOf(property.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + PROPERTY + ": expected auto, bundled or system, got '"
+                        + property + "'");
+            }
+        }
     }
 
     /** bytedeco's platform name for a JVM's {@code os.name}/{@code os.arch}, or null when it has none for Linux. */
@@ -49,17 +67,23 @@ final class FortranRuntime {
      * @param libc the C library through JNA, or null when JNA cannot load (then the system copy is not tried)
      * @throws JblasUnavailable naming the missing library and the fix
      */
-    static String load(Libc libc, String platform, ClassLoader loader) throws JblasUnavailable {
-        String systemError = "not tried (JNA unavailable)";
-        if (libc != null) {
+    static String load(Mode mode, Libc libc, String platform, ClassLoader loader) throws JblasUnavailable {
+        String systemError = mode == Mode.BUNDLED ? "not tried: -D" + PROPERTY + "=bundled"
+                : "not tried: JNA unavailable";
+        if (libc != null && mode != Mode.BUNDLED) {
             systemError = systemError(libc);
             if (systemError == null) return "system";
+        }
+        if (mode == Mode.SYSTEM) {
+            throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library) did not "
+                    + "load from the system (" + systemError + ") and -D" + PROPERTY + "=system excludes the bundled "
+                    + "copy; fix: install it (Debian/Ubuntu: apt-get install libgfortran5) or drop the property");
         }
         String artifact = ARTIFACT + ":" + BUILT_WITH + ":" + platform;
         URL gfortran = platform == null ? null : loader.getResource(ROOT + platform + "/" + LIBGFORTRAN);
         if (gfortran == null) {
             throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library) is "
-                    + "missing: the system has none (" + systemError + ") and no bundled copy is on the class path"
+                    + "missing: no system copy loaded (" + systemError + ") and no bundled copy is on the class path"
                     + (platform == null ? " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch")
                     : " (" + artifact + ")")
                     + "; fix: install the system's GNU Fortran runtime (Debian/Ubuntu: apt-get install libgfortran5)"
@@ -80,8 +104,8 @@ final class FortranRuntime {
             System.load(fortran.toString());
             return cache.directory().toString();
         } catch (IOException | UnsatisfiedLinkError | SecurityException e) {
-            throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library): the "
-                    + "system has none (" + systemError + ") and " + step + " the bundled copy from "
+            throw new JblasUnavailable(LIBGFORTRAN + " (GNU Fortran runtime, needed by jBLAS's native library): "
+                    + "no system copy loaded (" + systemError + ") and " + step + " the bundled copy from "
                     + ARTIFACT + ":" + version + ":" + platform + " into " + cache.directory() + " failed: " + e
                     + "; fix: make " + NativeCache.home() + " writable (or set DESCENT_HOME), or install the system's "
                     + "GNU Fortran runtime (Debian/Ubuntu: apt-get install libgfortran5)");

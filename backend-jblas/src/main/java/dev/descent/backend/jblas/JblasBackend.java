@@ -3,10 +3,13 @@ package dev.descent.backend.jblas;
 import dev.descent.core.kernels.ArrayBackend;
 import org.jblas.NativeBlas;
 
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * The native-BLAS backend: core's {@link ArrayBackend} on JVM arrays, with GEMM through jBLAS's
  * {@code NativeBlas.dgemm/sgemm} directly on the row-major storage arrays (core hands over a copy of an input
- * that is also the output, which BLAS forbids).
+ * that is also the output, which BLAS forbids). Safe for concurrent callers:
+ * the native calls are serialised behind one lock.
  *
  * <p>NOTE: BLAS is column-major. A row-major {@code r x c} matrix is, read column-major, its {@code c x r}
  * transpose, so row-major {@code C = op(A) op(B)} is computed as column-major {@code C^T = op(B)^T op(A)^T}: the
@@ -17,6 +20,18 @@ import org.jblas.NativeBlas;
  * }</pre>
  */
 public final class JblasBackend extends ArrayBackend {
+    /** {@code -Ddescent.jblas.lock=off} drops the lock, to measure its cost only: concurrent products are then wrong. */
+    static final String LOCK_PROPERTY = "descent.jblas.lock";
+    private static final boolean LOCKED = !"off".equalsIgnoreCase(System.getProperty(LOCK_PROPERTY, "on").strip());
+    /**
+     * One lock around every native BLAS call of every jBLAS backend in the JVM.
+     *
+     * <p>NOTE: jBLAS 1.2.5's bundled OpenBLAS (2020) is not safe for concurrent callers: two threads calling
+     * {@code NativeBlas.sgemm} at once on 16x64 . 64x256 or 16x256 . 256x256 (also in float64, also with
+     * {@code OPENBLAS_NUM_THREADS=1}) get wrong products now and then. The calls are therefore serialised
+     * ({@code JblasConcurrencyTest} counts the wrong products with and without the lock).
+     */
+    private static final ReentrantLock NATIVE = new ReentrantLock();
 
     /**
      * A backend on jBLAS's natives, loaded first if need be ({@link JblasNatives}).
@@ -39,15 +54,25 @@ public final class JblasBackend extends ArrayBackend {
     @Override
     protected void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOffset,
                         double[] b, int bOffset, double beta, double[] c, int cOffset) {
-        NativeBlas.dgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
-                ld(transA ? m : k), beta, c, cOffset, ld(n));
+        if (LOCKED) NATIVE.lock();
+        try {
+            NativeBlas.dgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
+                    ld(transA ? m : k), beta, c, cOffset, ld(n));
+        } finally {
+            if (LOCKED) NATIVE.unlock();
+        }
     }
 
     @Override
     protected void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
                         float[] b, int bOffset, float beta, float[] c, int cOffset) {
-        NativeBlas.sgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
-                ld(transA ? m : k), beta, c, cOffset, ld(n));
+        if (LOCKED) NATIVE.lock();
+        try {
+            NativeBlas.sgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
+                    ld(transA ? m : k), beta, c, cOffset, ld(n));
+        } finally {
+            if (LOCKED) NATIVE.unlock();
+        }
     }
 
     private static char trans(boolean t) {

@@ -14,8 +14,9 @@ import java.util.concurrent.Callable;
  * <p>NOTE: jBLAS's {@code org.jblas.util.Logger} writes straight to {@code System.err} and has no hook, and its
  * loader swallows the {@code UnsatisfiedLinkError} after printing it, so the printed line is the only place the
  * real reason of a failed load appears. While {@link #routed} runs, {@code System.err} is a stream that takes the
- * lines this thread prints and passes every other thread's output through unchanged; afterwards jBLAS's logger is
- * set above its ERROR level, so that it prints nothing more (its later messages are only temporary-file clean-up).
+ * lines this thread prints, and jBLAS's lines from any thread, and passes every other output through unchanged;
+ * afterwards jBLAS's logger is set above its ERROR level, so that it prints nothing more (its later messages are
+ * only temporary-file clean-up).
  */
 final class JblasLog {
     static final System.Logger LOG = System.getLogger("dev.descent.backend.jblas");
@@ -42,7 +43,7 @@ final class JblasLog {
             LOG.log(System.Logger.Level.DEBUG, line);
             if (line.startsWith(PREFIX + "ERROR ")) errors.add(line.substring(PREFIX.length() + 6).strip());
         });
-        PrintStream routing = new ThreadPrintStream(router, original, self);
+        PrintStream routing = new ThreadPrintStream(router, original, self, router::line);
         jblas.setLevel(org.jblas.util.Logger.DEBUG);
         System.setErr(routing);
         try {
@@ -102,17 +103,30 @@ final class JblasLog {
                 if (!s.isEmpty()) sink.accept(s);
             }
         }
+
+        /** A whole line printed by another thread that is jBLAS's (its clean-up thread starts a second later). */
+        void line(String s) {
+            synchronized (line) {
+                sink.accept(s.stripTrailing());
+            }
+        }
     }
 
-    /** Keeps other threads' text as characters (not re-encoded) for the common print calls. */
+    /**
+     * Keeps other threads' text as characters (not re-encoded) for the common print calls, except jBLAS's own lines
+     * (by their prefix), which go to {@code jblasLine} whichever thread prints them.
+     */
     private static final class ThreadPrintStream extends PrintStream {
         private final PrintStream original;
         private final Thread owner;
+        private final java.util.function.Consumer<String> jblasLine;
 
-        ThreadPrintStream(OutputStream router, PrintStream original, Thread owner) {
+        ThreadPrintStream(OutputStream router, PrintStream original, Thread owner,
+                          java.util.function.Consumer<String> jblasLine) {
             super(router, true, Charset.defaultCharset());
             this.original = original;
             this.owner = owner;
+            this.jblasLine = jblasLine;
         }
 
         private boolean foreign() {
@@ -133,8 +147,9 @@ final class JblasLog {
 
         @Override
         public void println(String s) {
-            if (foreign()) original.println(s);
-            else super.println(s);
+            if (!foreign()) super.println(s);
+            else if (s != null && s.startsWith(PREFIX)) jblasLine.accept(s);
+            else original.println(s);
         }
 
         @Override

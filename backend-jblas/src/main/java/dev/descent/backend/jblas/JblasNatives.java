@@ -43,13 +43,17 @@ final class JblasNatives {
         String os = System.getProperty("os.name"), arch = System.getProperty("os.arch");
         boolean linux = os != null && os.toLowerCase(Locale.ROOT).startsWith("linux");
         Libc libc = linux ? libc() : null;
+        String settings = libc == null ? "" : settings(libc);
         String runtime = null;
         JblasUnavailable runtimeProblem = null;
         if (linux) {
+            FortranRuntime.Mode mode = FortranRuntime.Mode.of(System.getProperty(FortranRuntime.PROPERTY));
             try {
-                runtime = FortranRuntime.load(libc, FortranRuntime.platform(os, arch), JblasNatives.class.getClassLoader());
+                runtime = FortranRuntime.load(mode, libc, FortranRuntime.platform(os, arch),
+                        JblasNatives.class.getClassLoader());
                 JblasLog.LOG.log(System.Logger.Level.DEBUG, "libgfortran.so.5 for jBLAS: {0}", runtime);
             } catch (JblasUnavailable e) {
+                if (mode != FortranRuntime.Mode.AUTO) throw e;
                 runtimeProblem = e; // jBLAS still tries: its library for this platform may not need it
             }
         }
@@ -70,8 +74,18 @@ final class JblasNatives {
             throw new JblasUnavailable("jBLAS's native dgemm returned " + probe.value() + " for 2 x 3 (expected 6.0)");
         }
         return "native BLAS (jBLAS 1.2.5, " + os + " " + arch
-                + (runtime == null ? "" : "system".equals(runtime) ? "; libgfortran.so.5 from the system"
-                : "; libgfortran.so.5 bundled, in " + runtime) + ")";
+                + (runtime == null ? "" : "system".equals(runtime) ? "; system libgfortran" : "; bundled libgfortran")
+                + (settings.isEmpty() ? "" : "; " + settings) + ")";
+    }
+
+    /** The speed settings, best effort: a C library without one of the calls costs speed, never the backend. */
+    private static String settings(Libc libc) {
+        try {
+            return JblasSettings.apply(libc, System.getenv());
+        } catch (RuntimeException | LinkageError e) {
+            JblasLog.LOG.log(System.Logger.Level.DEBUG, "jBLAS settings skipped: {0}", e.toString());
+            return "";
+        }
     }
 
     /** The C library through JNA, or null (logged) when JNA's native part cannot load here. */

@@ -4,11 +4,15 @@ import dev.descent.backend.ejml.EjmlBackend;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import dev.descent.core.conformance.BackendProperties;
 import dev.descent.core.spi.Backend;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.constraints.IntRange;
+import dev.descent.core.conformance.BackendProperties.MatmulCase;
+import dev.descent.core.testing.Props;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+import java.util.Arrays;
 
 import static dev.descent.core.testing.TensorAssert.maxScaledError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -24,12 +28,16 @@ class CrossBackendProperties {
     private static final Backend JBLAS = JblasConformanceTest.jblas();
     private static double worst64, worst32;
 
-    @Property(tries = 60)
-    void matmulAgrees(@ForAll @IntRange(min = 1, max = 130) int m, @ForAll @IntRange(min = 1, max = 130) int n,
-                      @ForAll @IntRange(min = 1, max = 130) int k, @ForAll boolean transA, @ForAll boolean transB,
-                      @ForAll boolean float32, @ForAll long seed) {
-        DType dt = float32 ? DType.FLOAT32 : DType.FLOAT64;
-        Rng rng = new Rng(seed);
+    @Test
+    void matmulAgrees() {
+        Props.tries(60).forAll(BackendProperties.matmulCases(130)).checkAssert(CrossBackendProperties::matmulAgrees);
+    }
+
+    private static void matmulAgrees(MatmulCase c) {
+        int m = c.m(), n = c.n(), k = c.k();
+        boolean transA = c.transA(), transB = c.transB(), float32 = c.float32();
+        DType dt = c.dtype();
+        Rng rng = new Rng(c.seed());
         Tensor a = Tensor.on(EJML, dt).normal(rng, 0, 1, transA ? k : m, transA ? m : k);
         Tensor b = Tensor.on(EJML, dt).normal(rng, 0, 1, transB ? n : k, transB ? k : n);
         Tensor viaEjml = a.matmul(b, transA, transB);
@@ -40,10 +48,16 @@ class CrossBackendProperties {
         assertTrue(err < (float32 ? 1e-5 : 1e-12), dt + " relative error " + err);
     }
 
-    @Property(tries = 30)
-    void batchedMatmulAgrees(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 40) int m,
-                             @ForAll @IntRange(min = 1, max = 40) int k, @ForAll @IntRange(min = 1, max = 40) int n,
-                             @ForAll boolean float32, @ForAll long seed) {
+    @Test
+    void batchedMatmulAgrees() {
+        Gen<Integer> size = Props.ints(1, 40);
+        Gen<int[]> batchMkn = Props.ints(1, 4).zip(size, size, size, (batch, m, k, n) -> new int[] {batch, m, k, n})
+                .describedAs(Arrays::toString);
+        Props.tries(30).forAll(batchMkn, Props.bools(), Props.anyLong())
+                .checkAssert((d, float32, seed) -> batchedMatmulAgrees(d[0], d[1], d[2], d[3], float32, seed));
+    }
+
+    private static void batchedMatmulAgrees(int batch, int m, int k, int n, boolean float32, long seed) {
         DType dt = float32 ? DType.FLOAT32 : DType.FLOAT64;
         Rng rng = new Rng(seed);
         Tensor a = Tensor.on(EJML, dt).normal(rng, 0, 1, batch, m, k);
@@ -54,9 +68,13 @@ class CrossBackendProperties {
         assertTrue(err < (float32 ? 1e-5 : 1e-12), dt + " relative error " + err);
     }
 
-    @Property(tries = 30)
-    void sharedKernelsAgreeExactly(@ForAll @IntRange(min = 1, max = 50) int rows,
-                                   @ForAll @IntRange(min = 1, max = 50) int cols, @ForAll long seed) {
+    @Test
+    void sharedKernelsAgreeExactly() {
+        Props.tries(30).forAll(Props.ints(1, 50), Props.ints(1, 50), Props.anyLong())
+                .checkAssert(CrossBackendProperties::sharedKernelsAgree);
+    }
+
+    private static void sharedKernelsAgree(int rows, int cols, long seed) {
         Tensor x = Tensor.on(EJML, DType.FLOAT32).normal(new Rng(seed), 0, 2, rows, cols);
         Tensor bias = Tensor.on(EJML, DType.FLOAT32).normal(new Rng(seed + 1), 0, 2, cols);
         Tensor e = x.add(bias).tanh().sum(0);
@@ -70,7 +88,7 @@ class CrossBackendProperties {
         else worst64 = Math.max(worst64, err);
     }
 
-    @AfterContainer
+    @AfterAll
     static void report() {
         System.out.printf("EJML vs jBLAS matmul: worst relative error float64 %.3e, float32 %.3e%n", worst64, worst32);
     }

@@ -7,12 +7,9 @@ import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.testing.ReferenceBackend;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import dev.descent.core.testing.Props;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 import java.util.Arrays;
 
@@ -33,9 +30,23 @@ public abstract class BackendProperties {
     /** The backend under test. */
     protected abstract Backend backend();
 
-    @Provide
-    Arbitrary<int[]> shapes() {
-        return Arbitraries.integers().between(1, 4).array(int[].class).ofMinSize(0).ofMaxSize(4);
+    /** Shapes of rank 0 to 4 with sizes 1 to 4. */
+    static Gen<int[]> shapes() {
+        return Props.intArrays(0, 4, Props.ints(1, 4));
+    }
+
+    /** One product {@code (m×k)·(k×n)}, each operand possibly transposed, in float32 or float64, from a seed. */
+    public record MatmulCase(int m, int n, int k, boolean transA, boolean transB, boolean float32, long seed) {
+        public DType dtype() {
+            return float32 ? DType.FLOAT32 : DType.FLOAT64;
+        }
+    }
+
+    /** Products with {@code m}, {@code n}, {@code k} in {@code 1..max}, every transpose combination, both dtypes. */
+    public static Gen<MatmulCase> matmulCases(int max) {
+        Gen<int[]> sizes = Props.ints(1, max).zip(Props.ints(1, max), Props.ints(1, max), (m, n, k) -> new int[] {m, n, k});
+        return sizes.zip(Props.bools(), Props.bools(), Props.bools(), Props.anyLong(),
+                (s, transA, transB, float32, seed) -> new MatmulCase(s[0], s[1], s[2], transA, transB, float32, seed));
     }
 
     private Tensor random(DType dt, long seed, int... dims) {
@@ -51,8 +62,12 @@ public abstract class BackendProperties {
         return b;
     }
 
-    @Property(tries = TRIES)
-    void broadcastingFollowsTheNumpyRule(@ForAll("shapes") int[] dims, @ForAll long seed) {
+    @Test
+    void broadcastingFollowsTheNumpyRule() {
+        Props.tries(TRIES).forAll(shapes(), Props.anyLong()).checkAssert(this::broadcasting);
+    }
+
+    private void broadcasting(int[] dims, long seed) {
         int[] partner = broadcastPartner(dims, seed);
         Shape a = Shape.of(dims), b = Shape.of(partner);
         assertEquals(a, Shape.broadcast("test", a, b));
@@ -69,8 +84,12 @@ public abstract class BackendProperties {
         }
     }
 
-    @Property(tries = TRIES)
-    void permuteAndReshapeRoundTrip(@ForAll("shapes") int[] dims, @ForAll long seed) {
+    @Test
+    void permuteAndReshapeRoundTrip() {
+        Props.tries(TRIES).forAll(shapes(), Props.anyLong()).checkAssert(this::permuteAndReshape);
+    }
+
+    private void permuteAndReshape(int[] dims, long seed) {
         Tensor x = random(DType.FLOAT32, seed, dims);
         int[] perm = new Rng(seed).permutation(dims.length);
         int[] inverse = new int[perm.length];
@@ -82,9 +101,12 @@ public abstract class BackendProperties {
         assertTrue(x.reshape(-1, 1).reshape(Shape.of(dims)).equal(x));
     }
 
-    @Property(tries = TRIES)
-    void sumOfAllEqualsSumOfPartialSums(@ForAll("shapes") int[] dims, @ForAll long seed,
-                                        @ForAll @IntRange(min = 0, max = 3) int axisChoice) {
+    @Test
+    void sumOfAllEqualsSumOfPartialSums() {
+        Props.tries(TRIES).forAll(shapes(), Props.anyLong(), Props.ints(0, 3)).checkAssert(this::partialSums);
+    }
+
+    private void partialSums(int[] dims, long seed, int axisChoice) {
         Tensor x = random(DType.FLOAT64, seed, dims);
         double total = x.sum().item();
         double scale = x.abs().sum().item() + 1e-300;
@@ -97,10 +119,14 @@ public abstract class BackendProperties {
         assertEquals(total, Arrays.stream(x.toDoubleArray()).sum(), 1e-12 * scale);
     }
 
-    @Property(tries = TRIES)
-    void matmulIsAssociative(@ForAll @IntRange(min = 1, max = 24) int m, @ForAll @IntRange(min = 1, max = 24) int k,
-                             @ForAll @IntRange(min = 1, max = 24) int l, @ForAll @IntRange(min = 1, max = 24) int n,
-                             @ForAll long seed) {
+    @Test
+    void matmulIsAssociative() {
+        Gen<Integer> size = Props.ints(1, 24);
+        Props.tries(TRIES).forAll(size.zip(size, (m, k) -> new int[] {m, k}).describedAs(Arrays::toString),
+                size, size, Props.anyLong()).checkAssert((mk, l, n, seed) -> associative(mk[0], mk[1], l, n, seed));
+    }
+
+    private void associative(int m, int k, int l, int n, long seed) {
         Tensor a = random(DType.FLOAT64, seed, m, k), b = random(DType.FLOAT64, seed + 1, k, l);
         Tensor c = random(DType.FLOAT64, seed + 2, l, n);
         Tensor scale = a.abs().matmul(b.abs()).matmul(c.abs());
@@ -108,12 +134,16 @@ public abstract class BackendProperties {
         assertTrue(err < 1e-12, "relative error " + err);
     }
 
-    @Property(tries = TRIES)
-    void matmulAgreesWithTheReferenceForEveryTransposeCombination(
-            @ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 70) int n,
-            @ForAll @IntRange(min = 1, max = 70) int k, @ForAll boolean transA, @ForAll boolean transB,
-            @ForAll boolean float32, @ForAll long seed) {
-        DType dt = float32 ? DType.FLOAT32 : DType.FLOAT64;
+    @Test
+    void matmulAgreesWithTheReferenceForEveryTransposeCombination() {
+        Props.tries(TRIES).forAll(matmulCases(70)).checkAssert(this::matmulAgreesWithTheReference);
+    }
+
+    private void matmulAgreesWithTheReference(MatmulCase c) {
+        int m = c.m(), n = c.n(), k = c.k();
+        boolean transA = c.transA(), transB = c.transB(), float32 = c.float32();
+        long seed = c.seed();
+        DType dt = c.dtype();
         Tensor a = transA ? random(dt, seed, k, m) : random(dt, seed, m, k);
         Tensor b = transB ? random(dt, seed + 1, n, k) : random(dt, seed + 1, k, n);
         Tensor mine = a.matmul(b, transA, transB);
@@ -124,10 +154,13 @@ public abstract class BackendProperties {
         assertEquals(Shape.of(m, n), mine.shape());
     }
 
-    @Property(tries = TRIES)
-    void batchedMatmulEqualsOneMatmulPerBatch(@ForAll @IntRange(min = 1, max = 3) int batch,
-                                              @ForAll @IntRange(min = 1, max = 9) int m,
-                                              @ForAll @IntRange(min = 1, max = 9) int k, @ForAll long seed) {
+    @Test
+    void batchedMatmulEqualsOneMatmulPerBatch() {
+        Props.tries(TRIES).forAll(Props.ints(1, 3), Props.ints(1, 9), Props.ints(1, 9), Props.anyLong())
+                .checkAssert(this::batchedMatmul);
+    }
+
+    private void batchedMatmul(int batch, int m, int k, long seed) {
         Tensor a = random(DType.FLOAT64, seed, batch, m, k);
         Tensor b = random(DType.FLOAT64, seed + 1, k, m);
         Tensor out = a.matmul(b);
@@ -137,9 +170,12 @@ public abstract class BackendProperties {
         }
     }
 
-    @Property(tries = TRIES)
-    void elementwiseAndReductionsAgreeWithTheReference(@ForAll("shapes") int[] dims, @ForAll long seed,
-                                                       @ForAll boolean float32) {
+    @Test
+    void elementwiseAndReductionsAgreeWithTheReference() {
+        Props.tries(TRIES).forAll(shapes(), Props.anyLong(), Props.bools()).checkAssert(this::elementwiseAndReductions);
+    }
+
+    private void elementwiseAndReductions(int[] dims, long seed, boolean float32) {
         DType dt = float32 ? DType.FLOAT32 : DType.FLOAT64;
         double tol = float32 ? 1e-5 : 1e-12;
         Tensor x = random(dt, seed, dims), y = random(dt, seed + 1, broadcastPartner(dims, seed));

@@ -4,9 +4,7 @@ import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.testing.ReferenceBackend;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.descent.core.testing.Props;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,9 +143,13 @@ class SafetensorsTest {
         }
     }
 
-    @Property(tries = 300)
-    void mutatedFilesFailOnlyWithAFormatException(@ForAll @IntRange(min = 0, max = 4) int mutation,
-                                                  @ForAll long seed) {
+    @Test
+    void mutatedFilesFailOnlyWithAFormatException() {
+        Props.tries(300).forAll(Props.ints(0, 4), Props.anyLong()).checkAssert(SafetensorsTest::readMutated);
+        System.out.println("Safetensors reader: " + fuzzed + " mutated files, each rejected cleanly or read whole");
+    }
+
+    private static void readMutated(int mutation, long seed) {
         Rng rng = new Rng(seed);
         byte[] valid = Safetensors.toBytes(sample(), Map.of("k", "v"));
         byte[] b = switch (mutation) {
@@ -187,11 +189,6 @@ class SafetensorsTest {
         byte[] b = v.clone();
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(0, length);
         return b;
-    }
-
-    @net.jqwik.api.lifecycle.AfterContainer
-    static void report() {
-        System.out.println("Safetensors reader: " + fuzzed + " mutated files, each rejected cleanly or read whole");
     }
 
 }

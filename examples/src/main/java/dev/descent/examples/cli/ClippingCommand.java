@@ -15,7 +15,7 @@ public final class ClippingCommand extends DemoCommand {
     public double maxNorm = 1.0;
 
     @Option(names = "--clip-value", paramLabel = "X", description = "Clip-by-value threshold (default: ${DEFAULT-VALUE}).")
-    public double clipValue = 0.5;
+    public double clipValue = ClippingDemo.Config.defaults().clipValue();
 
     @Option(names = "--steps", paramLabel = "N", description = "Steps on the cliff surface (default: ${DEFAULT-VALUE}).")
     public int steps = 100;

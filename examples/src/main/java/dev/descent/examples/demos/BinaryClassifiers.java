@@ -1,6 +1,5 @@
 package dev.descent.examples.demos;
 
-import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
@@ -8,6 +7,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
 import dev.descent.examples.plot.GridClassifier;
+import dev.descent.nn.InferenceMode;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.Sigmoid;
 import dev.descent.nn.activations.Tanh;
@@ -82,13 +82,9 @@ final class BinaryClassifiers {
                 flat[2 * i] = points[i][0];
                 flat[2 * i + 1] = points[i][1];
             }
-            boolean wasTraining = model.isTraining();
-            model.eval();
-            try (NoGrad g = NoGrad.enter()) {
+            try (InferenceMode scope = InferenceMode.enter()) {
                 Variable out = model.apply(Variable.constant(f.of(flat, points.length, 2)));
                 return (outputIsLogit ? out.sigmoid() : out).value().toDoubleArray();
-            } finally {
-                if (wasTraining) model.train();
             }
         };
     }

@@ -78,8 +78,15 @@ public final class ClippingDemo implements Demo {
      */
     public record Config(double maxNorm, double clipValue, int steps, int depth, int epochs, int width, double gain,
                          double networkLr, int samples) {
+        /**
+         * The demo's settings. NOTE: the deep network is chaotic (its gradients explode, so the rounding of each
+         * backend, dtype and BLAS kernel grows into a different loss curve). Clipped by value at 0.5, its final loss
+         * ended at 0.34 to 1.01 of its first loss over nine seeds on EJML and jBLAS in float32 and float64, above
+         * 0.6 in 20 of those 36 runs; at 0.1 it ended at 0.18 to 0.69 (above 0.6 once) in the same runs and in jBLAS's
+         * Haswell kernels, so the claim that clipping lets the network learn holds in every configuration.
+         */
         public static Config defaults() {
-            return new Config(1.0, 0.5, 100, 20, 50, 16, 2.0, 0.2, 256);
+            return new Config(1.0, 0.1, 100, 20, 50, 16, 2.0, 0.2, 256);
         }
     }
 

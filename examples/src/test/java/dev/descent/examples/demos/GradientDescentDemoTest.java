@@ -1,9 +1,10 @@
 package dev.descent.examples.demos;
 
 import dev.descent.examples.DemoResult;
-import dev.descent.examples.RunContext;
 import dev.descent.examples.demos.GradientDescentDemo.Outcome;
-import org.junit.jupiter.api.Test;
+import dev.descent.examples.demos.Configurations.Configuration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -19,9 +20,10 @@ class GradientDescentDemoTest {
     @TempDir
     Path out;
 
-    @Test
-    void batchIsSmoothestStochasticNoisiestAndAStochasticEpochTakesLonger() {
-        RunContext ctx = RunContext.forTest(out, 42);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void batchIsSmoothestStochasticNoisiestAndAStochasticEpochTakesLonger(Configuration c) {
+        var ctx = c.context(out, 42);
         GradientDescentDemo demo = new GradientDescentDemo(new GradientDescentDemo.Config(5, 20, 200, 0.05));
         List<Outcome> runs = demo.train(ctx);
         Outcome batch = runs.get(0), mini = runs.get(1), stochastic = runs.get(2);

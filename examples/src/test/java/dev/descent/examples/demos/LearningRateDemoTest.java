@@ -5,7 +5,9 @@ import dev.descent.examples.RunContext;
 import dev.descent.examples.demos.LearningRateDemo.Outcome;
 import dev.descent.examples.demos.LearningRateDemo.Path;
 import dev.descent.examples.demos.LearningRateDemo.Surface;
-import org.junit.jupiter.api.Test;
+import dev.descent.examples.demos.Configurations.Configuration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -25,9 +27,10 @@ class LearningRateDemoTest {
         return new LearningRateDemo(new LearningRateDemo.Config(List.of(0.1), 1)).descend(ctx).surface();
     }
 
-    @Test
-    void smallConvergesSlowlyAndLargeOvershootsOrDiverges() {
-        RunContext ctx = RunContext.forTest(out, 7);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void smallConvergesSlowlyAndLargeOvershootsOrDiverges(Configuration c) {
+        RunContext ctx = c.context(out, 7);
         double critical = surface(ctx).divergenceRate();
         // small, about optimal, between 1/lambda_max and 2/lambda_max, above 2/lambda_max
         List<Double> rates = List.of(0.05 * critical, 0.45 * critical, 0.9 * critical, 1.1 * critical);
@@ -52,9 +55,10 @@ class LearningRateDemoTest {
         }
     }
 
-    @Test
-    void theDefaultRatesShowEachRegimeAndTheFiguresAreWritten() {
-        RunContext ctx = RunContext.forTest(out, 42);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void theDefaultRatesShowEachRegimeAndTheFiguresAreWritten(Configuration c) {
+        RunContext ctx = c.context(out, 42);
         LearningRateDemo demo = new LearningRateDemo(LearningRateDemo.Config.defaults());
         Outcome o = demo.descend(ctx);
         Surface s = o.surface();

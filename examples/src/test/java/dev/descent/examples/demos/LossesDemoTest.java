@@ -1,17 +1,18 @@
 package dev.descent.examples.demos;
 
-import dev.descent.examples.RunContext;
-import org.junit.jupiter.api.Test;
+import dev.descent.examples.demos.Configurations.Configuration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LossesDemoTest {
-    private final RunContext ctx = RunContext.forTest(Path.of("unused"), 42);
-
-    @Test
-    void maeAndHuberArePulledLessByOutliersThanMse() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void maeAndHuberArePulledLessByOutliersThanMse(Configuration c) {
+        var ctx = c.context(Path.of("unused"), 42);
         var fits = new LossesDemo(new LossesDemo.Config(100, 10, 1.0, 400, 0.05, 1.0, 200, 0.9)).fits(ctx);
         double mse = fits.get("MSE").error();
         double mae = fits.get("MAE").error();
@@ -19,8 +20,10 @@ class LossesDemoTest {
         assertTrue(mae < 0.5 * mse && huber < 0.5 * mse, "MSE " + mse + ", MAE " + mae + ", Huber " + huber);
     }
 
-    @Test
-    void crossEntropyReachesTheAccuracyInFewerStepsThanMse() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void crossEntropyReachesTheAccuracyInFewerStepsThanMse(Configuration c) {
+        var ctx = c.context(Path.of("unused"), 42);
         var runs = new LossesDemo(new LossesDemo.Config(100, 10, 1.0, 300, 0.05, 1.0, 200, 0.9)).classifiers(ctx);
         int ce = runs.get("cross-entropy").stepsTo(0.9);
         int mse = runs.get("MSE").stepsTo(0.9);

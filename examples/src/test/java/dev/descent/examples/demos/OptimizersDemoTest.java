@@ -1,12 +1,12 @@
 package dev.descent.examples.demos;
 
-import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.examples.DemoResult;
-import dev.descent.examples.RunContext;
 import dev.descent.examples.demos.OptimizerPaths.Path;
 import dev.descent.optim.SGD;
-import org.junit.jupiter.api.Test;
+import dev.descent.examples.demos.Configurations.Configuration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -17,18 +17,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OptimizersDemoTest {
-    private final RunContext ctx = RunContext.forTest(java.nio.file.Path.of("unused"), 42);
-    private final TensorFactory f = Tensor.on(ctx.backend(), ctx.dtype());
-
-    private Path ravine(String key, double lr, boolean stepSizes) {
+    private static Path ravine(TensorFactory f, String key, double lr, boolean stepSizes) {
         var fn = OptimizersDemo.function("ravine");
         return OptimizerPaths.run(fn.surface(), fn.start(), 200, OptimizersDemo.optimizer(key, lr, true), f, stepSizes);
     }
 
-    @Test
-    void momentumZeroIsPlainGradientDescentBitForBit() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void momentumZeroIsPlainGradientDescentBitForBit(Configuration c) {
+        TensorFactory f = c.tensors();
         var fn = OptimizersDemo.function("ravine");
-        Path gd = ravine("gd", 0.03, false);
+        Path gd = ravine(f, "gd", 0.03, false);
         Path m0 = OptimizerPaths.run(fn.surface(), fn.start(), 200, p -> new SGD(p, SGD.options(0.03).withMomentum(0)),
                 f, false);
         Path ema0 = OptimizerPaths.run(fn.surface(), fn.start(), 200, p -> new SGD(p, dev.descent.examples.presets.LectureOptimizers.momentum(0.03, 0)), f, false);
@@ -37,23 +36,27 @@ class OptimizersDemoTest {
         assertTrue(gd.longestStep() > 0, "the path moves");
     }
 
-    @Test
-    void momentumReachesTheRavinesMinimumInFewerStepsThanGradientDescent() {
-        int gd = ravine("gd", 0.03, false).stepsTo(OptimizersDemo.RAVINE_TOL);
-        int momentum = ravine("momentum", 0.03, false).stepsTo(OptimizersDemo.RAVINE_TOL);
-        int ema = ravine("momentum-ema", 0.3, false).stepsTo(OptimizersDemo.RAVINE_TOL);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void momentumReachesTheRavinesMinimumInFewerStepsThanGradientDescent(Configuration c) {
+        TensorFactory f = c.tensors();
+        int gd = ravine(f, "gd", 0.03, false).stepsTo(OptimizersDemo.RAVINE_TOL);
+        int momentum = ravine(f, "momentum", 0.03, false).stepsTo(OptimizersDemo.RAVINE_TOL);
+        int ema = ravine(f, "momentum-ema", 0.3, false).stepsTo(OptimizersDemo.RAVINE_TOL);
         assertTrue(momentum > 0 && ema > 0, momentum + " " + ema);
         assertTrue(gd < 0 || momentum < gd, "momentum " + momentum + ", gd " + gd);
         assertTrue(gd < 0 || ema < gd, "ema " + ema + ", gd " + gd);
     }
 
-    @Test
-    void adagradsEffectiveLearningRateOnlyFallsWhileRmspropsAndAdadeltasRecover() {
-        var adagrad = OptimizersDemo.StepSizeShape.of(ravine("adagrad", 1.0, true).stepSizeOf(0));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void adagradsEffectiveLearningRateOnlyFallsWhileRmspropsAndAdadeltasRecover(Configuration c) {
+        TensorFactory f = c.tensors();
+        var adagrad = OptimizersDemo.StepSizeShape.of(ravine(f, "adagrad", 1.0, true).stepSizeOf(0));
         assertTrue(adagrad.nonIncreasing());
-        assertTrue(adagrad.last() < 0.5 * ravine("adagrad", 1.0, true).stepSizeOf(0)[0]);
-        var rms = OptimizersDemo.StepSizeShape.of(ravine("rmsprop", 0.05, true).stepSizeOf(0));
-        var window = OptimizersDemo.StepSizeShape.of(ravine("adadelta", 0.5, true).stepSizeOf(0));
+        assertTrue(adagrad.last() < 0.5 * ravine(f, "adagrad", 1.0, true).stepSizeOf(0)[0]);
+        var rms = OptimizersDemo.StepSizeShape.of(ravine(f, "rmsprop", 0.05, true).stepSizeOf(0));
+        var window = OptimizersDemo.StepSizeShape.of(ravine(f, "adadelta", 0.5, true).stepSizeOf(0));
         var fn = OptimizersDemo.function("ravine");
         var torch = OptimizersDemo.StepSizeShape.of(OptimizerPaths.run(fn.surface(), fn.start(), 200,
                 OptimizersDemo.optimizer("adadelta", 1.0, false), f, true).stepSizeOf(0));
@@ -62,11 +65,12 @@ class OptimizersDemoTest {
         }
     }
 
-    @Test
-    void adamReachesTheMoonsTargetLossInFewerEpochsThanMiniBatchGradientDescent(@TempDir java.nio.file.Path dir)
-            throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.descent.examples.demos.Configurations#all")
+    void adamReachesTheMoonsTargetLossInFewerEpochsThanMiniBatchGradientDescent(Configuration c,
+            @TempDir java.nio.file.Path dir) throws Exception {
         var config = new OptimizersDemo.Config(List.of("gd", "adam"), List.of("ravine"), 30, 32, 60, 200, 100, 0.3);
-        DemoResult r = new OptimizersDemo(config).run(RunContext.forTest(dir, 42));
+        DemoResult r = new OptimizersDemo(config).run(c.context(dir, 42));
         int gd = epochs(r.measurements().get("moons gd: epochs to loss 0.300"));
         int adam = epochs(r.measurements().get("moons adam: epochs to loss 0.300"));
         assertTrue(adam > 0 && (gd < 0 || adam < gd), "adam " + adam + ", gd " + gd);

@@ -8,7 +8,9 @@ import dev.descent.nn.Module;
 /**
  * Inverted dropout: in training, each element is zeroed with probability {@code p} and the survivors are scaled by
  * {@code 1/(1-p)}, so the expected value is unchanged; in eval mode it is the identity. The mask comes from the
- * layer's own {@link Rng} (registered, so checkpoints save its state), so a seed reproduces it. Not for concurrent use in training mode.
+ * layer's own {@link Rng} (registered, so checkpoints save its state), so a seed reproduces it. Inside an
+ * {@link dev.descent.nn.InferenceMode} scope it is the identity whatever its flag, so any number of threads may run
+ * inference at once; in training mode the mask's generator is not for concurrent use.
  *
  * <pre>{@code
  * Dropout drop = new Dropout(0.5, rng.split());

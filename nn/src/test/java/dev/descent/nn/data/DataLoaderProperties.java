@@ -4,9 +4,8 @@ import dev.descent.core.Backends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import dev.descent.core.testing.Props;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,10 +50,13 @@ class DataLoaderProperties {
         return batches;
     }
 
-    @Property(tries = 150)
-    void withoutDropLastEverySampleOnceAndOnlyTheLastBatchSmaller(@ForAll @IntRange(min = 0, max = 150) int n,
-                                                                 @ForAll @IntRange(min = 1, max = 40) int batch,
-                                                                 @ForAll boolean shuffle, @ForAll long seed) {
+    @Test
+    void withoutDropLastEverySampleOnceAndOnlyTheLastBatchSmaller() {
+        Props.tries(150).forAll(Props.ints(0, 150), Props.ints(1, 40), Props.bools(), Props.anyLong())
+                .checkAssert(DataLoaderProperties::withoutDropLast);
+    }
+
+    static void withoutDropLast(int n, int batch, boolean shuffle, long seed) {
         DataLoader.Builder b = DataLoader.over(numbered(n)).batchSize(batch);
         if (shuffle) b.shuffle(new Rng(seed));
         DataLoader loader = b.build();
@@ -76,10 +78,13 @@ class DataLoaderProperties {
         assertEquals(2, loader.epochs());
     }
 
-    @Property(tries = 150)
-    void dropLastGivesOnlyFullBatchesOfDistinctSamples(@ForAll @IntRange(min = 1, max = 150) int n,
-                                                       @ForAll @IntRange(min = 1, max = 40) int batch,
-                                                       @ForAll long seed) {
+    @Test
+    void dropLastGivesOnlyFullBatchesOfDistinctSamples() {
+        Props.tries(150).forAll(Props.ints(1, 150), Props.ints(1, 40), Props.anyLong())
+                .checkAssert(DataLoaderProperties::dropLast);
+    }
+
+    static void dropLast(int n, int batch, long seed) {
         if (batch > n) batch = n;
         DataLoader loader = DataLoader.over(numbered(n)).batchSize(batch).dropLast(true).shuffle(new Rng(seed)).build();
         List<int[]> batches = epoch(loader);
@@ -90,9 +95,13 @@ class DataLoaderProperties {
         assertEquals(n % batch, n - all.length, "only the incomplete batch is left out");
     }
 
-    @Property(tries = 60)
-    void sameSeedSameOrderAndEachEpochReshuffles(@ForAll @IntRange(min = 12, max = 100) int n,
-                                                 @ForAll @IntRange(min = 1, max = 16) int batch, @ForAll long seed) {
+    @Test
+    void sameSeedSameOrderAndEachEpochReshuffles() {
+        Props.tries(60).forAll(Props.ints(12, 100), Props.ints(1, 16), Props.anyLong())
+                .checkAssert(DataLoaderProperties::sameSeedSameOrder);
+    }
+
+    static void sameSeedSameOrder(int n, int batch, long seed) {
         DataLoader a = DataLoader.over(numbered(n)).batchSize(batch).shuffle(new Rng(seed)).build();
         DataLoader b = DataLoader.over(numbered(n)).batchSize(batch).shuffle(new Rng(seed)).build();
         int[] previous = null;
@@ -106,8 +115,12 @@ class DataLoaderProperties {
         }
     }
 
-    @Property(tries = 40)
-    void stochasticModeIsBatchesOfOne(@ForAll @IntRange(min = 0, max = 60) int n, @ForAll long seed) {
+    @Test
+    void stochasticModeIsBatchesOfOne() {
+        Props.tries(40).forAll(Props.ints(0, 60), Props.anyLong()).checkAssert(DataLoaderProperties::stochastic);
+    }
+
+    static void stochastic(int n, long seed) {
         DataLoader loader = DataLoader.over(numbered(n)).mode(BatchMode.stochastic()).shuffle(new Rng(seed)).build();
         List<int[]> batches = epoch(loader);
         assertEquals(n, batches.size());

@@ -1,18 +1,18 @@
 package dev.descent.nn.data;
 
 import dev.descent.core.Rng;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.descent.core.testing.Props;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,27 +31,43 @@ class IdxMutationProperties {
     record Mutation(Kind kind, double where, int bit, int value, boolean onCompressed) {
     }
 
-    @Provide
-    Arbitrary<IdxArray> arrays() {
-        Arbitrary<IdxType> types = Arbitraries.of(IdxType.class);
-        Arbitrary<int[]> dims = Arbitraries.integers().between(0, 6).array(int[].class).ofMinSize(1).ofMaxSize(3);
-        Arbitrary<Long> seeds = Arbitraries.longs();
-        return Combinators.combine(types, dims, seeds).as((t, d, s) -> {
-            int n = Arrays.stream(d).reduce(1, (a, b) -> a * b);
-            return IdxArray.of(t, d, IdxTest.samples(t, new Rng(s), n));
-        });
+    /** A valid array: its element type, its dimensions (0 to 6 each, rank 1 to 3) and the seed of its values. */
+    record ArrayCase(IdxType type, int[] dims, long seed) {
+        IdxArray array() {
+            int n = Arrays.stream(dims).reduce(1, (a, b) -> a * b);
+            return IdxArray.of(type, dims, IdxTest.samples(type, new Rng(seed), n));
+        }
+
+        @Override
+        public String toString() {
+            return type + " " + Arrays.toString(dims) + " seed " + seed;
+        }
     }
 
-    @Provide
-    Arbitrary<Mutation> mutations() {
-        return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.doubles().between(0, 1),
-                Arbitraries.integers().between(0, 7), Arbitraries.of(0x7FFFFFFF, 0xFFFFFFFF, 0x10000000, 1 << 20, 255, 7),
-                Arbitraries.of(false, true)).as(Mutation::new);
+    static Gen<ArrayCase> arrays() {
+        return Generate.enumValues(IdxType.class).zip(Props.intArrays(1, 3, Props.ints(0, 6)), Props.anyLong(),
+                ArrayCase::new);
     }
 
-    @Property(tries = 300)
-    void mutatedFilesFailOnlyWithDatasetFormatException(@ForAll("arrays") IdxArray array, @ForAll boolean gzip,
-                                                        @ForAll("mutations") Mutation m) throws IOException {
+    static Gen<Mutation> mutations() {
+        return Generate.enumValues(Kind.class).zip(Props.decimals(0, 1, 2), Props.ints(0, 7),
+                Generate.pick(List.of(0x7FFFFFFF, 0xFFFFFFFF, 0x10000000, 1 << 20, 255, 7)), Props.bools(),
+                Mutation::new);
+    }
+
+    @Test
+    void mutatedFilesFailOnlyWithDatasetFormatException() {
+        Props.tries(300).forAll(arrays(), Props.bools(), mutations())
+                .checkAssert((array, gzip, m) -> {
+                    try {
+                        mutateAndRead(array.array(), gzip, m);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+    }
+
+    private static void mutateAndRead(IdxArray array, boolean gzip, Mutation m) throws IOException {
         Path file = Files.createTempFile("mutated-idx", gzip ? ".gz" : "");
         try {
             Idx.write(file, array);

@@ -9,10 +9,7 @@ import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
+import dev.descent.core.testing.Props;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,20 +17,25 @@ import org.junit.jupiter.api.Test;
  * float64; and torch's construction: {@code W} is the Q of the seeded Gaussian matrix with {@code diag(R) > 0}.
  */
 class OrthogonalTest {
-    @Property(tries = 150)
-    void orthonormalUpToTheGain(@ForAll @IntRange(min = 1, max = 60) int rows,
-                                @ForAll @IntRange(min = 1, max = 60) int cols,
-                                @ForAll @DoubleRange(min = -3, max = 3) double gain,
-                                @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    @Test
+    void orthonormalUpToTheGain() {
+        Props.tries(150).forAll(Props.ints(1, 60), Props.ints(1, 60), Props.decimals(-3, 3, 2), Props.ints(0, 1000))
+                .checkAssert(OrthogonalTest::orthonormal);
+    }
+
+    static void orthonormal(int rows, int cols, double gain, int seed) {
         double[] w = Initializers.orthogonal(gain)
                 .initialize(Samples.f64(), Shape.of(rows, cols), rows, cols, new Rng(seed)).toDoubleArray();
         assertGram(w, rows, cols, gain * gain, 1e-10 * Math.max(1, gain * gain));
     }
 
-    @Property(tries = 100)
-    void theQOfTheSeededGaussianMatrixWithPositiveDiagonal(@ForAll @IntRange(min = 1, max = 40) int rows,
-                                                          @ForAll @IntRange(min = 1, max = 40) int cols,
-                                                          @ForAll @IntRange(min = 0, max = 1000) int seed) {
+    @Test
+    void theQOfTheSeededGaussianMatrixWithPositiveDiagonal() {
+        Props.tries(100).forAll(Props.ints(1, 40), Props.ints(1, 40), Props.ints(0, 1000))
+                .checkAssert(OrthogonalTest::qOfTheSeededGaussian);
+    }
+
+    static void qOfTheSeededGaussian(int rows, int cols, int seed) {
         double gain = 2;
         double[] w = Initializers.orthogonal(gain)
                 .initialize(Samples.f64(), Shape.of(rows, cols), rows, cols, new Rng(seed)).toDoubleArray();

@@ -7,10 +7,7 @@ import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.Scale;
+import dev.descent.core.testing.Props;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -70,11 +67,13 @@ class TruncatedNormalTest {
         assertTrue(Math.abs(t.item()) <= 2);
     }
 
-    @Property(tries = 200)
-    void everyValueIsInsideTheBounds(@ForAll @DoubleRange(min = -5, max = 5) double mean,
-                                     @ForAll @DoubleRange(min = 1e-3, max = 10) @Scale(6) double std,
-                                     @ForAll @DoubleRange(min = -30, max = 30) double a,
-                                     @ForAll @DoubleRange(min = 1e-6, max = 20) @Scale(8) double width) {
+    @Test
+    void everyValueIsInsideTheBounds() {
+        Props.tries(200).forAll(Props.decimals(-5, 5, 2), Props.decimals(1e-3, 10, 6), Props.decimals(-30, 30, 2),
+                Props.decimals(1e-6, 20, 8)).checkAssert(TruncatedNormalTest::insideTheBounds);
+    }
+
+    static void insideTheBounds(double mean, double std, double a, double width) {
         double b = a + width;
         double[] v = Initializers.truncatedNormal(mean, std, a, b)
                 .initialize(Samples.f64(), Shape.of(64), 1, 1, new Rng(11)).toDoubleArray();

@@ -1,23 +1,20 @@
 package dev.descent.nn.losses;
 
-import dev.descent.core.testing.TestBackends;
 import dev.descent.autodiff.Variable;
 import dev.descent.autodiff.check.GradCheck;
-import dev.descent.core.Backends;
+import dev.descent.core.testing.TestBackends;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.GenerationMode;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -117,18 +114,36 @@ class LossGradientProperties {
                 }));
     }
 
-    @Provide
-    Arbitrary<Spec> losses() {
-        return Arbitraries.of(specs());
+    static final int DRAWS = 2;
+
+    static List<Backend> backends() {
+        return TestBackends.all();
     }
 
-    @Provide
-    Arbitrary<Backend> backends() {
-        return Arbitraries.of(TestBackends.all());
+    /** One gradient check of a loss, with a reduction, on a backend, of the inputs drawn from a seed. */
+    interface Check {
+        void run(GradCheck.Fn fn, Variable[] inputs);
     }
 
-    private static Variable[] inputs(Spec spec, Backend backend, int draw) {
-        return spec.inputs().apply(backend, new Rng(draw * 1_000_003L + spec.label().hashCode()));
+    /**
+     * Every loss, backend, reduction and draw (exhaustively, one named test each, so a failure names the case and
+     * its input seed).
+     */
+    private static Stream<DynamicTest> cases(Check check) {
+        List<Backend> backends = backends();
+        return specs().stream().flatMap(spec -> backends.stream().flatMap(backend ->
+                Arrays.stream(Reduction.values()).flatMap(reduction -> IntStream.rangeClosed(1, DRAWS).mapToObj(draw -> {
+                    long seed = draw * 1_000_003L + spec.label().hashCode();
+                    String name = spec.label() + " " + reduction + " on " + backend.name() + ", draw " + draw
+                            + " (seed " + seed + ")";
+                    return DynamicTest.dynamicTest(name, () -> {
+                        try {
+                            check.run(fn(spec, reduction, backend), spec.inputs().apply(backend, new Rng(seed)));
+                        } catch (AssertionError e) {
+                            throw new AssertionError(name + ": " + e.getMessage(), e);
+                        }
+                    });
+                }))));
     }
 
     private static GradCheck.Fn fn(Spec spec, Reduction reduction, Backend backend) {
@@ -136,17 +151,13 @@ class LossGradientProperties {
         return in -> loss.apply(in[0], in[1]);
     }
 
-    @Property(generation = GenerationMode.EXHAUSTIVE)
-    void firstDerivativesMatchFiniteDifferences(@ForAll("losses") Spec spec, @ForAll("backends") Backend backend,
-                                                @ForAll Reduction reduction, @ForAll @IntRange(min = 1, max = 2) int draw) {
-        Variable[] in = inputs(spec, backend, draw);
-        assertTrue(GradCheck.check(fn(spec, reduction, backend), in).compared() > 0);
+    @TestFactory
+    Stream<DynamicTest> firstDerivativesMatchFiniteDifferences() {
+        return cases((fn, in) -> assertTrue(GradCheck.check(fn, in).compared() > 0));
     }
 
-    @Property(generation = GenerationMode.EXHAUSTIVE)
-    void secondDerivativesMatchFiniteDifferences(@ForAll("losses") Spec spec, @ForAll("backends") Backend backend,
-                                                 @ForAll Reduction reduction, @ForAll @IntRange(min = 1, max = 2) int draw) {
-        Variable[] in = inputs(spec, backend, draw);
-        assertTrue(GradCheck.checkSecondOrder(fn(spec, reduction, backend), in).compared() > 0);
+    @TestFactory
+    Stream<DynamicTest> secondDerivativesMatchFiniteDifferences() {
+        return cases((fn, in) -> assertTrue(GradCheck.checkSecondOrder(fn, in).compared() > 0));
     }
 }

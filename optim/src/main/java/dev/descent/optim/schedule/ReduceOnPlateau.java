@@ -2,6 +2,9 @@ package dev.descent.optim.schedule;
 
 import dev.descent.optim.Optimizer;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Lowers the learning rate when a watched metric stops improving, as {@code torch.optim.lr_scheduler
  * .ReduceLROnPlateau}: after more than {@code patience} epochs without improvement every group's rate becomes
@@ -19,7 +22,7 @@ import dev.descent.optim.Optimizer;
  */
 public final class ReduceOnPlateau {
     private final Optimizer<?> optimizer;
-    private final Options o;
+    private Options o;
     private double best;
     private int badEpochs;
     private int cooldownLeft;
@@ -61,6 +64,14 @@ public final class ReduceOnPlateau {
     }
 
     public ReduceOnPlateau(Optimizer<?> optimizer, Options options) {
+        check(options);
+        this.optimizer = optimizer;
+        this.o = options;
+        this.best = options.maximize() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+    }
+
+    private static void check(Options options) {
+        if (options == null) throw new IllegalArgumentException("ReduceOnPlateau: options must not be null");
         if (!(options.factor() > 0 && options.factor() < 1)) {
             throw new IllegalArgumentException("ReduceOnPlateau: factor must be in (0, 1), got " + options.factor());
         }
@@ -72,9 +83,6 @@ public final class ReduceOnPlateau {
             throw new IllegalArgumentException("ReduceOnPlateau: threshold, minLr and eps must be >= 0, got "
                     + options.threshold() + ", " + options.minLr() + " and " + options.eps());
         }
-        this.optimizer = optimizer;
-        this.o = options;
-        this.best = options.maximize() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
     }
 
     /** Records one epoch's metric and lowers the rates if it has stalled for too long; NaN counts as no improvement. */
@@ -116,6 +124,11 @@ public final class ReduceOnPlateau {
         if (changed) reductions++;
     }
 
+    /** The optimiser whose learning rate this sets. */
+    public Optimizer<?> optimizer() {
+        return optimizer;
+    }
+
     /** The best metric seen so far. */
     public double best() {
         return best;
@@ -134,5 +147,68 @@ public final class ReduceOnPlateau {
     /** The number of metrics recorded. */
     public int epoch() {
         return epoch;
+    }
+
+    /**
+     * The rule's state with its settings, under PyTorch's {@code ReduceLROnPlateau.state_dict()} names:
+     * {@code best}, {@code num_bad_epochs}, {@code cooldown_counter}, {@code last_epoch}, {@code mode},
+     * {@code factor}, {@code patience}, {@code threshold}, {@code threshold_mode}, {@code cooldown}, {@code min_lr},
+     * {@code eps}, and Descent's {@code reductions}. Numbers are written so that they read back exactly.
+     */
+    public Map<String, String> stateDict() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put("best", Double.toString(best));
+        out.put("num_bad_epochs", Integer.toString(badEpochs));
+        out.put("cooldown_counter", Integer.toString(cooldownLeft));
+        out.put("last_epoch", Integer.toString(epoch));
+        out.put("reductions", Integer.toString(reductions));
+        out.put("mode", o.maximize() ? "max" : "min");
+        out.put("factor", Double.toString(o.factor()));
+        out.put("patience", Integer.toString(o.patience()));
+        out.put("threshold", Double.toString(o.threshold()));
+        out.put("threshold_mode", o.relativeThreshold() ? "rel" : "abs");
+        out.put("cooldown", Integer.toString(o.cooldown()));
+        out.put("min_lr", Double.toString(o.minLr()));
+        out.put("eps", Double.toString(o.eps()));
+        return out;
+    }
+
+    /**
+     * Restores a {@link #stateDict()}, settings included (as PyTorch's {@code load_state_dict}). Everything is
+     * checked first; on a missing, unexpected or bad entry an {@link IllegalArgumentException} names it and nothing
+     * changes.
+     */
+    public void loadStateDict(Map<String, String> state) {
+        String op = "ReduceOnPlateau.loadStateDict";
+        if (state == null) throw new IllegalArgumentException(op + ": the state must not be null");
+        Map<String, String> expected = stateDict();
+        for (String key : state.keySet()) {
+            if (!expected.containsKey(key)) {
+                throw new IllegalArgumentException(op + ": unexpected entry '" + key + "' (expected "
+                        + expected.keySet() + ")");
+            }
+        }
+        Options loaded = new Options(StateEntries.choice(op, state, "mode", "max", "min"),
+                StateEntries.real(op, state, "factor"), StateEntries.whole(op, state, "patience", 0),
+                StateEntries.real(op, state, "threshold"),
+                StateEntries.choice(op, state, "threshold_mode", "rel", "abs"),
+                StateEntries.whole(op, state, "cooldown", 0), StateEntries.real(op, state, "min_lr"),
+                StateEntries.real(op, state, "eps"));
+        try {
+            check(loaded);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
+        double b = StateEntries.real(op, state, "best");
+        int bad = StateEntries.whole(op, state, "num_bad_epochs", 0);
+        int cooldown = StateEntries.whole(op, state, "cooldown_counter", 0);
+        int e = StateEntries.whole(op, state, "last_epoch", 0);
+        int r = StateEntries.whole(op, state, "reductions", 0);
+        o = loaded;
+        best = b;
+        badEpochs = bad;
+        cooldownLeft = cooldown;
+        epoch = e;
+        reductions = r;
     }
 }

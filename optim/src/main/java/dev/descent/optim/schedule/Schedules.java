@@ -131,11 +131,21 @@ public final class Schedules {
     }
 
     /**
-     * The one-cycle policy (Smith, 2018; {@code OneCycleLR} with cosine annealing, {@code pct_start 0.3},
-     * {@code div_factor 25}, {@code final_div_factor 1e4}).
+     * The one-cycle policy (Smith, 2018; {@code OneCycleLR} with its defaults: cosine annealing, {@code pct_start 0.3},
+     * {@code div_factor 25}, {@code final_div_factor 1e4}, and the momentum cycled inversely to the rate between
+     * {@code base_momentum 0.85} and {@code max_momentum 0.95}).
      */
-    public static Schedule oneCycle(double maxLr, int totalSteps) {
+    public static MomentumSchedule oneCycle(double maxLr, int totalSteps) {
         return oneCycle(maxLr, totalSteps, 0.3, 25, 1e4, true, false);
+    }
+
+    /**
+     * The one-cycle policy with the momentum cycled between PyTorch's defaults 0.85 and 0.95; see
+     * {@link #oneCycle(double, int, double, double, double, boolean, boolean, double, double)}.
+     */
+    public static MomentumSchedule oneCycle(double maxLr, int totalSteps, double pctStart, double divFactor,
+                                            double finalDivFactor, boolean cosine, boolean threePhase) {
+        return oneCycle(maxLr, totalSteps, pctStart, divFactor, finalDivFactor, cosine, threePhase, 0.85, 0.95);
     }
 
     /**
@@ -144,12 +154,18 @@ public final class Schedules {
      * {@code threePhase}, back down to the start first and only then to the minimum. Annealing is cosine,
      * {@code end + (start - end) (1 + cos(pi p)) / 2}, or linear. Defined for {@code 0 <= t <= totalSteps}.
      *
+     * <p>The momentum goes the other way over the same phases, with the same annealing: from {@code maxMomentum}
+     * down to {@code baseMomentum} while the rate rises, back up while it falls (and, in the third phase, stays at
+     * {@code maxMomentum}). For an optimiser whose momentum must not be touched, use
+     * {@link #oneCycleWithoutMomentum}.
+     *
      * <p>NOTE: PyTorch's formula is reached at {@code t = totalSteps - 1}; at {@code t = totalSteps} (the rate a
      * scheduler computes after the last batch, never used) it runs past the last phase, and with linear annealing
-     * below the minimum, even below 0. Here the rate at {@code totalSteps} stays at the minimum.
+     * below the minimum, even below 0. Here the rate and the momentum at {@code totalSteps} stay at their last values.
      */
-    public static Schedule oneCycle(double maxLr, int totalSteps, double pctStart, double divFactor,
-                                    double finalDivFactor, boolean cosine, boolean threePhase) {
+    public static MomentumSchedule oneCycle(double maxLr, int totalSteps, double pctStart, double divFactor,
+                                            double finalDivFactor, boolean cosine, boolean threePhase,
+                                            double baseMomentum, double maxMomentum) {
         checkLr("oneCycle", maxLr);
         positive("oneCycle", "totalSteps", totalSteps);
         if (!(pctStart >= 0 && pctStart <= 1)) {
@@ -159,28 +175,56 @@ public final class Schedules {
             throw new IllegalArgumentException("Schedules.oneCycle: divFactor and finalDivFactor must be > 0, got "
                     + divFactor + " and " + finalDivFactor);
         }
+        if (!(baseMomentum >= 0 && baseMomentum <= maxMomentum && maxMomentum < 1)) {
+            throw new IllegalArgumentException("Schedules.oneCycle: expected 0 <= baseMomentum <= maxMomentum < 1, got "
+                    + baseMomentum + " and " + maxMomentum);
+        }
         double initial = maxLr / divFactor, min = initial / finalDivFactor;
         double up = pctStart * totalSteps - 1;
         double[] ends = threePhase ? new double[] {up, 2 * pctStart * totalSteps - 2, totalSteps - 1}
                 : new double[] {up, totalSteps - 1};
-        double[] starts = threePhase ? new double[] {initial, maxLr, initial} : new double[] {initial, maxLr};
-        double[] targets = threePhase ? new double[] {maxLr, initial, min} : new double[] {maxLr, min};
-        return t -> {
-            if (checkT(t) > totalSteps) {
-                throw new IllegalArgumentException("Schedules.oneCycle: step " + t + " is beyond totalSteps " + totalSteps);
+        double[] lrs = threePhase ? new double[] {initial, maxLr, initial, min} : new double[] {initial, maxLr, min};
+        double[] momenta = threePhase ? new double[] {maxMomentum, baseMomentum, maxMomentum, maxMomentum}
+                : new double[] {maxMomentum, baseMomentum, maxMomentum};
+        return new MomentumSchedule() {
+            @Override
+            public double lr(int t) {
+                return phased("oneCycle", t, totalSteps, ends, lrs, cosine);
             }
-            if (t == totalSteps) return targets[targets.length - 1];
-            double start = 0;
-            for (int i = 0; i < ends.length; i++) {
-                if (t <= ends[i] || i == ends.length - 1) {
-                    double p = (t - start) / (ends[i] - start);
-                    return cosine ? targets[i] + (starts[i] - targets[i]) / 2 * (Math.cos(Math.PI * p) + 1)
-                            : (targets[i] - starts[i]) * p + starts[i];
-                }
-                start = ends[i];
+
+            @Override
+            public double momentum(int t) {
+                return phased("oneCycle", t, totalSteps, ends, momenta, cosine);
             }
-            throw new AssertionError("unreachable");
         };
+    }
+
+    /** The one-cycle learning rates alone, as {@code OneCycleLR} with {@code cycle_momentum=False}. */
+    public static Schedule oneCycleWithoutMomentum(double maxLr, int totalSteps, double pctStart, double divFactor,
+                                                   double finalDivFactor, boolean cosine, boolean threePhase) {
+        Schedule s = oneCycle(maxLr, totalSteps, pctStart, divFactor, finalDivFactor, cosine, threePhase);
+        return s::lr;
+    }
+
+    /**
+     * A value annealed over phases: phase {@code i} ends at step {@code ends[i]} and goes from {@code values[i]} to
+     * {@code values[i + 1]}, each starting where the previous one ended (the first at 0).
+     */
+    private static double phased(String schedule, int t, int totalSteps, double[] ends, double[] values, boolean cosine) {
+        if (checkT(t) > totalSteps) {
+            throw new IllegalArgumentException("Schedules." + schedule + ": step " + t + " is beyond totalSteps "
+                    + totalSteps);
+        }
+        if (t == totalSteps) return values[values.length - 1];
+        double start = 0;
+        for (int i = 0; i < ends.length; i++) {
+            if (t <= ends[i] || i == ends.length - 1) {
+                double p = (t - start) / (ends[i] - start), from = values[i], to = values[i + 1];
+                return cosine ? to + (from - to) / 2 * (Math.cos(Math.PI * p) + 1) : (to - from) * p + from;
+            }
+            start = ends[i];
+        }
+        throw new AssertionError("unreachable");
     }
 
     private static int checkT(int t) {

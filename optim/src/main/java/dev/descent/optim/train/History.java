@@ -160,22 +160,39 @@ public final class History {
         Files.writeString(file, toJson(), StandardCharsets.UTF_8);
     }
 
-    /** Reads a history written by {@link #toJson()}. */
-    @SuppressWarnings("unchecked")
+    /**
+     * Reads a history written by {@link #toJson()}; anything else is an {@link IllegalArgumentException} that names
+     * the field ({@code steps[3][1]}, {@code epochs[0].metrics.loss}).
+     */
     public static History fromJson(String json) {
-        Map<String, Object> root = (Map<String, Object>) Json.parse(json);
-        History h = new History((String) root.get("batchMode"));
-        h.stop(StopReason.valueOf((String) root.get("stopReason")), (String) root.get("stopMessage"));
-        for (Object o : (List<Object>) root.get("steps")) {
-            List<Object> s = (List<Object>) o;
-            h.add(new Step(((Number) s.get(0)).intValue(), ((Number) s.get(1)).longValue(), Json.toDouble(s.get(2)),
-                    Json.toDouble(s.get(3)), Json.toDouble(s.get(4)), ((Number) s.get(5)).longValue()));
+        JsonFields root = JsonFields.parse(json);
+        History h = new History(root.string("batchMode"));
+        String reason = root.string("stopReason");
+        try {
+            h.stop(StopReason.valueOf(reason), root.string("stopMessage"));
+        } catch (IllegalArgumentException e) {
+            if (e instanceof JsonFields.Bad) throw e;
+            throw new JsonFields.Bad("stopReason", "must be one of " + java.util.Arrays.toString(StopReason.values())
+                    + ", got " + Json.quote(reason));
         }
-        for (Object o : (List<Object>) root.get("epochs")) {
-            Map<String, Object> e = (Map<String, Object>) o;
+        List<Object> steps = root.array("steps");
+        for (int i = 0; i < steps.size(); i++) {
+            String at = "steps[" + i + "]";
+            List<Object> s = JsonFields.array(steps.get(i), at);
+            if (s.size() != 6) throw new JsonFields.Bad(at, "must hold 6 values, got " + s.size());
+            h.add(new Step(JsonFields.integer(s.get(0), at + "[0]", 1), JsonFields.whole(s.get(1), at + "[1]", 1),
+                    JsonFields.real(s.get(2), at + "[2]"), JsonFields.real(s.get(3), at + "[3]"),
+                    JsonFields.real(s.get(4), at + "[4]"), JsonFields.whole(s.get(5), at + "[5]", 0)));
+        }
+        List<Object> epochs = root.array("epochs");
+        for (int i = 0; i < epochs.size(); i++) {
+            String at = "epochs[" + i + "]";
+            Map<String, Object> e = JsonFields.object(epochs.get(i), at);
+            Map<String, Object> m = JsonFields.object(e.get("metrics"), at + ".metrics");
             Map<String, Double> metrics = new LinkedHashMap<>();
-            ((Map<String, Object>) e.get("metrics")).forEach((k, v) -> metrics.put(k, Json.toDouble(v)));
-            h.add(new Epoch(((Number) e.get("epoch")).intValue(), metrics, ((Number) e.get("nanos")).longValue()));
+            m.forEach((k, v) -> metrics.put(k, JsonFields.real(v, at + ".metrics." + k)));
+            h.add(new Epoch(JsonFields.integer(e.get("epoch"), at + ".epoch", 1), metrics,
+                    JsonFields.whole(e.get("nanos"), at + ".nanos", 0)));
         }
         return h;
     }

@@ -4,6 +4,7 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.Tensor;
 import dev.descent.nn.data.Batch;
 import dev.descent.optim.clip.Norms;
+import dev.descent.optim.schedule.LrScheduler;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +23,8 @@ final class Run {
     int bestEpoch = -1;
     int waited;
     Map<String, Tensor> bestWeights;
+    /** Sets the learning rate: the trainer's own scheduler, or one over its schedule made for this run. */
+    final LrScheduler scheduler;
     private final List<Variable> params;
 
     Run(Trainer trainer, History history, int epoch, long step) {
@@ -30,6 +33,8 @@ final class Run {
         this.epoch = epoch;
         this.step = step;
         this.params = trainer.model.parameters();
+        this.scheduler = trainer.scheduler != null ? trainer.scheduler
+                : trainer.schedule != null ? new LrScheduler(trainer.optimizer, trainer.schedule) : null;
     }
 
     History run() {
@@ -42,7 +47,6 @@ final class Run {
                 int e = epoch + 1;
                 for (TrainingListener l : t.listeners) l.onEpochBegin(e);
                 long start = System.nanoTime();
-                if (t.schedule != null && t.scheduleUnit == Trainer.ScheduleUnit.EPOCH) t.optimizer.setLr(t.schedule.lr(epoch));
                 if (!trainEpoch(e)) break;
                 Map<String, Double> metrics = new LinkedHashMap<>(t.evaluate(t.train, ""));
                 if (t.validation != null) metrics.putAll(t.evaluate(t.validation, "val_"));
@@ -51,6 +55,8 @@ final class Run {
                 epoch = e;
                 for (TrainingListener l : t.listeners) l.onEpochEnd(record);
                 boolean stop = watch(record);
+                if (scheduler != null && t.scheduleUnit == Trainer.ScheduleUnit.EPOCH) scheduler.step();
+                if (t.plateau != null) t.plateau.step(metric(record, t.plateauMonitor, "reduceOnPlateau"));
                 if (t.checkpoints != null) t.checkpoints.afterEpoch(t, this, improvedThisEpoch);
                 if (stop) break;
             }
@@ -69,11 +75,7 @@ final class Run {
         improvedThisEpoch = false;
         EarlyStopping rule = t.earlyStopping;
         if (rule == null) return false;
-        double value = record.get(rule.monitor());
-        if (Double.isNaN(value) && !record.metrics().containsKey(rule.monitor())) {
-            throw new IllegalStateException("early stopping: the history has no metric '" + rule.monitor()
-                    + "'; it has " + record.metrics().keySet());
-        }
+        double value = metric(record, rule.monitor(), "early stopping");
         if (rule.improves(value, best)) {
             best = value;
             bestEpoch = record.epoch();
@@ -90,6 +92,14 @@ final class Run {
             return true;
         }
         return false;
+    }
+
+    private static double metric(History.Epoch record, String name, String who) {
+        if (!record.metrics().containsKey(name)) {
+            throw new IllegalStateException(who + ": the history has no metric '" + name + "'; it has "
+                    + record.metrics().keySet());
+        }
+        return record.get(name);
     }
 
     private void restoreBest() {
@@ -122,9 +132,9 @@ final class Run {
         for (Batch b : group) total += b.size();
         double lossValue = 0;
         for (Batch b : group) {
-            if (t.engine != null) {
+            if (t.parallel != null) {
                 double w = group.size() == 1 ? 1.0 : (double) b.size() / total;
-                double v = t.engine.lossAndGradient(b, w);
+                double v = t.parallel.lossAndGradient(b, w);
                 if (t.regularizer != null) {
                     Variable penalty = t.regularizer.penalty(t.regularized);
                     v += penalty.value().item();
@@ -132,17 +142,26 @@ final class Run {
                 }
                 if (!Double.isFinite(v)) {
                     t.optimizer.zeroGrad();
-                    return diverged(e, next, "the loss is " + v + " (parameters are at their last finite values)");
+                    return diverged(e, next, nonFiniteLoss(v, List.of()));
                 }
                 lossValue += v * b.size() / total;
                 continue;
             }
             Variable prediction = t.model.apply(Variable.constant(b.features()));
-            Variable l = t.loss.apply(prediction, Variable.constant(b.labels()));
+            Variable l;
+            try {
+                l = t.loss.apply(prediction, Variable.constant(b.labels()));
+            } catch (IllegalArgumentException bad) {
+                t.optimizer.zeroGrad();
+                String sample = DataChecks.rejected(b, t.loss, prediction.value());
+                throw new IllegalArgumentException("Trainer: epoch " + e + ", step " + next + ": the training data's "
+                        + (sample != null ? sample : bad.getMessage()) + " (no parameter was changed)", bad);
+            }
             if (t.regularizer != null) l = l.add(t.regularizer.penalty(t.regularized));
             double v = l.value().item();
             if (!Double.isFinite(v)) {
-                return diverged(e, next, "the loss is " + v + " (parameters are at their last finite values)");
+                t.optimizer.zeroGrad();
+                return diverged(e, next, nonFiniteLoss(v, group));
             }
             lossValue += v * b.size() / total;
             // NOTE: each micro-batch's mean loss weighs by its share of the samples, so the accumulated gradient is
@@ -154,9 +173,9 @@ final class Run {
         String bad = Double.isFinite(norm) ? null : t.firstNonFiniteGradient();
         if (bad != null) {
             t.optimizer.zeroGrad();
-            return diverged(e, next, "the gradient of '" + bad + "' is not finite");
+            String data = nonFiniteData(group);
+            return diverged(e, next, data != null ? data : "the gradient of '" + bad + "' is not finite");
         }
-        if (t.schedule != null && t.scheduleUnit == Trainer.ScheduleUnit.STEP) t.optimizer.setLr(t.schedule.lr((int) step));
         double lr = t.optimizer.lr();
         t.optimizer.step();
         t.optimizer.zeroGrad();
@@ -166,10 +185,33 @@ final class Run {
             return diverged(e, next, "the step made '" + badParam + "' non-finite; it was undone");
         }
         step = next;
+        if (scheduler != null && t.scheduleUnit == Trainer.ScheduleUnit.STEP) scheduler.step();
         History.Step record = new History.Step(e, step, lossValue, lr, norm, System.nanoTime() - start);
         history.add(record);
         for (TrainingListener l : t.listeners) l.onStep(record);
         return true;
+    }
+
+    /**
+     * Why the loss is not finite: bad data first, then a parameter that is already non-finite, else overflow.
+     * {@code group} is empty when the batch is computed elsewhere ({@link DataParallel}), which checks its own data.
+     */
+    private String nonFiniteLoss(double v, List<Batch> group) {
+        String data = nonFiniteData(group);
+        if (data != null) return "the loss is " + v + " because " + data;
+        String param = t.firstNonFiniteParameter();
+        if (param != null) return "the loss is " + v + " because parameter '" + param + "' is not finite";
+        return "the loss is " + v + (group.isEmpty() ? "" : " although the batch and every parameter are finite")
+                + " (parameters are at their last finite values)";
+    }
+
+    /** The first non-finite sample of the group, as "the training data's sample ... (the data, not a parameter)". */
+    private static String nonFiniteData(List<Batch> group) {
+        for (Batch b : group) {
+            String bad = DataChecks.nonFinite(b);
+            if (bad != null) return "the training data's " + bad + " (the data is at fault, not a parameter)";
+        }
+        return null;
     }
 
     private boolean diverged(int e, long s, String why) {

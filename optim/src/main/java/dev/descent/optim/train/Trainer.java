@@ -5,6 +5,7 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.UnaryOp;
+import dev.descent.nn.InferenceMode;
 import dev.descent.nn.Module;
 import dev.descent.nn.data.Batch;
 import dev.descent.nn.data.DataLoader;
@@ -12,11 +13,15 @@ import dev.descent.nn.losses.Loss;
 import dev.descent.nn.regularization.Regularizer;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.clip.Norms;
+import dev.descent.optim.schedule.LrScheduler;
+import dev.descent.optim.schedule.MomentumSchedule;
+import dev.descent.optim.schedule.ReduceOnPlateau;
 import dev.descent.optim.schedule.Schedule;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +29,11 @@ import java.util.Map;
 /**
  * The training loop, as Keras' {@code fit}: for each epoch, for each batch of the training loader, forward, loss
  * (plus penalties), backward, optimiser step; then every metric on the training and validation data, evaluated
- * under {@link NoGrad} in eval mode. The loader's mode makes it batch, mini-batch or stochastic gradient descent.
+ * in {@link InferenceMode} (as in eval mode, under no-grad, without touching the model's flag). The loader's mode
+ * makes it batch, mini-batch or stochastic gradient descent.
  *
  * <pre>{@code
- * Trainer trainer = Trainer.builder(model, Losses.crossEntropy(), new Adam(model.parameters(), Adam.defaults()))
+ * Trainer trainer = Trainer.builder(model, Losses.crossEntropy(), new Adam(model.parameters(), Adam.options()))
  *         .trainData(DataLoader.over(xTrain, yTrain).mode(BatchMode.miniBatch(64)).shuffle(rng.split()).build())
  *         .validationData(DataLoader.over(xVal, yVal).mode(BatchMode.miniBatch(512)).build())
  *         .epochs(20).metrics(Metrics.accuracy())
@@ -37,11 +43,16 @@ import java.util.Map;
  * History history = trainer.fit();
  * }</pre>
  *
+ * <p>{@link Builder#build()} checks everything before the first step: the optimiser holds exactly the model's
+ * parameters, the model and loss fit the data, and every sample of the training and validation data is finite and
+ * has labels the loss accepts; a bad sample is named by its index in the dataset.
+ *
  * <p>It stops at once when the loss or a gradient becomes NaN or infinite, with a message naming the epoch, the
- * step and the first offending parameter; the parameters are then at their last finite state (a step that would
- * make them non-finite is undone) and {@link History#stopReason()} is {@link StopReason#DIVERGED}. Everything is
- * deterministic for a given seed and backend; {@link #resume} continues from a checkpoint so that an interrupted
- * and an uninterrupted run end with bit-identical parameters.
+ * step and the cause: a non-finite sample of the batch (by its dataset index), else the first non-finite
+ * parameter, else the first parameter whose gradient is not finite; the parameters are then at their last finite
+ * state (a step that would make them non-finite is undone) and {@link History#stopReason()} is
+ * {@link StopReason#DIVERGED}. Everything is deterministic for a given seed and backend; {@link #resume} continues
+ * from a checkpoint so that an interrupted and an uninterrupted run end with bit-identical parameters.
  */
 public final class Trainer {
     /** When a learning-rate schedule advances. */
@@ -55,14 +66,17 @@ public final class Trainer {
     final int epochs;
     final List<Metric> metrics;
     final Schedule schedule;
+    final LrScheduler scheduler;
     final ScheduleUnit scheduleUnit;
+    final ReduceOnPlateau plateau;
+    final String plateauMonitor;
     final Regularizer regularizer;
     final List<Variable> regularized;
     final int accumulation;
     final EarlyStopping earlyStopping;
     final List<TrainingListener> listeners;
     final Checkpoints checkpoints;
-    final TrainingEngine engine;
+    final DataParallel parallel;
     private final Map<String, Variable> named;
 
     private Trainer(Builder b) {
@@ -74,14 +88,17 @@ public final class Trainer {
         this.epochs = b.epochs;
         this.metrics = List.copyOf(b.metrics);
         this.schedule = b.schedule;
+        this.scheduler = b.scheduler;
         this.scheduleUnit = b.scheduleUnit;
+        this.plateau = b.plateau;
+        this.plateauMonitor = b.plateauMonitor;
         this.regularizer = b.regularizer;
         this.regularized = b.regularized == null ? model.parameters() : List.copyOf(b.regularized);
         this.accumulation = b.accumulation;
         this.earlyStopping = b.earlyStopping;
         this.listeners = List.copyOf(b.listeners);
         this.checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, b.checkpointEvery);
-        this.engine = b.engine;
+        this.parallel = b.parallel;
         this.named = model.namedParameters();
     }
 
@@ -94,7 +111,14 @@ public final class Trainer {
         return new Run(this, new History(describe(train)), 0, 0).run();
     }
 
-    /** Continues the run saved in {@code checkpoint} (a directory written by the checkpoints of a trainer like this). */
+    /**
+     * Continues the run saved by the checkpoints of a trainer like this one: {@code checkpoint} is the directory given
+     * to {@link Builder#checkpoints} (its newest complete checkpoint is taken, also after a crash in the middle of a
+     * save) or one checkpoint directory. Every file is read and checked before anything changes.
+     *
+     * @throws CheckpointException when no checkpoint is complete or a file is corrupt or does not fit this trainer;
+     *                             it names the file and the field, and the trainer is unchanged
+     */
     public History resume(Path checkpoint) throws IOException {
         return Checkpoints.resume(this, checkpoint);
     }
@@ -106,34 +130,43 @@ public final class Trainer {
 
     // ---------------------------------------------------------------- evaluation
 
-    /** The model's outputs for {@code features}, in eval mode under no-grad, in batches of {@code batchSize}. */
+    /**
+     * The model's outputs for {@code features}, in batches of {@code batchSize}, computed in {@link InferenceMode}
+     * (as in eval mode, under no-grad) without changing the model's train/eval flag: any number of threads may
+     * predict with one trainer at once.
+     */
     public Tensor predict(Tensor features, int batchSize) {
         if (batchSize < 1) throw new IllegalArgumentException("predict: batchSize must be >= 1, got " + batchSize);
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (NoGrad g = NoGrad.enter()) {
+        try (InferenceMode scope = InferenceMode.enter()) {
             List<Tensor> parts = new ArrayList<>();
             int n = features.dim(0);
             for (int start = 0; start < n; start += batchSize) {
                 parts.add(model.apply(Variable.constant(features.slice(0, start, Math.min(n, start + batchSize)))).value());
             }
             return parts.size() == 1 ? parts.get(0) : Tensor.concat(0, parts);
-        } finally {
-            if (wasTraining) model.train();
         }
     }
 
-    /** The loss and every metric over {@code data}, in eval mode under no-grad; keys as in the history. */
+    /**
+     * The loss and every metric over {@code data}, in {@link InferenceMode} (the model's flag is not changed); keys
+     * as in the history. Safe for concurrent callers; calls take turns while the trainer's metrics accumulate,
+     * since a metric accumulates in place.
+     */
     public Map<String, Double> evaluate(DataLoader data) {
         return evaluate(data, "");
     }
 
     Map<String, Double> evaluate(DataLoader data, String prefix) {
-        if (engine != null) return engine.evaluate(data, metrics, prefix);
-        boolean wasTraining = model.isTraining();
-        model.eval();
+        if (parallel != null) return parallel.evaluate(data, metrics, prefix);
+        if (metrics.isEmpty()) return evaluateWithMetrics(data, prefix);
+        synchronized (metrics) {
+            return evaluateWithMetrics(data, prefix);
+        }
+    }
+
+    private Map<String, Double> evaluateWithMetrics(DataLoader data, String prefix) {
         Map<String, Double> out = new LinkedHashMap<>();
-        try (NoGrad g = NoGrad.enter()) {
+        try (InferenceMode scope = InferenceMode.enter()) {
             for (Metric m : metrics) m.reset();
             double lossSum = 0;
             long samples = 0;
@@ -146,8 +179,6 @@ public final class Trainer {
             }
             out.put(prefix + "loss", lossSum / samples);
             for (Metric m : metrics) out.put(prefix + m.name(), m.result());
-        } finally {
-            if (wasTraining) model.train();
         }
         return out;
     }
@@ -195,7 +226,11 @@ public final class Trainer {
         private int epochs = 1;
         private final List<Metric> metrics = new ArrayList<>();
         private Schedule schedule;
+        private LrScheduler scheduler;
         private ScheduleUnit scheduleUnit = ScheduleUnit.EPOCH;
+        private ReduceOnPlateau plateau;
+        private String plateauMonitor;
+        private boolean parameterMismatchAllowed;
         private Regularizer regularizer;
         private List<Variable> regularized;
         private int accumulation = 1;
@@ -203,7 +238,7 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private Path checkpointDir;
         private int checkpointEvery = 1;
-        private TrainingEngine engine;
+        private DataParallel parallel;
 
         private Builder(Module model, Loss loss, Optimizer<?> optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -236,10 +271,48 @@ public final class Trainer {
             return this;
         }
 
-        /** Sets the optimiser's learning rate from {@code schedule} before every step or every epoch. */
+        /**
+         * Sets the optimiser's learning rate from {@code schedule} before every step or every epoch (through an
+         * {@link LrScheduler} made for each run, whose state checkpoints keep). A {@link MomentumSchedule} (the
+         * one-cycle policy) sets the momentum too.
+         */
         public Builder schedule(Schedule schedule, ScheduleUnit unit) {
+            if (schedule == null || unit == null) throw new IllegalArgumentException("Trainer: schedule and unit are required");
             this.schedule = schedule;
             this.scheduleUnit = unit;
+            return this;
+        }
+
+        /**
+         * Steps {@code scheduler} (which must drive this trainer's optimiser) after every optimiser step or every
+         * epoch; checkpoints save and restore its state.
+         */
+        public Builder scheduler(LrScheduler scheduler, ScheduleUnit unit) {
+            if (scheduler == null || unit == null) throw new IllegalArgumentException("Trainer: scheduler and unit are required");
+            this.scheduler = scheduler;
+            this.scheduleUnit = unit;
+            return this;
+        }
+
+        /**
+         * After every epoch, gives {@code rule} (which must drive this trainer's optimiser) the metric
+         * {@code monitor} of the history ({@code "val_loss"}, {@code "loss"}, ...), as Keras' callback of the same
+         * name; checkpoints save and restore its state.
+         */
+        public Builder reduceOnPlateau(ReduceOnPlateau rule, String monitor) {
+            if (rule == null || monitor == null) throw new IllegalArgumentException("Trainer: rule and monitor are required");
+            this.plateau = rule;
+            this.plateauMonitor = monitor;
+            return this;
+        }
+
+        /**
+         * Lets the optimiser hold other parameters than exactly the model's: some of them (layers left frozen) or
+         * parameters outside the model. Without it, {@link #build()} rejects such an optimiser, which would
+         * otherwise train nothing or something else.
+         */
+        public Builder allowParameterMismatch() {
+            this.parameterMismatchAllowed = true;
             return this;
         }
 
@@ -289,11 +362,11 @@ public final class Trainer {
         }
 
         /**
-         * Computes losses, gradients and evaluations with {@code engine} instead of the local model (data-parallel
+         * Computes losses, gradients and evaluations with {@code parallel} instead of the local model (data-parallel
          * training); the training loader then only chooses which samples make each batch.
          */
-        public Builder engine(TrainingEngine engine) {
-            this.engine = engine;
+        public Builder dataParallel(DataParallel parallel) {
+            this.parallel = parallel;
             return this;
         }
 
@@ -308,24 +381,75 @@ public final class Trainer {
                         + " but no validationData is given");
             }
             if (model.parameters().isEmpty()) throw new IllegalArgumentException("Trainer: the model has no parameters");
-            if (engine != null) engine.probe(train);
-            else probe();
+            checkLearningRateDrivers();
+            if (!parameterMismatchAllowed) checkParameters();
+            if (parallel != null) {
+                parallel.probe(train);
+            } else {
+                Tensor output = probe();
+                DataChecks.beforeTraining(train, "training", loss, output);
+                if (validation != null) DataChecks.beforeTraining(validation, "validation", loss, output);
+            }
             return new Trainer(this);
         }
 
-        /** Runs the model and the loss on one sample of the training data, so that shape errors surface now. */
-        private void probe() {
-            boolean wasTraining = model.isTraining();
-            try (NoGrad g = NoGrad.enter()) {
+        private void checkLearningRateDrivers() {
+            int drivers = (schedule != null ? 1 : 0) + (scheduler != null ? 1 : 0) + (plateau != null ? 1 : 0);
+            if (drivers > 1) {
+                throw new IllegalArgumentException("Trainer: schedule, scheduler and reduceOnPlateau each set the "
+                        + "learning rate; give one of them");
+            }
+            if (scheduler != null && scheduler.optimizer() != optimizer) {
+                throw new IllegalArgumentException("Trainer: the scheduler drives another optimizer ("
+                        + scheduler.optimizer().name() + ") than the trainer's");
+            }
+            if (plateau != null && plateau.optimizer() != optimizer) {
+                throw new IllegalArgumentException("Trainer: reduceOnPlateau drives another optimizer ("
+                        + plateau.optimizer().name() + ") than the trainer's");
+            }
+            if (plateau != null && plateauMonitor.startsWith("val_") && validation == null) {
+                throw new IllegalArgumentException("Trainer: reduceOnPlateau monitors " + plateauMonitor
+                        + " but no validationData is given");
+            }
+        }
+
+        /** The optimiser must hold exactly the model's parameters, each once. */
+        private void checkParameters() {
+            Map<Variable, String> mine = new IdentityHashMap<>();
+            model.namedParameters().forEach((n, p) -> mine.put(p, n));
+            Map<Variable, Boolean> held = new IdentityHashMap<>();
+            List<String> foreign = new ArrayList<>();
+            List<Variable> theirs = optimizer.params();
+            for (int i = 0; i < theirs.size(); i++) {
+                held.put(theirs.get(i), true);
+                if (!mine.containsKey(theirs.get(i))) foreign.add(optimizer.paramName(i) + " " + theirs.get(i).shape());
+            }
+            List<String> missing = new ArrayList<>();
+            model.namedParameters().forEach((n, p) -> {
+                if (!held.containsKey(p)) missing.add("'" + n + "'");
+            });
+            if (missing.isEmpty() && foreign.isEmpty()) return;
+            throw new IllegalArgumentException("Trainer: the optimizer " + optimizer.name() + " does not hold exactly "
+                    + "the model's trainable parameters: "
+                    + (missing.isEmpty() ? "" : "it lacks " + String.join(", ", missing) + (foreign.isEmpty() ? "" : "; "))
+                    + (foreign.isEmpty() ? "" : "its parameters " + String.join(", ", foreign) + " are not the model's")
+                    + " (for frozen layers or extra parameters, use allowParameterMismatch())");
+        }
+
+        /**
+         * Runs the model and the loss on one sample of the training data, so that shape errors surface now; returns
+         * the model's output for it.
+         */
+        private Tensor probe() {
+            try (InferenceMode scope = InferenceMode.enter()) {
                 Batch first = train.inOrder().iterator().next();
                 Tensor x = first.features().slice(0, 0, 1), y = first.labels().slice(0, 0, 1);
-                model.eval();
-                loss.apply(model.apply(Variable.constant(x)), Variable.constant(y));
+                Variable output = model.apply(Variable.constant(x));
+                loss.apply(output, Variable.constant(y));
+                return output.value();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("Trainer: the model and loss do not fit the training data: "
                         + e.getMessage(), e);
-            } finally {
-                if (wasTraining) model.train();
             }
         }
     }

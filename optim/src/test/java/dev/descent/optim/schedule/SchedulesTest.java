@@ -2,7 +2,10 @@ package dev.descent.optim.schedule;
 
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Tensor;
+import dev.descent.optim.Adagrad;
+import dev.descent.optim.Adam;
 import dev.descent.optim.Goldens;
+import dev.descent.optim.Optimizer;
 import dev.descent.optim.SGD;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -35,8 +38,132 @@ class SchedulesTest {
         SCHEDULES.put("warm_restarts_3_2_0", Schedules.cosineWarmRestarts(0.1, 3, 2, 0));
         SCHEDULES.put("warmup_5_0.1_cosine_25_0.001", Schedules.linearWarmup(5, 0.1, Schedules.cosine(0.1, 25, 0.001)));
         SCHEDULES.put("warmup_4_0.25_step_6_0.5", Schedules.linearWarmup(4, 0.25, Schedules.step(0.1, 6, 0.5)));
-        SCHEDULES.put("one_cycle_30", Schedules.oneCycle(1.0, 30));
-        SCHEDULES.put("one_cycle_30_linear_three_phase", Schedules.oneCycle(1.0, 30, 0.25, 10, 100, false, true));
+        SCHEDULES.put("one_cycle_30", Schedules.oneCycleWithoutMomentum(1.0, 30, 0.3, 25, 1e4, true, false));
+        SCHEDULES.put("one_cycle_30_linear_three_phase",
+                Schedules.oneCycleWithoutMomentum(1.0, 30, 0.25, 10, 100, false, true));
+    }
+
+    static final Map<String, MomentumSchedule> MOMENTA = new LinkedHashMap<>();
+
+    static {
+        MOMENTA.put("one_cycle_30", Schedules.oneCycle(1.0, 30));
+        MOMENTA.put("one_cycle_30_linear_three_phase", Schedules.oneCycle(1.0, 30, 0.25, 10, 100, false, true));
+        MOMENTA.put("one_cycle_30_momentum_0.8_0.9", Schedules.oneCycle(1.0, 30, 0.3, 25, 1e4, true, false, 0.8, 0.9));
+    }
+
+    /** OneCycleLR's default cycle_momentum: SGD's momentum or Adam's beta1, set by LrScheduler with each rate. */
+    @TestFactory
+    List<DynamicTest> oneCycleCyclesTheMomentumAsPyTorch() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (String[] t : Goldens.lines("schedules.txt")) {
+            if (!t[0].equals("momentum")) continue;
+            tests.add(DynamicTest.dynamicTest(t[1] + " " + t[2], () -> {
+                MomentumSchedule s = MOMENTA.get(t[1]);
+                double[] want = Goldens.doubles(t, 3);
+                assertEquals(31, want.length);
+                // as for the rate, PyTorch runs past the last phase at t = totalSteps; Descent holds its last value
+                assertEquals(want[29], s.momentum(30), 1e-15);
+                Variable p = Variable.parameter(Tensor.of(new double[] {1}));
+                Optimizer<?> opt = t[2].equals("sgd") ? new SGD(List.of(p), SGD.options(0.1))
+                        : new Adam(List.of(p), Adam.options().withBetas(0.5, 0.777));
+                LrScheduler scheduler = new LrScheduler(opt, s);
+                for (int e = 0; e < 30; e++) {
+                    assertEquals(want[e], s.momentum(e), 1e-12, t[1] + " at step " + e);
+                    Object o = opt.groupOptions(0);
+                    double set = o instanceof SGD.Options so ? so.momentum() : ((Adam.Options) o).beta1();
+                    assertEquals(want[e], set, 1e-12, t[1] + ": the optimiser's momentum at step " + e);
+                    if (o instanceof Adam.Options ao) assertEquals(0.777, ao.beta2(), 0.0, "beta2 is left alone");
+                    if (SCHEDULES.containsKey(t[1])) assertEquals(SCHEDULES.get(t[1]).lr(e), opt.lr(), 0.0);
+                    scheduler.step();
+                }
+            }));
+        }
+        assertEquals(MOMENTA.size(), tests.size());
+        return tests;
+    }
+
+    @Test
+    void aMomentumScheduleRejectsAnOptimiserWithoutMomentumAsPyTorchDoes() {
+        Variable p = Variable.parameter(Tensor.of(new double[] {1}));
+        Adagrad adagrad = new Adagrad(List.of(p), Adagrad.options());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LrScheduler(adagrad, Schedules.oneCycle(0.1, 10)));
+        assertTrue(e.getMessage().startsWith("LrScheduler: a momentum schedule (one-cycle) needs an optimiser with a "
+                + "momentum or betas"), e.getMessage());
+        assertEquals(0.01, adagrad.lr(), 0.0, "nothing was set");
+        new LrScheduler(adagrad, Schedules.oneCycleWithoutMomentum(0.1, 10, 0.3, 25, 1e4, true, false));
+        assertEquals(0.1 / 25, adagrad.lr(), 1e-15);
+    }
+
+    @Test
+    void lrSchedulerStateDictsRoundTripAndBadOnesChangeNothing() {
+        Variable p = Variable.parameter(Tensor.of(new double[] {1}));
+        SGD sgd = new SGD(List.of(p), SGD.options(0.1));
+        Schedule s = Schedules.step(0.1, 3, 0.5);
+        LrScheduler a = new LrScheduler(sgd, s);
+        for (int i = 0; i < 7; i++) a.step();
+        Map<String, String> saved = a.stateDict();
+        assertEquals(Map.of("last_epoch", "7", "groups", "1"), saved);
+        SGD other = new SGD(List.of(Variable.parameter(Tensor.of(new double[] {1}))), SGD.options(0.1));
+        LrScheduler b = new LrScheduler(other, s);
+        b.loadStateDict(saved);
+        assertEquals(7, b.stepCount());
+        assertEquals(sgd.lr(), other.lr(), 0.0, "the rate for step 7 is set again");
+        a.step();
+        b.step();
+        assertEquals(sgd.lr(), other.lr(), 0.0);
+        for (Map<String, String> bad : List.of(Map.of("last_epoch", "x", "groups", "1"),
+                Map.of("last_epoch", "-1", "groups", "1"), Map.of("last_epoch", "2", "groups", "2"),
+                Map.of("last_epoch", "2"), Map.of("last_epoch", "2", "groups", "1", "base_lrs", "[0.1]"))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(bad));
+            assertTrue(e.getMessage().startsWith("LrScheduler.loadStateDict: "), e.getMessage());
+            assertEquals(8, b.stepCount(), "unchanged after " + bad);
+        }
+        LrScheduler cycle = new LrScheduler(other, Schedules.oneCycle(0.1, 10));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> cycle.loadStateDict(Map.of("last_epoch", "11", "groups", "1"))).getMessage()
+                .contains("beyond totalSteps"));
+        assertEquals(0, cycle.stepCount());
+    }
+
+    @Test
+    void reduceOnPlateauStateDictsRoundTripSettingsIncludedAndBadOnesChangeNothing() {
+        SGD sgd = new SGD(List.of(Variable.parameter(Tensor.of(new double[] {1}))), SGD.options(0.1));
+        ReduceOnPlateau a = new ReduceOnPlateau(sgd, ReduceOnPlateau.options().withPatience(1).withCooldown(2)
+                .withThreshold(0.01, false).withMinLr(1e-3));
+        double[] metric = {1.0, 0.9, 0.95, 0.97, 0.96, 0.99, 0.5, 0.6};
+        for (double m : metric) a.step(m);
+        Map<String, String> saved = a.stateDict();
+        ReduceOnPlateau b = new ReduceOnPlateau(sgd, ReduceOnPlateau.options());
+        b.loadStateDict(saved);
+        assertEquals(saved, b.stateDict());
+        assertEquals(a.best(), b.best(), 0.0);
+        // both go on identically
+        SGD s1 = new SGD(List.of(Variable.parameter(Tensor.of(new double[] {1}))), SGD.options(0.1));
+        SGD s2 = new SGD(List.of(Variable.parameter(Tensor.of(new double[] {1}))), SGD.options(0.1));
+        ReduceOnPlateau c1 = new ReduceOnPlateau(s1, ReduceOnPlateau.options().withPatience(1));
+        ReduceOnPlateau c2 = new ReduceOnPlateau(s2, ReduceOnPlateau.options());
+        for (int i = 0; i < 3; i++) c1.step(1.0 - i * 0.1);
+        c2.loadStateDict(c1.stateDict());
+        for (double m : new double[] {0.8, 0.8, 0.8, 0.8, 0.7, 0.7}) {
+            c1.step(m);
+            c2.step(m);
+            assertEquals(s1.lr(), s2.lr(), 0.0);
+        }
+        assertTrue(c1.reductions() > 0);
+        Map<String, String> before = b.stateDict();
+        for (String[] bad : new String[][] {{"patience", "-1"}, {"factor", "1.5"}, {"mode", "up"}, {"best", "low"},
+                {"threshold_mode", "relative"}, {"num_bad_epochs", "2.5"}}) {
+            Map<String, String> state = new LinkedHashMap<>(saved);
+            state.put(bad[0], bad[1]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(state));
+            assertTrue(e.getMessage().startsWith("ReduceOnPlateau.loadStateDict: ") && e.getMessage().contains(
+                    bad[0].equals("factor") ? "factor" : "'" + bad[0] + "'"), e.getMessage());
+            assertEquals(before, b.stateDict(), "unchanged after " + bad[0]);
+        }
+        Map<String, String> extra = new LinkedHashMap<>(saved);
+        extra.put("verbose", "false");
+        assertThrows(IllegalArgumentException.class, () -> b.loadStateDict(extra));
     }
 
     @TestFactory
@@ -138,6 +265,11 @@ class SchedulesTest {
                 assertThrows(IllegalArgumentException.class, () -> Schedules.exponential(0.1, 0.9).lr(-1)).getMessage());
         assertEquals("Schedules.oneCycle: step 31 is beyond totalSteps 30",
                 assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(1, 30).lr(31)).getMessage());
+        assertEquals("Schedules.oneCycle: step 31 is beyond totalSteps 30",
+                assertThrows(IllegalArgumentException.class, () -> Schedules.oneCycle(1, 30).momentum(31)).getMessage());
+        assertEquals("Schedules.oneCycle: expected 0 <= baseMomentum <= maxMomentum < 1, got 0.95 and 0.85",
+                assertThrows(IllegalArgumentException.class,
+                        () -> Schedules.oneCycle(1, 30, 0.3, 25, 1e4, true, false, 0.95, 0.85)).getMessage());
         assertEquals("Schedules.linearWarmup: startFactor must be in (0, 1], got 0.0",
                 assertThrows(IllegalArgumentException.class,
                         () -> Schedules.linearWarmup(3, 0, Schedules.constant(1))).getMessage());

@@ -8,19 +8,20 @@ import java.util.Map;
 
 /**
  * Where a {@link Trainer} computes its losses, gradients and evaluations when they are not computed by its own model
- * on this machine. A data-parallel engine (the {@code spark} module's) receives each batch by its sample indices,
- * computes the gradient elsewhere and leaves it in the trainer's model parameters' gradients; the loop around it
+ * on this machine: data-parallel training. An implementation (the {@code spark} module's) receives each batch by its
+ * sample indices, computes the gradient elsewhere and leaves it in the trainer's model parameters' gradients; the
+ * loop around it
  * (schedule, clipping, optimiser step, divergence stop, metrics, early stopping, history, checkpoints) stays the
- * trainer's own code. Without an engine, the trainer computes everything locally.
+ * trainer's own code. Without one, the trainer computes everything locally.
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder(model, loss, optimizer)
  *         .trainData(indexLoader)      // a loader whose batches name the samples (Batch.samples())
- *         .engine(myEngine)
+ *         .dataParallel(workers)
  *         .build();
  * }</pre>
  */
-public interface TrainingEngine {
+public interface DataParallel {
     /**
      * Checks, before any training, that the model and loss fit the data behind {@code train}; throws
      * {@link IllegalArgumentException} with the reason when they do not.

@@ -1,16 +1,16 @@
 package dev.descent.spark;
 
-import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Tensor;
 import dev.descent.core.io.Safetensors;
+import dev.descent.nn.InferenceMode;
 import dev.descent.nn.Module;
 import dev.descent.nn.data.Batch;
 import dev.descent.nn.data.DataLoader;
 import dev.descent.nn.losses.Loss;
 import dev.descent.nn.losses.Reduction;
+import dev.descent.optim.train.DataParallel;
 import dev.descent.optim.train.Metric;
-import dev.descent.optim.train.TrainingEngine;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -26,7 +26,7 @@ import java.util.Map;
  * share of the batch's gradient, sum the shares with {@code treeAggregate}, and leave the sum in the driver
  * model's gradients for the trainer's optimiser step.
  */
-final class SparkEngine implements TrainingEngine {
+final class SparkDataParallel implements DataParallel {
     private final JavaSparkContext sc;
     private final Job job;
     private final Module model;
@@ -39,7 +39,7 @@ final class SparkEngine implements TrainingEngine {
     record Data(String name, JavaRDD<Shard> shards, Sample first) {
     }
 
-    SparkEngine(JavaSparkContext sc, Job job, Module model, Loss loss) {
+    SparkDataParallel(JavaSparkContext sc, Job job, Module model, Loss loss) {
         this.sc = sc;
         this.job = job;
         this.model = model;
@@ -66,9 +66,7 @@ final class SparkEngine implements TrainingEngine {
         Tensor p = model.parameters().get(0).value();
         var f = Tensor.on(p.backend(), p.dtype());
         Shard one = Shard.pack(0, List.of(new scala.Tuple2<>(d.first(), 0L), new scala.Tuple2<>(d.first(), 1L)).iterator()).next();
-        boolean wasTraining = model.isTraining();
-        model.eval();
-        try (NoGrad g = NoGrad.enter()) {
+        try (InferenceMode scope = InferenceMode.enter()) {
             Tensor single = loss.apply(model.apply(Variable.constant(one.features(f, new int[] {0}))),
                     Variable.constant(one.targets(f, new int[] {0}))).value();
             if (single.size() != 1) {
@@ -82,8 +80,6 @@ final class SparkEngine implements TrainingEngine {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("SparkTrainer: the model and loss do not fit the " + d.name() + " data: "
                     + e.getMessage(), e);
-        } finally {
-            if (wasTraining) model.train();
         }
     }
 
