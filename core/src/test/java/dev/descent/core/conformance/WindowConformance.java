@@ -202,25 +202,26 @@ public abstract class WindowConformance extends BackendProperties {
 
     @Test
     void convolutionLowersTheBatchInChunksWithTheSameValues() {
-        // 1100 images of 1024 lowered elements exceed one chunk of 2^20 elements: two chunks
+        // 3 images of 360,000 lowered elements each: chunks of 2 images and 1 (2^20 elements per chunk at most)
         DType dt = DType.FLOAT64;
-        Tensor x = random(dt, 1, 1100, 1, 32, 32), w = random(dt, 2, 2, 1, 1, 1), b = random(dt, 3, 2);
+        int n = 3, side = 600, plane = side * side;
+        Tensor x = random(dt, 1, n, 1, side, side), w = random(dt, 2, 2, 1, 1, 1), b = random(dt, 3, 2);
         Convolution.Options o = Convolution.Options.of(1, 0, 1, 1);
         Tensor y = Convolution.conv2d(x, w, b, o);
-        Tensor last = Convolution.conv2d(x.slice(0, 1099, 1100), w, b, o);
-        assertArrayEquals(last.toDoubleArray(), y.slice(0, 1099, 1100).toDoubleArray(), 1e-15);
+        Tensor last = Convolution.conv2d(x.slice(0, n - 1, n), w, b, o);
+        assertArrayEquals(last.toDoubleArray(), y.slice(0, n - 1, n).toDoubleArray(), 1e-15);
         Tensor g = random(dt, 4, y.shape().dims());
         Tensor dw = Convolution.weightGrad(x, g, o, 1, 1);
         // a 1x1 convolution's weight gradient is the sum over images and positions of g * x
         double[] xv = x.toDoubleArray(), gv = g.toDoubleArray();
         for (int k = 0; k < 2; k++) {
             double s = 0;
-            for (int n = 0; n < 1100; n++) for (int p = 0; p < 1024; p++) s += gv[(n * 2 + k) * 1024 + p] * xv[n * 1024 + p];
+            for (int i = 0; i < n; i++) for (int p = 0; p < plane; p++) s += gv[(i * 2 + k) * plane + p] * xv[i * plane + p];
             assertEquals(s, dw.get(k, 0, 0, 0), 1e-9 * Math.abs(s) + 1e-9);
         }
-        Tensor dx = Convolution.inputGrad(g, w, o, 32, 32);
-        assertArrayEquals(Convolution.inputGrad(g.slice(0, 1099, 1100), w, o, 32, 32).toDoubleArray(),
-                dx.slice(0, 1099, 1100).toDoubleArray(), 1e-15);
+        Tensor dx = Convolution.inputGrad(g, w, o, side, side);
+        assertArrayEquals(Convolution.inputGrad(g.slice(0, n - 1, n), w, o, side, side).toDoubleArray(),
+                dx.slice(0, n - 1, n).toDoubleArray(), 1e-15);
     }
 
     @Test

@@ -176,6 +176,17 @@ class ConvLayersTest {
     }
 
     @Test
+    void unflattenSplitsOneAxis() {
+        Tensor x = F64.arange(0, 24, 1).reshape(2, 12);
+        Tensor y = new Unflatten(1, 3, 2, 2).apply(Variable.constant(x)).value();
+        assertEquals(Shape.of(2, 3, 2, 2), y.shape());
+        assertArrayEquals(x.toDoubleArray(), y.toDoubleArray(), 0);
+        assertEquals(Shape.of(2, 4, 3), new Unflatten(-1, 4, 3).apply(Variable.constant(x)).value().shape());
+        String bad = message(() -> new Unflatten(1, 5, 2).apply(Variable.constant(x)));
+        assertTrue(bad.startsWith("Unflatten(dim=1") && bad.contains("10 elements, got (2, 12)"), bad);
+    }
+
+    @Test
     void unbatchedInputsGiveUnbatchedOutputs() {
         Conv2d conv = new Conv2d(F64, 2, 3, p(3, 3), p(1, 1), Padding.SAME, p(1, 1), 1, true, new Rng(7));
         Tensor x = F64.uniform(new Rng(8), -1, 1, 2, 5, 4);
