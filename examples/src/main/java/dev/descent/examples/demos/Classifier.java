@@ -43,6 +43,19 @@ public final class Classifier {
     private Classifier() {
     }
 
+    /** The network a classification demo trains ({@code --model}). */
+    public enum Model {
+        /** Dense layers on the flat pixels. */
+        MLP,
+        /** {@link #cnn}: convolutions, BatchNorm and pooling, then dense layers. */
+        CNN;
+
+        /** The model named {@code name} ({@code mlp} or {@code cnn}, any case). */
+        public static Model of(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     /**
      * {@code in -> hidden[0] -> ... -> out}: a {@link Linear} layer per size with {@code activation} after every
      * hidden one and none after the last (it outputs logits).
