@@ -31,7 +31,7 @@ class DocsSnippetsTest {
             "import dev.descent.core.*;", "import dev.descent.core.io.*;", "import dev.descent.autodiff.*;",
             "import dev.descent.autodiff.check.*;", "import dev.descent.nn.layers.*;", "import dev.descent.nn.activations.*;",
             "import dev.descent.nn.losses.*;", "import dev.descent.nn.init.*;", "import dev.descent.nn.regularization.*;",
-            "import dev.descent.nn.data.*;", "import dev.descent.optim.*;", "import dev.descent.optim.clip.*;",
+            "import dev.descent.data.*;", "import dev.descent.optim.*;", "import dev.descent.optim.clip.*;",
             "import dev.descent.optim.schedule.*;", "import dev.descent.optim.train.*;", "import java.util.List;");
 
     @TestFactory

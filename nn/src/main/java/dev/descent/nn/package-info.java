@@ -1,5 +1,6 @@
 /**
  * Neural-network building blocks on top of {@code dev.descent.autodiff}: modules and layers, activations,
- * losses, weight initialisers, regularisation; {@code dev.descent.nn.data} holds datasets and batching.
+ * losses, weight initialisers, regularisation. Datasets and batching are in the {@code descent-data} module
+ * ({@code dev.descent.data}).
  */
 package dev.descent.nn;

@@ -1,8 +1,8 @@
 package dev.descent.spark;
 
-import dev.descent.nn.data.Idx;
-import dev.descent.nn.data.IdxArray;
-import dev.descent.nn.data.IdxType;
+import dev.descent.data.Idx;
+import dev.descent.data.IdxArray;
+import dev.descent.data.IdxType;
 import dev.descent.optim.train.History;
 import dev.descent.optim.train.StopReason;
 import org.junit.jupiter.api.Test;

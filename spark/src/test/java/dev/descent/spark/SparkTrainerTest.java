@@ -3,7 +3,7 @@ package dev.descent.spark;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
-import dev.descent.nn.data.DataLoader;
+import dev.descent.data.DataLoader;
 import dev.descent.nn.losses.Losses;
 import dev.descent.optim.Adam;
 import dev.descent.optim.clip.Clipping;

@@ -2,7 +2,7 @@ package dev.descent.spark;
 
 import dev.descent.core.Rng;
 import dev.descent.nn.Module;
-import dev.descent.nn.data.DataLoader;
+import dev.descent.data.DataLoader;
 import dev.descent.nn.losses.Losses;
 import dev.descent.nn.regularization.Regularizers;
 import dev.descent.optim.SGD;

@@ -2,11 +2,11 @@ package consumer;
 
 import dev.descent.core.Backends;
 import dev.descent.core.Rng;
+import dev.descent.data.BatchMode;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.data.Datasets;
 import dev.descent.nn.activations.Tanh;
-import dev.descent.nn.data.BatchMode;
-import dev.descent.nn.data.DataLoader;
-import dev.descent.nn.data.Dataset;
-import dev.descent.nn.data.Datasets;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Sequential;
 import dev.descent.nn.losses.Losses;

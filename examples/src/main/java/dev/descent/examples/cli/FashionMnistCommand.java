@@ -15,14 +15,19 @@ import java.util.List;
         description = {"Trains an MLP on Fashion-MNIST with mini-batch Adam: test accuracy, per-class accuracy,",
                 "a confusion matrix and the time per epoch; saves the model as safetensors."})
 public final class FashionMnistCommand extends DemoCommand {
-    /** Where Debian's package puts the data. */
-    public static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
-    /** The four IDX files the demo reads. */
-    public static final List<String> FILES = FashionMnistDemo.FILES;
-    private static final FashionMnistDemo.Settings DEFAULTS = FashionMnistDemo.Settings.defaults(DEFAULT_DATA);
+    private static final FashionMnistDemo.Settings DEFAULTS = FashionMnistDemo.Settings.defaults(null);
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Directory of the IDX files (default: ${DEFAULT-VALUE}).")
-    public Path data = DEFAULT_DATA;
+    /** The lookup, for the help of both commands that read Fashion-MNIST. */
+    static final String DATA_HELP = "Directory of the four IDX files, looked in first; then Debian's "
+            + "/usr/share/datasets/fashion-mnist, then the cache (DESCENT_HOME or ~/.descent, under datasets/fashion-mnist), "
+            + "where they are downloaded and checked when none has them.";
+    static final String NO_DOWNLOAD_HELP = "Never download Fashion-MNIST (as DESCENT_OFFLINE=1 does).";
+
+    @Option(names = "--data", paramLabel = "DIR", description = DATA_HELP)
+    public Path data;
+
+    @Option(names = "--no-download", description = NO_DOWNLOAD_HELP)
+    public boolean noDownload;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     public int epochs = DEFAULTS.epochs();
@@ -72,18 +77,9 @@ public final class FashionMnistCommand extends DemoCommand {
         if (testSize < 0) throw usageError("Invalid value for option '--test-size': expected >= 0, got " + testSize);
     }
 
-    /**
-     * Fails with one line saying how to get the data (the Debian package dataset-fashion-mnist, or --data DIR) when
-     * a file is missing, plain or gzipped. A demo calls this first.
-     */
-    public static void requireData(Path dir) {
-        FashionMnistDemo.requireData(dir);
-    }
-
     @Override
     protected Demo demo() {
-        requireData(data);
         return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, epochs, batchSize,
-                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save));
+                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload));
     }
 }

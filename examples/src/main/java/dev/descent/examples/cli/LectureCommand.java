@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "lecture", mixinStandardHelpOptions = true,
         header = "Every demo of the lecture, and the HTML report",
         description = {"Runs the lecture's demos (init, learning-rate, gradient-descent, optimizers, clipping, losses,",
-                "shapes, and fashion-mnist when its data is there) and writes OUT/report/index.html."})
+                "shapes, and fashion-mnist, whose data is found or downloaded) and writes OUT/report/index.html."})
 final class LectureCommand implements Callable<Integer> {
     @ParentCommand
     DescentCommand root;
@@ -36,8 +36,11 @@ final class LectureCommand implements Callable<Integer> {
     @Option(names = "--skip", split = ",", paramLabel = "DEMO", description = "Skip these demos.")
     List<String> skip = List.of();
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST directory (default: ${DEFAULT-VALUE}).")
-    Path data = FashionMnistCommand.DEFAULT_DATA;
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST: " + FashionMnistCommand.DATA_HELP)
+    Path data;
+
+    @Option(names = "--no-download", description = FashionMnistCommand.NO_DOWNLOAD_HELP)
+    boolean noDownload;
 
     /** The demo subcommands the lecture runs, in the order the command tree lists them. */
     List<DemoCommand> demoCommands() {
@@ -60,7 +63,10 @@ final class LectureCommand implements Callable<Integer> {
         for (DemoCommand d : all) {
             String name = d.spec.name();
             if ((!only.isEmpty() && !only.contains(name)) || skip.contains(name)) continue;
-            if (d instanceof FashionMnistCommand f) f.data = data;
+            if (d instanceof FashionMnistCommand f) {
+                f.data = data;
+                f.noDownload = noDownload;
+            }
             demos.add(lazy(d));
         }
         Lecture.Outcome o = Lecture.run(demos, ctx);

@@ -27,10 +27,14 @@ public final class TrainCommand extends DemoCommand {
     public enum BatchMode { BATCH, MINI_BATCH, STOCHASTIC }
 
     @Option(names = "--data", paramLabel = "SET",
-            description = "circles, moons, spirals, blobs, xor, csv:FILE (header line; the last column is the class, "
+            description = "circles, moons, spirals, blobs, xor, csv:FILE (a header line unless --no-header; the last column is the class, "
                     + "or with --loss mse/mae/huber a number to regress) or idx:DIR (MNIST-style train-* and t10k-* "
                     + "IDX files) (default: ${DEFAULT-VALUE}).")
     public String data = "moons";
+
+    @Option(names = "--no-header", description = "The CSV file has no header line: every line is a sample, its last "
+            + "column the label. Without this option a first line of numbers is an error.")
+    public boolean noHeader;
 
     @Option(names = "--samples", paramLabel = "N", description = "Samples of a generated set (default: ${DEFAULT-VALUE}).")
     public int samples = 1000;
@@ -132,6 +136,9 @@ public final class TrainCommand extends DemoCommand {
         for (double b : betas) {
             if (!(b >= 0 && b < 1)) throw usageError("Invalid value for option '--betas': expected 0 <= beta < 1, got " + b);
         }
+        if (noHeader && !data.startsWith("csv:")) {
+            throw usageError("Invalid value for option '--no-header': it applies to --data csv:FILE, not '" + data + "'");
+        }
         if (data.equals("csv:") || data.equals("idx:")) {
             throw usageError("Invalid value for option '--data': '" + data + "' names no " + (data.startsWith("csv")
                     ? "file" : "directory"));
@@ -143,6 +150,6 @@ public final class TrainCommand extends DemoCommand {
         return new TrainDemo(new TrainDemo.Settings(data, samples, hidden, activation.toLowerCase(Locale.ROOT),
                 init.toLowerCase(Locale.ROOT), loss.toLowerCase(Locale.ROOT), optimizer.toLowerCase(Locale.ROOT),
                 learningRate, momentum, betas, eps, weightDecay, TrainDemo.BatchKind.valueOf(batchMode.name()),
-                batchSize, epochs, validation, patience, save));
+                batchSize, epochs, validation, patience, save, !noHeader));
     }
 }

@@ -11,7 +11,7 @@ import dev.descent.nn.InferenceMode;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.Sigmoid;
 import dev.descent.nn.activations.Tanh;
-import dev.descent.nn.data.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.nn.layers.Linear;
 import dev.descent.nn.layers.Sequential;
 

@@ -10,7 +10,7 @@ import dev.descent.examples.plot.LinePlot;
 import dev.descent.examples.plot.Plots;
 import dev.descent.examples.report.Figure;
 import dev.descent.nn.Module;
-import dev.descent.nn.data.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.nn.init.Initializer;
 import dev.descent.nn.activations.ReLU;
 import dev.descent.nn.layers.BatchNorm2d;

@@ -4,18 +4,21 @@ import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
+import dev.descent.data.BatchMode;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.data.DownloadException;
+import dev.descent.data.DownloadListener;
+import dev.descent.data.FashionMnist;
+import dev.descent.data.Split;
 import dev.descent.examples.Demo;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.DemoUnavailableException;
+import dev.descent.examples.DownloadProgress;
 import dev.descent.examples.RunContext;
 import dev.descent.examples.plot.Plots;
 import dev.descent.examples.report.Figure;
 import dev.descent.nn.activations.ReLU;
-import dev.descent.nn.data.BatchMode;
-import dev.descent.nn.data.DataLoader;
-import dev.descent.nn.data.Dataset;
-import dev.descent.nn.data.FashionMnist;
-import dev.descent.nn.data.Split;
 import dev.descent.examples.presets.InitPreset;
 import dev.descent.nn.init.Nonlinearity;
 import dev.descent.nn.layers.Sequential;
@@ -27,8 +30,11 @@ import dev.descent.optim.train.History;
 import dev.descent.optim.train.Metrics;
 import dev.descent.optim.train.Trainer;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -41,7 +47,7 @@ import java.util.Objects;
  * cores.
  *
  * <pre>{@code
- * DemoResult r = new FashionMnistDemo(FashionMnistDemo.Settings.defaults(Path.of("/usr/share/datasets/fashion-mnist"))).run(ctx);
+ * DemoResult r = new FashionMnistDemo(FashionMnistDemo.Settings.defaults(null)).run(ctx);   // Debian's, the cache, or a download
  * }</pre>
  */
 public final class FashionMnistDemo implements Demo {
@@ -52,12 +58,9 @@ public final class FashionMnistDemo implements Demo {
     /** The CNN's dropout before its output layer when {@code dropout} is 0. */
     static final double CNN_DROPOUT = 0.25;
 
-    /** The four IDX files (each may also be gzipped, with {@code .gz}). */
-    public static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-            "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
-
     /**
-     * @param data         directory of the four IDX files
+     * @param data         directory of the four IDX files, looked in first; null to look only in Debian's directory and
+     *                     the per-user cache
      * @param hidden       hidden layer sizes
      * @param dropout      dropout after each hidden layer (0: none)
      * @param epochs       epochs
@@ -67,12 +70,19 @@ public final class FashionMnistDemo implements Demo {
      * @param trainSize    training images used (0: all 60,000), of which one in twelve validate
      * @param testSize     test images used (0: all 10,000)
      * @param save         the model file, or null for {@code OUT/model.safetensors}
+     * @param download     download the files into the cache when no directory holds them (and DESCENT_OFFLINE is
+     *                     not set)
      */
     public record Settings(Path data, List<Integer> hidden, double dropout, int epochs, int batchSize,
-                           double learningRate, boolean cosine, int trainSize, int testSize, Path save) {
+                           double learningRate, boolean cosine, int trainSize, int testSize, Path save, boolean download) {
         public Settings {
-            Objects.requireNonNull(data, "data");
             hidden = List.copyOf(hidden);
+        }
+
+        /** Settings that may download. */
+        public Settings(Path data, List<Integer> hidden, double dropout, int epochs, int batchSize, double learningRate,
+                        boolean cosine, int trainSize, int testSize, Path save) {
+            this(data, hidden, dropout, epochs, batchSize, learningRate, cosine, trainSize, testSize, save, true);
         }
 
         public static Settings defaults(Path data) {
@@ -100,17 +110,36 @@ public final class FashionMnistDemo implements Demo {
     }
 
     /**
-     * Fails with one line saying how to get the data when a file is missing (plain or gzipped): a
-     * {@link DemoUnavailableException} with reason MISSING_DATA.
+     * The directory that holds the four files: {@code data} (if given), Debian's directory or the per-user cache,
+     * downloading them into the cache when none does and {@code download} is on (progress on {@code progress}).
+     * Fails with one line when they cannot be had: a {@link DemoUnavailableException} with reason MISSING_DATA that
+     * says where it looked, or which URL failed, and how to get the files.
      */
-    public static void requireData(Path dir) {
-        for (String f : FILES) {
-            if (!Files.isRegularFile(dir.resolve(f)) && !Files.isRegularFile(dir.resolve(f + ".gz"))) {
-                throw new DemoUnavailableException(DemoUnavailableException.Reason.MISSING_DATA,
-                        "Fashion-MNIST data not found in " + dir + " (missing " + f + "[.gz]); install the Debian "
-                                + "package dataset-fashion-mnist (it puts the files in " + FashionMnist.DEBIAN_DIR
-                                + ") or pass --data DIR with the four IDX files of Zalando's release");
-            }
+    public static Path locate(Path data, boolean download, DownloadListener progress) {
+        FashionMnist.Lookup lookup = FashionMnist.lookup().withData(data).withListener(progress);
+        return locate(download ? lookup : lookup.withDownload(false));
+    }
+
+    /** {@link #locate(Path, boolean, DownloadListener)} with every choice in {@code lookup}. */
+    static Path locate(FashionMnist.Lookup lookup) {
+        List<Path> searched = new ArrayList<>();
+        if (lookup.data() != null) searched.add(lookup.data());
+        searched.add(lookup.debian());
+        searched.add(lookup.cache());
+        String where = "Fashion-MNIST data not found in " + String.join(", ", searched.stream().map(Path::toString).toList());
+        String instead = "install the Debian package dataset-fashion-mnist (it puts the files in " + FashionMnist.DEBIAN_DIR
+                + ") or pass --data DIR with the four IDX files of Zalando's release";
+        try {
+            return FashionMnist.locate(lookup);
+        } catch (NoSuchFileException e) {
+            throw new DemoUnavailableException(DemoUnavailableException.Reason.MISSING_DATA, where
+                    + ", and downloading is off (--no-download or DESCENT_OFFLINE=1): " + instead);
+        } catch (DownloadException e) {
+            throw new DemoUnavailableException(DemoUnavailableException.Reason.MISSING_DATA, where + ", and "
+                    + e.getMessage() + "; or pass --data DIR with the four IDX files");
+        } catch (IOException e) {
+            throw new DemoUnavailableException(DemoUnavailableException.Reason.MISSING_DATA, where + ", and the download "
+                    + "into " + lookup.cache() + " failed (" + e.getMessage() + "): " + instead);
         }
     }
 
@@ -127,12 +156,12 @@ public final class FashionMnistDemo implements Demo {
 
     @Override
     public DemoResult run(RunContext ctx) throws Exception {
-        requireData(s.data());
+        Path dir = locate(s.data(), s.download(), ctx.quiet() ? DownloadListener.NONE : new DownloadProgress(ctx.err()));
         Backend backend = ctx.backend();
         DType dtype = ctx.dtype();
         Rng rng = ctx.rng();
         long t0 = System.nanoTime();
-        Split all = FashionMnist.load(s.data(), backend, dtype);
+        Split all = FashionMnist.load(dir, backend, dtype);
         Dataset trainAll = limit(all.train(), s.trainSize()), test = limit(all.test(), s.testSize());
         Split split = new Split(trainAll, trainAll.subset(new int[0]), test).withValidation(VALIDATION_SHARE, true,
                 rng.split());
@@ -213,7 +242,7 @@ public final class FashionMnistDemo implements Demo {
                 "The network's most confident mistakes");
 
         DemoResult.Builder r = DemoResult.builder(title())
-                .lead("Zalando's Fashion-MNIST (" + s.data() + "): 28 x 28 grey images of clothing in ten classes. An "
+                .lead("Zalando's Fashion-MNIST (" + dir + "): 28 x 28 grey images of clothing in ten classes. An "
                         + described + " is "
                         + "trained with mini-batch Adam (learning rate " + s.learningRate()
                         + (s.cosine() ? " annealed to 0 along a cosine" : "")

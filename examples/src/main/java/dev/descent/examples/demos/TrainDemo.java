@@ -6,6 +6,13 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
+import dev.descent.data.BatchMode;
+import dev.descent.data.Csv;
+import dev.descent.data.DataLoader;
+import dev.descent.data.Dataset;
+import dev.descent.data.Datasets;
+import dev.descent.data.Mnist;
+import dev.descent.data.Split;
 import dev.descent.examples.Demo;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.RunContext;
@@ -15,13 +22,6 @@ import dev.descent.examples.report.Figure;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.Activations;
 import dev.descent.nn.activations.Softmax;
-import dev.descent.nn.data.BatchMode;
-import dev.descent.nn.data.Csv;
-import dev.descent.nn.data.DataLoader;
-import dev.descent.nn.data.Dataset;
-import dev.descent.nn.data.Datasets;
-import dev.descent.nn.data.Mnist;
-import dev.descent.nn.data.Split;
 import dev.descent.nn.init.Initializer;
 import dev.descent.nn.init.Initializers;
 import dev.descent.nn.layers.Sequential;
@@ -36,9 +36,7 @@ import dev.descent.optim.train.Metrics;
 import dev.descent.optim.train.StopReason;
 import dev.descent.optim.train.Trainer;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -91,11 +89,22 @@ public final class TrainDemo implements Demo {
      * @param validation   share held out for validation (0: none)
      * @param patience     early stopping after this many epochs without improvement (0: off)
      * @param save         the model file, or null for {@code OUT/model.safetensors}
+     * @param csvHeader    whether a CSV file's first line names its columns ({@code --no-header}: it does not; the
+     *                     last column is then the label all the same)
      */
     public record Settings(String data, int samples, List<Integer> hidden, String activation, String init, String loss,
                            String optimizer, Double learningRate, double momentum, List<Double> betas, Double eps,
                            Double weightDecay, BatchKind batchKind, int batchSize, int epochs, double validation,
-                           int patience, Path save) {
+                           int patience, Path save, boolean csvHeader) {
+        /** Settings for a CSV file with a header line. */
+        public Settings(String data, int samples, List<Integer> hidden, String activation, String init, String loss,
+                        String optimizer, Double learningRate, double momentum, List<Double> betas, Double eps,
+                        Double weightDecay, BatchKind batchKind, int batchSize, int epochs, double validation,
+                        int patience, Path save) {
+            this(data, samples, hidden, activation, init, loss, optimizer, learningRate, momentum, betas, eps,
+                    weightDecay, batchKind, batchSize, epochs, validation, patience, save, true);
+        }
+
         public Settings {
             Objects.requireNonNull(data, "data");
             hidden = List.copyOf(hidden);
@@ -270,8 +279,10 @@ public final class TrainDemo implements Demo {
             return mnist.withValidation(Math.max(s.validation(), 0), true, rng);
         } else if (d.startsWith("csv:")) {
             Path file = Path.of(d.substring(4));
-            String label = lastColumn(file);
-            data = regression ? Csv.readTargets(file, label, backend, dtype) : Csv.readClasses(file, label, backend, dtype);
+            Csv.Header header = s.csvHeader() ? Csv.Header.REQUIRED : Csv.Header.NONE;
+            String label = lastColumn(file, header);
+            data = regression ? Csv.readTargets(file, label, header, backend, dtype)
+                    : Csv.readClasses(file, label, header, backend, dtype);
         } else {
             int n = s.samples();
             data = switch (d) {
@@ -287,19 +298,11 @@ public final class TrainDemo implements Demo {
         return regression ? Split.random(data, s.validation(), 0, rng) : Split.stratified(data, s.validation(), 0, rng);
     }
 
-    /** The name of the last column of the CSV file's header. */
-    static String lastColumn(Path file) throws IOException {
+    /** The name of the last column of the CSV file: its header's, or {@code "column n"} without a header. */
+    static String lastColumn(Path file, Csv.Header header) throws IOException {
         if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "train: no such CSV file");
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String header = r.readLine();
-            if (header == null || header.isBlank()) throw new IOException("train: " + file + " is empty (expected a header line)");
-            String[] cells = header.replace("\uFEFF", "").split(",");
-            String last = cells[cells.length - 1].trim();
-            if (last.length() >= 2 && last.startsWith("\"") && last.endsWith("\"")) {
-                last = last.substring(1, last.length() - 1).replace("\"\"", "\"");
-            }
-            return last;
-        }
+        List<String> names = Csv.columnNames(file, header);
+        return names.get(names.size() - 1);
     }
 
     /** The labels each loss expects: class indices, a float (n, 1) column for bce, one-hot rows for mse/mae/huber. */

@@ -197,10 +197,10 @@ class DescentCommandTest {
 
     @Test
     void verboseAddsTheStackTrace(@TempDir Path out) {
-        Run r = run("--verbose", "--out", out.toString(), "fashion-mnist", "--data", out.toString());
+        Run r = run("--verbose", "--out", out.toString(), "fashion-mnist", "--data", out.toString(), "--no-download");
         assertEquals(Main.FAILURE, r.code());
         assertTrue(r.errLines().size() > 3, r.err());
-        assertTrue(r.err().contains("\tat dev.descent.examples.cli.FashionMnistCommand.requireData"), r.err());
+        assertTrue(r.err().contains("\tat dev.descent.examples.demos.FashionMnistDemo.locate"), r.err());
     }
 
     /** The lecture's demo commands whose demo is not in this build (fashion-mnist, which needs data, aside). */

@@ -2,11 +2,12 @@ package dev.descent.examples.demos;
 
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
+import dev.descent.data.FashionMnist;
+import dev.descent.data.Release;
 import dev.descent.examples.DemoResult;
 import dev.descent.examples.DemoUnavailableException;
 import dev.descent.examples.RunContext;
 import dev.descent.nn.activations.ReLU;
-import dev.descent.nn.data.FashionMnist;
 import dev.descent.nn.init.Initializers;
 import dev.descent.nn.layers.Sequential;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FashionMnistDemoTest {
     static FashionMnistDemo.Settings small(Path data, int trainSize, int testSize, int epochs) {
-        return new FashionMnistDemo.Settings(data, List.of(32), 0, epochs, 64, 2e-3, true, trainSize, testSize, null);
+        return new FashionMnistDemo.Settings(data, List.of(32), 0, epochs, 64, 2e-3, true, trainSize, testSize, null, false);
     }
 
     @Test
@@ -59,6 +60,23 @@ class FashionMnistDemoTest {
             DemoUnavailableException e = assertThrows(DemoUnavailableException.class, () -> demo.run(RunContext.forTest(out, 42)));
             assertEquals(DemoUnavailableException.Reason.MISSING_DATA, e.reason());
         }
+    }
+
+    @Test
+    void aFailedDownloadIsOneLineNamingTheUrlAndTheDebianPackage(@TempDir Path tmp) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: connections are refused
+        }
+        Release nowhere = new Release("test", java.net.URI.create("http://127.0.0.1:" + port + "/"), FashionMnist.RELEASE.files());
+        FashionMnist.Lookup lookup = FashionMnist.lookup().withDebian(tmp.resolve("no-debian")).withCache(tmp.resolve("cache"))
+                .withRelease(nowhere).withDownload(true).withTimeoutMillis(5_000);
+        DemoUnavailableException e = assertThrows(DemoUnavailableException.class, () -> FashionMnistDemo.locate(lookup));
+        assertEquals(DemoUnavailableException.Reason.MISSING_DATA, e.reason());
+        assertFalse(e.getMessage().contains("\n"));
+        assertTrue(e.getMessage().contains("http://127.0.0.1:" + port + "/train-images-idx3-ubyte.gz"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install dataset-fashion-mnist"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("cache").resolve("train-images-idx3-ubyte.gz")));
     }
 
     @Test

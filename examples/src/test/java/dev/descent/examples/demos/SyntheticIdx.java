@@ -1,8 +1,8 @@
 package dev.descent.examples.demos;
 
-import dev.descent.nn.data.Idx;
-import dev.descent.nn.data.IdxArray;
-import dev.descent.nn.data.IdxType;
+import dev.descent.data.Idx;
+import dev.descent.data.IdxArray;
+import dev.descent.data.IdxType;
 
 import java.io.IOException;
 import java.nio.file.Files;

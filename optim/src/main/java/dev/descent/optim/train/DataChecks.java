@@ -4,8 +4,8 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.nn.InferenceMode;
-import dev.descent.nn.data.Batch;
-import dev.descent.nn.data.DataLoader;
+import dev.descent.data.Batch;
+import dev.descent.data.DataLoader;
 import dev.descent.nn.losses.Loss;
 import dev.descent.optim.clip.Norms;
 

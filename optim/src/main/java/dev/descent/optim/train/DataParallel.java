@@ -1,7 +1,7 @@
 package dev.descent.optim.train;
 
-import dev.descent.nn.data.Batch;
-import dev.descent.nn.data.DataLoader;
+import dev.descent.data.Batch;
+import dev.descent.data.DataLoader;
 
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package dev.descent.optim.train;
 
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Tensor;
-import dev.descent.nn.data.Batch;
+import dev.descent.data.Batch;
 import dev.descent.optim.clip.Norms;
 import dev.descent.optim.schedule.LrScheduler;
 
