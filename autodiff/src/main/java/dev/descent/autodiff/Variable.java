@@ -220,22 +220,34 @@ public final class Variable {
 
     // ---------------------------------------------------------------- elementwise
 
+    // NOTE: each of add, sub, mul and div takes a Variable, a constant Tensor or a Java number, as torch's
+    // operators take a tensor or a number; a Tensor or a number is a constant, so no gradient flows to it.
+
     public Variable add(Variable other) { return Elementwise.add(this, other); }
+
+    /** Adds a constant tensor (broadcast; no gradient flows to it). */
+    public Variable add(Tensor constant) { return Elementwise.add(this, constant(constant)); }
 
     public Variable add(double other) { return Elementwise.add(this, scalarLike(other)); }
 
     public Variable sub(Variable other) { return Elementwise.sub(this, other); }
 
+    /** Subtracts a constant tensor (broadcast; no gradient flows to it). */
+    public Variable sub(Tensor constant) { return Elementwise.sub(this, constant(constant)); }
+
     public Variable sub(double other) { return Elementwise.sub(this, scalarLike(other)); }
 
     public Variable mul(Variable other) { return Elementwise.mul(this, other); }
 
-    public Variable mul(double other) { return Elementwise.mul(this, scalarLike(other)); }
-
-    /** Multiplies by a constant tensor, such as a dropout mask (no gradient flows to the mask). */
+    /** Multiplies by a constant tensor, such as a dropout mask (broadcast; no gradient flows to it). */
     public Variable mul(Tensor constant) { return Elementwise.mul(this, constant(constant)); }
 
+    public Variable mul(double other) { return Elementwise.mul(this, scalarLike(other)); }
+
     public Variable div(Variable other) { return Elementwise.div(this, other); }
+
+    /** Divides by a constant tensor (broadcast; no gradient flows to it). */
+    public Variable div(Tensor constant) { return Elementwise.div(this, constant(constant)); }
 
     public Variable div(double other) { return Elementwise.div(this, scalarLike(other)); }
 

@@ -83,6 +83,10 @@ final class OpSpecs {
         return dims;
     }
 
+    private static Tensor constant(Variable like, double[] values, int... shape) {
+        return Tensor.on(like.value().backend(), DType.FLOAT64).of(values, shape);
+    }
+
     private static Tensor ints(Variable like, int[] values, int... shape) {
         return Tensor.on(like.value().backend(), DType.INT32).of(values, shape);
     }
@@ -100,6 +104,15 @@ final class OpSpecs {
         unary("mul by a constant mask (dropout)", Set.of("mul"), s(2, 3), ANY,
                 x -> x[0].mul(Tensor.on(x[0].value().backend(), DType.FLOAT64)
                         .of(new double[] {2, 0, 2, 2, 0, 0}, 2, 3)));
+        // a constant Tensor on the right of add, sub, mul and div, broadcast both ways
+        unary("add a constant tensor (3,) to (2,3)", Set.of("add"), s(2, 3), ANY,
+                x -> x[0].add(constant(x[0], new double[] {0.5, -1, 2}, 3)));
+        unary("sub a constant tensor (2,1) from (3,)", Set.of("sub"), s(3), ANY,
+                x -> x[0].sub(constant(x[0], new double[] {1.5, -0.5}, 2, 1)));
+        unary("mul by a constant tensor (2,1)", Set.of("mul"), s(2, 3), ANY,
+                x -> x[0].mul(constant(x[0], new double[] {-2, 3}, 2, 1)));
+        unary("div by a constant tensor (3,)", Set.of("div"), s(2, 3), ANY,
+                x -> x[0].div(constant(x[0], new double[] {0.5, -2, 4}, 3)));
         unary("neg", Set.of("neg"), s(2, 2), ANY, x -> x[0].neg());
         unary("exp", Set.of("exp"), s(2, 2), ANY, x -> x[0].exp());
         unary("log", Set.of("log"), s(2, 2), POSITIVE, x -> x[0].log());

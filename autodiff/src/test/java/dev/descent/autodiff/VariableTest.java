@@ -45,6 +45,30 @@ class VariableTest {
     }
 
     @Test
+    void addSubMulDivTakeAVariableATensorOrANumberAlike() {
+        // x = [1, 2, 4], c = [2, 4, 8]: (x + c) + (x - c) + x c + x / c = [4.5, 12.5, 40.5]; d/dx = 2 + c + 1/c
+        Tensor c = F.of(new double[] {2, 4, 8});
+        Variable x = param(1, 2, 4);
+        Variable byTensor = x.add(c).add(x.sub(c)).add(x.mul(c)).add(x.div(c));
+        assertValues(new double[] {4.5, 12.5, 40.5}, byTensor.value());
+        byTensor.sum().backward();
+        assertValues(new double[] {4.5, 6.25, 10.125}, x.grad());
+
+        Variable y = param(1, 2, 4), k = Variable.constant(c);
+        Variable byVariable = y.add(k).add(y.sub(k)).add(y.mul(k)).add(y.div(k));
+        assertValues(byTensor.value().toDoubleArray(), byVariable.value());
+        byVariable.sum().backward();
+        assertValues(x.grad().toDoubleArray(), y.grad());
+
+        // a number: (z + 2) + (z - 2) + 2 z + z / 2 = 4.5 z
+        Variable z = param(1, 2, 4);
+        Variable byNumber = z.add(2.0).add(z.sub(2.0)).add(z.mul(2.0)).add(z.div(2.0));
+        assertValues(new double[] {4.5, 9, 18}, byNumber.value());
+        byNumber.sum().backward();
+        assertValues(new double[] {4.5, 4.5, 4.5}, z.grad());
+    }
+
+    @Test
     void aNeuronsGradientsByTheChainRule() {
         // y = sigmoid(a*x + b) at a = 2, x = 0.5, b = -1: z = 0, y = 0.5, dy/dz = 0.25
         Variable a = param(2), b = param(-1);

@@ -3,7 +3,8 @@ package dev.descent.core;
 /**
  * The element type of a {@link Tensor}.
  *
- * <p>{@code FLOAT32} is the default for training, {@code FLOAT64} is used for gradient checks, and {@code INT32}
+ * <p>{@code FLOAT32} is the default for training (creation without a dtype uses {@link DefaultDType#get()}, FLOAT32
+ * unless changed), {@code FLOAT64} is used for gradient checks, and {@code INT32}
  * holds indices and class labels (argmax results, gather indices, targets). Arithmetic is defined on the two
  * floating types only; {@code INT32} supports creation, movement, comparisons and conversion.
  *

@@ -26,16 +26,18 @@ import java.util.List;
  * computed.
  *
  * <pre>{@code
- * Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);     // float64, shape (2, 3)
+ * Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3);     // float32 (the default dtype), shape (2, 3)
  * Tensor y = x.mul(2.0).add(Tensor.of(new double[] {1, 0, -1}));   // broadcast over rows
  * Tensor s = y.sum(1);                                               // shape (2,)
  * Tensor p = x.matmul(x.transpose());                                // (2, 2)
  * double v = s.get(0);
  * }</pre>
  *
- * <p>Creation uses the default backend ({@link Backends#get()}) and FLOAT32 unless the data carries its own type
- * ({@code of(double[])} is FLOAT64, {@code of(int[])} is INT32); {@link #on(Backend, DType)} creates on a given
- * backend and dtype.
+ * <p>Creation uses the default backend ({@link Backends#get()}) and, as PyTorch does, the default dtype
+ * ({@link DefaultDType}: FLOAT32 unless a scope or {@code -Ddescent.dtype} says otherwise) unless a dtype is given
+ * ({@code Tensor.of(DType.FLOAT64, data)}) or the Java array says more ({@code of(float[])} is FLOAT32,
+ * {@code of(int[])} INT32). {@code Tensor.of(new double[] {1, 2})} and {@code Tensor.scalar(2.0)} therefore have the
+ * same dtype. {@link #on(Backend, DType)} creates on a given backend and dtype.
  */
 public final class Tensor {
     private final Backend backend;
@@ -108,18 +110,28 @@ public final class Tensor {
         return new TensorFactory(backend, dtype);
     }
 
-    /** A factory for FLOAT32 tensors on {@code backend}. */
+    /** A factory for tensors on {@code backend} with the default dtype ({@link DefaultDType#get()}). */
     public static TensorFactory on(Backend backend) {
-        return new TensorFactory(backend, DType.FLOAT32);
+        return new TensorFactory(backend, DefaultDType.get());
+    }
+
+    /** A factory for tensors with {@code dtype} on the default backend. */
+    public static TensorFactory on(DType dtype) {
+        return defaults(dtype);
     }
 
     private static TensorFactory defaults(DType dtype) {
         return new TensorFactory(Backends.get(), dtype);
     }
 
-    /** Zeros of the given shape, FLOAT32 on the default backend. */
+    /** The default backend with the default floating dtype. */
+    private static TensorFactory defaults() {
+        return defaults(DefaultDType.get());
+    }
+
+    /** Zeros of the given shape, the default dtype on the default backend. */
     public static Tensor zeros(int... dims) {
-        return defaults(DType.FLOAT32).zeros(dims);
+        return defaults().zeros(dims);
     }
 
     /** Zeros of the given dtype and shape on the default backend. */
@@ -127,24 +139,47 @@ public final class Tensor {
         return defaults(dtype).zeros(dims);
     }
 
-    /** Ones of the given shape, FLOAT32 on the default backend. */
+    /** Ones of the given shape, the default dtype on the default backend. */
     public static Tensor ones(int... dims) {
-        return defaults(DType.FLOAT32).ones(dims);
+        return defaults().ones(dims);
     }
 
-    /** {@code value} everywhere, FLOAT32 on the default backend. */
+    /** Ones of the given dtype and shape on the default backend. */
+    public static Tensor ones(DType dtype, int... dims) {
+        return defaults(dtype).ones(dims);
+    }
+
+    /** {@code value} everywhere, the default dtype on the default backend. */
     public static Tensor full(double value, int... dims) {
-        return defaults(DType.FLOAT32).full(value, dims);
+        return defaults().full(value, dims);
     }
 
-    /** A rank-0 FLOAT32 tensor. */
+    /** {@code value} everywhere, with the given dtype on the default backend. */
+    public static Tensor full(DType dtype, double value, int... dims) {
+        return defaults(dtype).full(value, dims);
+    }
+
+    /** A rank-0 tensor of the default dtype, as {@code torch.tensor(2.0)}. */
     public static Tensor scalar(double value) {
-        return defaults(DType.FLOAT32).scalar(value);
+        return defaults().scalar(value);
     }
 
-    /** FLOAT64 data with the given shape (1-D when no shape is given); the array is copied. */
+    /** A rank-0 tensor of the given dtype. */
+    public static Tensor scalar(DType dtype, double value) {
+        return defaults(dtype).scalar(value);
+    }
+
+    /**
+     * The data in the default dtype (FLOAT32 unless {@link DefaultDType} says otherwise, as
+     * {@code torch.tensor([1.0, 2.0])}) with the given shape (1-D when no shape is given); the array is copied.
+     */
     public static Tensor of(double[] data, int... shape) {
-        return defaults(DType.FLOAT64).of(data, shape);
+        return defaults().of(data, shape);
+    }
+
+    /** The data converted to {@code dtype}, with the given shape (1-D when no shape is given); the array is copied. */
+    public static Tensor of(DType dtype, double[] data, int... shape) {
+        return defaults(dtype).of(data, shape);
     }
 
     /** FLOAT32 data with the given shape (1-D when no shape is given); the array is copied. */
@@ -157,7 +192,7 @@ public final class Tensor {
         return defaults(DType.INT32).of(data, shape);
     }
 
-    /** A FLOAT64 matrix from rows of equal length. */
+    /** A matrix of the default dtype from rows of equal length. */
     public static Tensor of(double[][] rows) {
         return fromNested(rows);
     }
@@ -173,11 +208,18 @@ public final class Tensor {
     }
 
     /**
-     * A tensor from nested Java arrays of any depth ({@code double[][][]}, {@code float[][]}, ...); the dtype comes
-     * from the innermost array type. Ragged arrays are an error naming the path of the first bad row.
+     * A tensor from nested Java arrays of any depth ({@code double[][][]}, {@code float[][]}, ...): {@code double}
+     * data takes the default dtype, {@code float} data FLOAT32 and {@code int} data INT32. Ragged arrays are an
+     * error naming the path of the first bad row.
      */
     public static Tensor fromNested(Object nested) {
-        return defaults(NestedArrays.dtypeOf(nested)).fromNested(nested);
+        DType type = NestedArrays.dtypeOf(nested);
+        return defaults(type == DType.FLOAT64 ? DefaultDType.get() : type).fromNested(nested);
+    }
+
+    /** A tensor from nested Java arrays of any depth, converted to {@code dtype}. */
+    public static Tensor fromNested(DType dtype, Object nested) {
+        return defaults(dtype).fromNested(nested);
     }
 
     /** {@code 0, 1, ..., end - 1} as INT32 on the default backend. */
@@ -185,34 +227,34 @@ public final class Tensor {
         return defaults(DType.INT32).arange(0, end, 1);
     }
 
-    /** {@code start, start + step, ...} below {@code end} (above, for a negative step), FLOAT32. */
+    /** {@code start, start + step, ...} below {@code end} (above, for a negative step), the default dtype. */
     public static Tensor arange(double start, double end, double step) {
-        return defaults(DType.FLOAT32).arange(start, end, step);
+        return defaults().arange(start, end, step);
     }
 
-    /** {@code steps} evenly spaced values from {@code start} to {@code end} inclusive, FLOAT32. */
+    /** {@code steps} evenly spaced values from {@code start} to {@code end} inclusive, the default dtype. */
     public static Tensor linspace(double start, double end, int steps) {
-        return defaults(DType.FLOAT32).linspace(start, end, steps);
+        return defaults().linspace(start, end, steps);
     }
 
-    /** The {@code n x n} identity, FLOAT32. */
+    /** The {@code n x n} identity, the default dtype. */
     public static Tensor eye(int n) {
-        return defaults(DType.FLOAT32).eye(n, n);
+        return defaults().eye(n, n);
     }
 
-    /** Uniform values in {@code [low, high)} from {@code rng}, FLOAT32. */
+    /** Uniform values in {@code [low, high)} from {@code rng}, the default dtype. */
     public static Tensor uniform(Rng rng, double low, double high, int... dims) {
-        return defaults(DType.FLOAT32).uniform(rng, low, high, dims);
+        return defaults().uniform(rng, low, high, dims);
     }
 
-    /** Normal values with the given mean and standard deviation from {@code rng}, FLOAT32. */
+    /** Normal values with the given mean and standard deviation from {@code rng}, the default dtype. */
     public static Tensor normal(Rng rng, double mean, double std, int... dims) {
-        return defaults(DType.FLOAT32).normal(rng, mean, std, dims);
+        return defaults().normal(rng, mean, std, dims);
     }
 
-    /** 1 with probability {@code p}, else 0, from {@code rng}, FLOAT32. */
+    /** 1 with probability {@code p}, else 0, from {@code rng}, the default dtype. */
     public static Tensor bernoulli(Rng rng, double p, int... dims) {
-        return defaults(DType.FLOAT32).bernoulli(rng, p, dims);
+        return defaults().bernoulli(rng, p, dims);
     }
 
     /** Zeros with this tensor's backend, dtype and shape. */

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Seeded generators of the small data sets that the lecture's demos and the usual teaching notebooks use. Each
- * returns a {@link Dataset} of FLOAT32 features on the default backend, INT32 class labels {@code (n,)} (or FLOAT32
- * targets {@code (n, 1)} for regression), with samples in random order. The {@link Rng} is the only source of
+ * returns a {@link Dataset} of features in the default dtype ({@code DefaultDType}, FLOAT32 unless changed) on the
+ * default backend, INT32 class labels {@code (n,)} (or targets {@code (n, 1)} in the default dtype for regression), with samples in random order. The {@link Rng} is the only source of
  * randomness: one seed gives the same set on every run and backend. Definitions follow scikit-learn's
  * {@code make_*} functions and the deeplearning.ai / CS231n notebooks where those exist, as each method says.
  *
@@ -337,7 +337,7 @@ public final class Datasets {
     // ---------------------------------------------------------------- helpers
 
     private static TensorFactory factory() {
-        return Tensor.on(Backends.get(), DType.FLOAT32);
+        return Tensor.on(Backends.get()); // the default dtype, as the layers that will consume the set
     }
 
     /** numpy.linspace(a, b, m)[i], endpoint included. */

@@ -1,6 +1,7 @@
 package dev.descent.data;
 
 import dev.descent.core.DType;
+import dev.descent.core.DefaultDType;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,18 @@ class DatasetsTest {
         assertEquals(DType.FLOAT32, d.features().dtype());
         assertEquals(Shape.of(n), d.labels().shape());
         assertEquals(DType.INT32, d.labels().dtype());
+    }
+
+    @Test
+    void generatedSetsFollowTheDefaultDtypeAsTheLayersDo() {
+        Dataset f32 = Datasets.moons(new Rng(1), 10, 0.1);
+        assertEquals(DType.FLOAT32, f32.features().dtype());
+        try (DefaultDType scope = DefaultDType.scope(DType.FLOAT64)) {
+            Dataset f64 = Datasets.moons(new Rng(1), 10, 0.1);
+            assertEquals(DType.FLOAT64, f64.features().dtype());
+            assertEquals(DType.INT32, f64.labels().dtype());
+            assertEquals(f32.features().get(3, 1), (float) f64.features().get(3, 1), "the same set, unrounded");
+        }
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ScalerTest {
-    private static final Tensor TRAIN = Tensor.of(new double[][] {{1, 10, 5}, {3, 10, 7}, {5, 10, 9}, {7, 10, 11}});
+    private static final Tensor TRAIN = Tensor.fromNested(DType.FLOAT64, new double[][] {{1, 10, 5}, {3, 10, 7}, {5, 10, 9}, {7, 10, 11}});
 
     @Test
     void standardUsesPopulationStatisticsAndKeepsConstantFeatures() {
@@ -28,7 +28,7 @@ class ScalerTest {
         Scaler s = Scaler.minMax(TRAIN);
         Tensor m = s.transform(TRAIN);
         assertArrayEquals(new double[] {0, 0, 0, 1 / 3.0, 0, 1 / 3.0, 2 / 3.0, 0, 2 / 3.0, 1, 0, 1}, m.toDoubleArray(), 1e-12);
-        Tensor outside = s.transform(Tensor.of(new double[][] {{9, 10, 3}}));
+        Tensor outside = s.transform(Tensor.fromNested(DType.FLOAT64, new double[][] {{9, 10, 3}}));
         assertArrayEquals(new double[] {4 / 3.0, 0, -1 / 3.0}, outside.toDoubleArray(), 1e-12, "not clipped");
     }
 
@@ -39,14 +39,14 @@ class ScalerTest {
         assertEquals(DType.FLOAT64, s.offset().dtype());
         assertEquals(DType.FLOAT32, s.transform(f32).dtype());
         // more rows than one chunk: the float64 accumulation still gives the exact mean
-        Tensor many = Tensor.of(new double[3000]).add(Tensor.arange(0, 3000, 1).to(DType.FLOAT64)).reshape(3000, 1);
+        Tensor many = Tensor.zeros(DType.FLOAT64, 3000).add(Tensor.arange(0, 3000, 1).to(DType.FLOAT64)).reshape(3000, 1);
         assertEquals(1499.5, Scaler.standard(many).offset().item(), 1e-9);
     }
 
     @Test
     void shapesAndDtypesAreChecked() {
         Scaler s = Scaler.standard(TRAIN);
-        DatasetsTest.assertMessage(() -> s.transform(Tensor.of(new double[][] {{1, 2}})), "Scaler.transform", "(3,)", "(1, 2)");
+        DatasetsTest.assertMessage(() -> s.transform(Tensor.fromNested(DType.FLOAT64, new double[][] {{1, 2}})), "Scaler.transform", "(3,)", "(1, 2)");
         DatasetsTest.assertMessage(() -> Scaler.minMax(Tensor.of(new int[] {1, 2})), "Scaler.minMax", "floating", "int32");
         DatasetsTest.assertMessage(() -> Scaler.standard(Tensor.zeros(0, 3)), "Scaler.standard", "n >= 1", "(0, 3)");
     }

@@ -111,12 +111,28 @@ public final class RunContext {
         return err;
     }
 
+    /**
+     * Saves {@code model} as safetensors to {@code file} (creating its directory), or to {@code outDir/model.safetensors}
+     * when {@code file} is null; returns where. A failure names the file and the reason.
+     */
+    public Path saveModel(dev.descent.nn.Module model, Path file) {
+        Path target = file != null ? file : file("model.safetensors");
+        try {
+            Path parent = target.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            model.save(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model to " + target + ": " + Errors.message(e), e);
+        }
+        return target;
+    }
+
     /** {@code outDir/name}, creating the directory. */
     public Path file(String name) {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the output directory " + outDir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create the output directory " + outDir + ": " + Errors.message(e), e);
         }
         return outDir.resolve(name);
     }

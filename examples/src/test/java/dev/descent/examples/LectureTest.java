@@ -63,6 +63,22 @@ class LectureTest {
     void errorsAreOneLine() {
         assertEquals("a; b", Errors.message(new IllegalArgumentException("a\n   b")));
         assertEquals("NullPointerException", Errors.message(new NullPointerException()));
-        assertEquals("RuntimeException: x", Errors.message(new RuntimeException(null, new IllegalStateException("x"))));
+        assertEquals("x", Errors.message(new RuntimeException(null, new IllegalStateException("x"))));
+        assertEquals("RuntimeException: NullPointerException", Errors.message(new RuntimeException(new NullPointerException())));
+    }
+
+    @Test
+    void fileErrorsSayWhatHappenedToWhichFileWithoutTheirClass() {
+        assertEquals("a.csv: no such file or directory", Errors.message(new java.nio.file.NoSuchFileException("a.csv")));
+        assertEquals("a.csv: no such CSV file",
+                Errors.message(new java.nio.file.NoSuchFileException("a.csv", null, "no such CSV file")));
+        assertEquals("/root/x: permission denied", Errors.message(new java.nio.file.AccessDeniedException("/root/x")));
+        assertEquals("a -> b: already exists",
+                Errors.message(new java.nio.file.FileAlreadyExistsException("a", "b", null)));
+        // UncheckedIOException(cause) repeats the cause's toString, class name and all: the cause speaks instead
+        assertEquals("a.csv: no such file or directory",
+                Errors.message(new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException("a.csv"))));
+        assertEquals("m.safetensors: bad header", Errors.message(new java.io.IOException("m.safetensors: bad header")));
+        assertEquals("IndexOutOfBoundsException: 3", Errors.message(new IndexOutOfBoundsException("3")));
     }
 }

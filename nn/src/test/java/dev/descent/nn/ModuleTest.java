@@ -5,6 +5,7 @@ import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
+import dev.descent.core.DefaultDType;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -62,6 +63,18 @@ class ModuleTest {
 
     private static Net net(Backend b, DType dt, long seed) {
         return new Net(Tensor.on(b, dt), new Rng(seed));
+    }
+
+    @Test
+    void linearWithoutAFactoryFollowsTheDefaultDtype() {
+        Linear f32 = new Linear(2, 3, new Rng(0));
+        assertTrue(f32.parameters().stream().allMatch(p -> p.dtype() == DType.FLOAT32));
+        try (DefaultDType scope = DefaultDType.scope(DType.FLOAT64)) {
+            Linear f64 = new Linear(2, 3, new Rng(0));
+            assertTrue(f64.parameters().stream().allMatch(p -> p.dtype() == DType.FLOAT64));
+            // the same draws, rounded to float32 in the float32 layer only
+            assertEquals(f32.parameters().get(0).value().get(0, 1), (float) f64.parameters().get(0).value().get(0, 1));
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.List;
  * names the input, the worst element, and the analytic and numeric values.
  *
  * <pre>{@code
- * Variable x = Variable.parameter(Tensor.of(new double[] {0.3, -1.2}));
+ * Variable x = Variable.parameter(Tensor.of(DType.FLOAT64, new double[] {0.3, -1.2}));   // float64 for differences
  * GradCheck.check(in -> in[0].tanh().mul(in[0]), x);            // first derivatives
  * GradCheck.checkSecondOrder(in -> in[0].tanh().mul(in[0]), x); // second derivatives
  * GradCheck.defaults().atol(1e-3).rtol(1e-2).allowFloat32().check(f, x32);

@@ -3,6 +3,7 @@ package consumer;
 import dev.descent.autodiff.Variable;
 import dev.descent.autodiff.check.GradCheck;
 import dev.descent.core.Backends;
+import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class GradientTest {
     @Test
     void gradientOfAFunctionOfOurOwn() {
         assertEquals("ejml", Backends.get().name());
-        Variable x = Variable.parameter(Tensor.of(new double[] {0.5, -1.0, 2.0}));
+        Variable x = Variable.parameter(Tensor.of(DType.FLOAT64, new double[] {0.5, -1.0, 2.0}));
         x.mul(x).sin().sum().backward();
         double[] expected = new double[3];
         double[] v = {0.5, -1.0, 2.0};

@@ -59,6 +59,11 @@ public abstract class DemoCommand implements Callable<Integer> {
     }
 
     /** Checks {@code value > 0}. */
+    protected void requirePositive(String option, long value) {
+        if (value <= 0) throw usageError("Invalid value for option '" + option + "': expected > 0, got " + value);
+    }
+
+    /** Checks {@code value > 0}. */
     protected void requirePositive(String option, double value) {
         if (!(value > 0)) throw usageError("Invalid value for option '" + option + "': expected > 0, got " + value);
     }

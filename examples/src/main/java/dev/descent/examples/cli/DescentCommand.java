@@ -2,6 +2,7 @@ package dev.descent.examples.cli;
 
 import dev.descent.core.Backends;
 import dev.descent.core.DType;
+import dev.descent.core.DefaultDType;
 import dev.descent.examples.Errors;
 import dev.descent.examples.Main;
 import dev.descent.examples.RunContext;
@@ -44,8 +45,9 @@ public final class DescentCommand implements Runnable {
     String backend;
 
     @Option(names = "--dtype", paramLabel = "TYPE", scope = ScopeType.INHERIT, converter = FloatType.class,
-            description = "Floating type of the tensors: float32 or float64 (default: float32).")
-    DType dtype = DType.FLOAT32;
+            description = "Floating type of the tensors: float32 or float64 (default: float32, or what "
+                    + "DESCENT_DTYPE or -Ddescent.dtype says).")
+    DType dtype;
 
     @Option(names = "--seed", paramLabel = "N", scope = ScopeType.INHERIT,
             description = "Seed of every random number (default: ${DEFAULT-VALUE}).")
@@ -94,7 +96,8 @@ public final class DescentCommand implements Runnable {
         });
         cl.setExecutionStrategy(parseResult -> {
             // NOTE: --backend also becomes the process default, so library code that asks Backends.get() follows
-            // it; restored afterwards so that in-process callers (tests) see no trace of it.
+            // it; restored afterwards so that in-process callers (tests) see no trace of it. --dtype likewise
+            // becomes the default dtype, in a scope on this thread.
             if (root.quiet && root.verbose) {
                 List<CommandLine> chain = parseResult.asCommandLineList();
                 throw new CommandLine.ParameterException(chain.get(chain.size() - 1),
@@ -102,7 +105,7 @@ public final class DescentCommand implements Runnable {
             }
             String before = System.getProperty(Backends.PROPERTY);
             if (root.backend != null) System.setProperty(Backends.PROPERTY, root.backend);
-            try {
+            try (DefaultDType scope = DefaultDType.scope(root.dtype())) {
                 return new CommandLine.RunLast().execute(parseResult);
             } finally {
                 if (before == null) System.clearProperty(Backends.PROPERTY);
@@ -138,7 +141,12 @@ public final class DescentCommand implements Runnable {
 
     /** The global options as a run context. */
     RunContext context() {
-        return new RunContext(backend, dtype, seed, out, quiet, verbose, stdout, stderr);
+        return new RunContext(backend, dtype(), seed, out, quiet, verbose, stdout, stderr);
+    }
+
+    /** {@code --dtype}, else the default dtype ({@code DESCENT_DTYPE}, {@code -Ddescent.dtype}, float32). */
+    DType dtype() {
+        return dtype != null ? dtype : DefaultDType.get();
     }
 
     /** Accepts the name of a backend on the class path (case-insensitive); returns its canonical name. */

@@ -3,6 +3,7 @@ package dev.descent.examples.cli;
 import dev.descent.examples.Demo;
 import dev.descent.examples.demos.TrainDemo;
 import dev.descent.examples.presets.OptimizerChoices;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,9 +23,6 @@ public final class TrainCommand extends DemoCommand {
     public static final List<String> INITS = List.of("he", "xavier", "lecun", "normal", "uniform", "zeros");
     public static final List<String> LOSSES = List.of("auto", "cross-entropy", "bce", "mse", "mae", "huber");
     public static final List<String> OPTIMIZERS = OptimizerChoices.NAMES;
-
-    /** How many samples each update sees. */
-    public enum BatchMode { BATCH, MINI_BATCH, STOCHASTIC }
 
     @Option(names = "--data", paramLabel = "SET",
             description = "circles, moons, spirals, blobs, xor, csv:FILE (a header line unless --no-header; the last column is the class, "
@@ -80,9 +78,10 @@ public final class TrainCommand extends DemoCommand {
     @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: 0; 0.01 for adamw).")
     public Double weightDecay;
 
-    @Option(names = "--batch-mode", paramLabel = "MODE",
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    public BatchMode batchMode = BatchMode.MINI_BATCH;
+    @Option(names = "--batch-mode", paramLabel = "MODE", converter = BatchModeName.class,
+            description = "How many samples each update sees: batch (all), mini-batch (--batch-size) or stochastic "
+                    + "(one) (default: mini-batch).")
+    public TrainDemo.BatchKind batchMode = TrainDemo.BatchKind.MINI_BATCH;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     public int batchSize = 32;
@@ -149,7 +148,25 @@ public final class TrainCommand extends DemoCommand {
     protected Demo demo() {
         return new TrainDemo(new TrainDemo.Settings(data, samples, hidden, activation.toLowerCase(Locale.ROOT),
                 init.toLowerCase(Locale.ROOT), loss.toLowerCase(Locale.ROOT), optimizer.toLowerCase(Locale.ROOT),
-                learningRate, momentum, betas, eps, weightDecay, TrainDemo.BatchKind.valueOf(batchMode.name()),
+                learningRate, momentum, betas, eps, weightDecay, batchMode,
                 batchSize, epochs, validation, patience, save, !noHeader));
+    }
+
+    /**
+     * The batch modes as the library names them ({@code BatchMode.batch()}, {@code miniBatch}, {@code stochastic}):
+     * {@code batch}, {@code mini-batch}, {@code stochastic}; case, and {@code _} or nothing for the hyphen
+     * ({@code MINI_BATCH}, {@code minibatch}), do not matter.
+     */
+    static final class BatchModeName implements CommandLine.ITypeConverter<TrainDemo.BatchKind> {
+        @Override
+        public TrainDemo.BatchKind convert(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
+                case "batch" -> TrainDemo.BatchKind.BATCH;
+                case "mini-batch", "minibatch" -> TrainDemo.BatchKind.MINI_BATCH;
+                case "stochastic" -> TrainDemo.BatchKind.STOCHASTIC;
+                default -> throw new CommandLine.TypeConversionException("expected batch, mini-batch or stochastic, "
+                        + "got '" + value + "'");
+            };
+        }
     }
 }

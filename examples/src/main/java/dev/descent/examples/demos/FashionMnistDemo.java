@@ -191,10 +191,7 @@ public final class FashionMnistDemo implements Demo {
         Classifier.Scores scores = Classifier.score(trainer.predict(testFlat.features(), 1000), test.labels(), k);
         double acc = scores.accuracy();
         double[] perClass = scores.perClassAccuracy();
-        Path modelFile = s.save() != null ? s.save() : ctx.file("model.safetensors");
-        Path parent = modelFile.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        model.save(modelFile);
+        Path modelFile = ctx.saveModel(model, s.save());
 
         int epochs = history.epochs().size();
         double[] epochSeconds = history.epochs().stream().mapToDouble(e -> e.nanos() / 1e9).toArray();

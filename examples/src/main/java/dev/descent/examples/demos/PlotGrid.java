@@ -53,7 +53,7 @@ final class PlotGrid {
         try {
             if (!ImageIO.write(grid, "png", png.toFile())) throw new IOException("no PNG writer");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + png + ": " + dev.descent.examples.Errors.message(e), e);
         }
         ctx.detail("wrote %s", png);
         return new Figure(png, title, point, measured);

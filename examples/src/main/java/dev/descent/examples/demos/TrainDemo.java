@@ -167,9 +167,9 @@ public final class TrainDemo implements Demo {
                 test = Classifier.flat(split.test());
         int k = train.numClasses(), in = train.features().dim(1);
         if (task == Task.BINARY && k != 2) {
-            throw new IllegalArgumentException("train: --loss bce needs two classes, the data has " + k);
+            throw new IllegalArgumentException("--loss bce needs two classes, the data has " + k);
         }
-        if (task != Task.REGRESSION && k < 2) throw new IllegalArgumentException("train: the data has only " + k + " class");
+        if (task != Task.REGRESSION && k < 2) throw new IllegalArgumentException("the data has only " + k + " class; classification needs at least 2");
 
         int out = switch (task) {
             case BINARY -> 1;
@@ -208,10 +208,7 @@ public final class TrainDemo implements Demo {
 
         history.writeEpochsCsv(ctx.file("epochs.csv"));
         history.writeStepsCsv(ctx.file("steps.csv"));
-        Path modelFile = s.save() != null ? s.save() : ctx.file("model.safetensors");
-        Path parent = modelFile.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        model.save(modelFile);
+        Path modelFile = ctx.saveModel(model, s.save());
 
         int epochs = history.epochs().size(), last = epochs - 1;
         String network = in + " \u2192 " + String.join(" \u2192 ", s.hidden().stream().map(String::valueOf).toList())
@@ -291,7 +288,7 @@ public final class TrainDemo implements Demo {
                 case "spirals" -> Datasets.spiral(rng, Math.max(1, n / 3), 3);
                 case "blobs" -> Datasets.blobs(rng, n, 3, 2, 1.5);
                 case "xor" -> Datasets.xor(rng, n, 0.1);
-                default -> throw new IllegalArgumentException("train: unknown data set '" + d + "'");
+                default -> throw new IllegalArgumentException("unknown data set '" + d + "'");
             };
             data = data.to(backend).to(dtype);
         }
@@ -300,7 +297,10 @@ public final class TrainDemo implements Demo {
 
     /** The name of the last column of the CSV file: its header's, or {@code "column n"} without a header. */
     static String lastColumn(Path file, Csv.Header header) throws IOException {
-        if (!Files.isRegularFile(file)) throw new NoSuchFileException(file.toString(), null, "train: no such CSV file");
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, Files.isDirectory(file) ? "a directory, not a CSV file"
+                    : "no such CSV file");
+        }
         List<String> names = Csv.columnNames(file, header);
         return names.get(names.size() - 1);
     }

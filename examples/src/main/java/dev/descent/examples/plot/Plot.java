@@ -121,7 +121,7 @@ public abstract class Plot<P extends Plot<P>> {
             if (parent != null) Files.createDirectories(parent);
             if (!ImageIO.write(image, "png", file.toFile())) throw new IOException("no PNG writer");
         } catch (IOException e) {
-            throw new UncheckedIOException("Plot.savePng: cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write the figure " + file + ": " + dev.descent.examples.Errors.message(e), e);
         }
         return file;
     }

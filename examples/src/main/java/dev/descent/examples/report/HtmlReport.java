@@ -1,5 +1,7 @@
 package dev.descent.examples.report;
 
+import dev.descent.core.io.TempFiles;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,7 +55,7 @@ public final class HtmlReport {
             }
         }
         Path index = dir.resolve(INDEX);
-        Path tmp = Files.createTempFile(dir, ".index", ".html.tmp");
+        Path tmp = TempFiles.createTempFile(dir, ".index", ".html.tmp");
         try {
             Files.writeString(tmp, render(report, dir), StandardCharsets.UTF_8);
             Files.move(tmp, index, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,6 +1,8 @@
 package dev.descent.examples.cli;
 
 import dev.descent.core.Backends;
+import dev.descent.core.DType;
+import dev.descent.core.DefaultDType;
 import dev.descent.examples.Main;
 import dev.descent.examples.DemoUnavailableException;
 import org.junit.jupiter.api.Test;
@@ -76,7 +78,7 @@ class DescentCommandTest {
                 new Object[] {"train", List.of("--data", "--samples", "--hidden", "--activation", "--init", "--loss",
                         "--optimizer", "--learning-rate", "--momentum", "--betas", "--eps", "--weight-decay",
                         "--batch-mode", "--batch-size", "--epochs", "--validation", "--patience", "--save",
-                        "BATCH, MINI_BATCH, STOCHASTIC")},
+                        "batch (all), mini-batch (--batch-size) or stochastic (one) (default: mini-batch)")},
                 new Object[] {"lecture", List.of("--only", "--skip", "--data")});
     }
 
@@ -179,7 +181,70 @@ class DescentCommandTest {
         assertEquals(1, missing.errLines().size(), missing.err());
         assertTrue(missing.err().startsWith("descent train: ") && missing.err().contains("none.csv"), missing.err());
         Run bce = run("--out", out.toString(), "train", "--data", "blobs", "--loss", "bce");
-        assertEquals(List.of("descent train: train: --loss bce needs two classes, the data has 3"), bce.errLines());
+        assertEquals(List.of("descent train: --loss bce needs two classes, the data has 3"), bce.errLines());
+    }
+
+    /** One failing run: exit code 1, the one line it printed. */
+    private static String failure(String... args) {
+        Run r = run(args);
+        assertEquals(Main.FAILURE, r.code(), r.err());
+        assertEquals(1, r.errLines().size(), r.err());
+        return r.errLines().get(0);
+    }
+
+    @Test
+    void failureMessagesSayWhatWentWrongOnceAndNameNoJavaClass(@TempDir Path out) throws Exception {
+        String o = out.toString();
+        Path none = out.resolve("none.csv"), oneClass = out.resolve("one.csv"), badNumber = out.resolve("bad.csv");
+        Files.writeString(oneClass, "a,b,label\n1,2,0\n3,4,0\n5,6,0\n7,8,0\n9,10,0\n");
+        Files.writeString(badNumber, "a,b,label\n1,2,0\n3,x,1\n");
+        Files.writeString(out.resolve("file"), "");
+        List<String> lines = List.of(
+                failure("--out", o, "train", "--data", "csv:" + none),
+                failure("--out", o, "train", "--data", "csv:" + out),
+                failure("--out", o, "train", "--data", "csv:" + oneClass),
+                failure("--out", o, "train", "--data", "csv:" + badNumber),
+                failure("--out", o, "train", "--data", "xor", "--samples", "40", "--epochs", "1",
+                        "--save", out.resolve("file").resolve("model.safetensors").toString()),
+                failure("--out", out.resolve("file").toString(), "train", "--data", "xor", "--samples", "40"));
+        assertEquals(List.of(
+                "descent train: " + none + ": no such CSV file",
+                "descent train: " + out + ": a directory, not a CSV file",
+                "descent train: the data has only 1 class; classification needs at least 2",
+                "descent train: " + badNumber + ": line 3, column 2 ('b'): 'x' is not a number",
+                "descent train: cannot save the model to " + out.resolve("file").resolve("model.safetensors") + ": "
+                        + out.resolve("file") + ": already exists",
+                "descent train: cannot create the output directory " + out.resolve("file").resolve("train") + ": "
+                        + out.resolve("file").resolve("train") + ": Not a directory"), lines);
+        for (String line : lines) {
+            assertTrue(!line.matches(".*\\b[A-Z]\\w*(Exception|Error)\\b.*"), "a Java class in: " + line);
+            assertTrue(!line.startsWith("descent train: train:"), line);
+        }
+    }
+
+    @Test
+    void dtypeOptionIsTheDefaultDtypeForTheRunOnly(@TempDir Path out) throws Exception {
+        Run r = run("--quiet", "--dtype", "float64", "--out", out.toString(), "train", "--data", "xor", "--samples", "40",
+                "--epochs", "1");
+        assertEquals(0, r.code(), r.err());
+        var saved = dev.descent.core.io.Safetensors.read(out.resolve("train").resolve("model.safetensors"),
+                Backends.get("ejml")).tensors();
+        assertTrue(!saved.isEmpty() && saved.values().stream().allMatch(t -> t.dtype() == DType.FLOAT64), saved.toString());
+        assertEquals(DType.FLOAT32, DefaultDType.get(), "the default is restored after the run");
+    }
+
+    @Test
+    void batchModesAreNamedAsTheLibraryNamesThemAndTheOlderSpellingStillWorks(@TempDir Path out) throws Exception {
+        for (String spelling : List.of("mini-batch", "MINI_BATCH", "minibatch")) {
+            Run r = run("--quiet", "--out", out.toString(), "train", "--data", "xor", "--samples", "40", "--epochs", "1",
+                    "--batch-mode", spelling, "--batch-size", "8");
+            assertEquals(0, r.code(), spelling + ": " + r.err());
+            // 32 training samples (40 less 20 % for validation) in mini-batches of 8: 4 steps
+            assertEquals(1 + 4, Files.readAllLines(out.resolve("train").resolve("steps.csv")).size(), spelling);
+        }
+        assertTrue(!run("train", "--help").out().contains("MINI_BATCH"), "the help names the modes as the library does");
+        assertUsageError(run("train", "--batch-mode", "mini"), "descent train",
+                "expected batch, mini-batch or stochastic, got 'mini'");
     }
 
     @Test

@@ -78,7 +78,7 @@ class TrainDemoTest {
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new TrainDemo(settings("blobs", "bce", "adam", 1, 0)).run(RunContext.forTest(out, 2)));
-        assertEquals("train: --loss bce needs two classes, the data has 3", e.getMessage());
+        assertEquals("--loss bce needs two classes, the data has 3", e.getMessage());
     }
 
     @Test

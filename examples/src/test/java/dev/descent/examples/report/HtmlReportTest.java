@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.descent.core.testing.FilePermissions.assertLikeANewFile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,6 +46,9 @@ class HtmlReportTest {
         Path reportDir = dir.resolve("report");
         Path index = HtmlReport.write(r, reportDir);
         assertEquals(reportDir.resolve("index.html"), index);
+        assertLikeANewFile(index);
+        HtmlReport.write(r, reportDir);
+        assertLikeANewFile(index); // replaced, still like any new file
         String html = Files.readString(index);
 
         List<String> srcs = new ArrayList<>();

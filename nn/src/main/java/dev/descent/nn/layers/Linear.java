@@ -20,7 +20,7 @@ import dev.descent.nn.init.Initializers;
  *
  * <pre>{@code
  * Rng rng = new Rng(42);
- * Linear layer = new Linear(784, 128, rng);                      // float32 on the default backend
+ * Linear layer = new Linear(784, 128, rng);                      // the default dtype (float32) on the default backend
  * Variable z = layer.apply(x);                                   // (batch, 128)
  * Linear custom = new Linear(Tensor.on(backend, DType.FLOAT64), 2, 16, true, Initializers.xavierNormal(), Initializers.zeros(), rng);
  * }</pre>
@@ -30,9 +30,12 @@ public final class Linear extends Module {
     private final Variable weight;
     private final Variable bias;
 
-    /** A float32 layer with bias on the default backend, initialised as PyTorch does. */
+    /**
+     * A layer with bias on the default backend with the default dtype ({@code DefaultDType}, float32 unless changed),
+     * initialised as PyTorch does.
+     */
     public Linear(int in, int out, Rng rng) {
-        this(Tensor.on(Backends.get(), DType.FLOAT32), in, out, true, null, null, rng);
+        this(Tensor.on(Backends.get()), in, out, true, null, null, rng);
     }
 
     /**

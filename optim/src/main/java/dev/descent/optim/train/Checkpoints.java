@@ -5,6 +5,7 @@ import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.io.Json;
 import dev.descent.core.io.Safetensors;
+import dev.descent.core.io.TempFiles;
 import dev.descent.core.spi.Backend;
 import dev.descent.optim.StateDict;
 import dev.descent.optim.schedule.LrScheduler;
@@ -93,7 +94,7 @@ final class Checkpoints {
     private void write(Trainer t, Run r) throws IOException {
         hook.at("sweep");
         sweep();
-        Path tmp = Files.createTempDirectory(dir, TEMPORARY);
+        Path tmp = TempFiles.createTempDirectory(dir, TEMPORARY);
         Path last = dir.resolve(LAST);
         Path old = null;
         boolean installed = false;

@@ -110,7 +110,7 @@ class GradClipTest {
 
     @Test
     void errorIfNonfiniteThrowsAndChangesNothing() {
-        Tensor g = Tensor.of(new double[] {1, Double.POSITIVE_INFINITY, 2});
+        Tensor g = Tensor.of(DType.FLOAT64, new double[] {1, Double.POSITIVE_INFINITY, 2});
         Variable v = withGrad(g);
         NonFiniteGradientException e = assertThrows(NonFiniteGradientException.class,
                 () -> GradClip.clipGradNorm(List.of(v), 1.0, 2, true));
@@ -123,9 +123,9 @@ class GradClipTest {
 
     @Test
     void leavesReachedByOneGradientAreClippedIndependently() {
-        Tensor g = Tensor.of(new double[] {3, 4});
-        Variable a = Variable.parameter(Tensor.of(new double[] {0, 0}));
-        Variable b = Variable.parameter(Tensor.of(new double[] {0, 0}));
+        Tensor g = Tensor.of(DType.FLOAT64, new double[] {3, 4});
+        Variable a = Variable.parameter(Tensor.of(DType.FLOAT64, new double[] {0, 0}));
+        Variable b = Variable.parameter(Tensor.of(DType.FLOAT64, new double[] {0, 0}));
         a.add(b).backward(g);
         assertFalse(a.grad().sharesStorageWith(b.grad()), "each leaf keeps its own gradient");
         assertFalse(a.grad().sharesStorageWith(g), "and not the caller's gradOutput");
