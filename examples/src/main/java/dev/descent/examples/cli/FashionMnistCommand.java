@@ -80,6 +80,7 @@ public final class FashionMnistCommand extends DemoCommand {
     @Override
     protected Demo demo() {
         return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, epochs, batchSize,
-                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload));
+                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload),
+                Classifier.Model.of(model));
     }
 }
