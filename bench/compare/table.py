@@ -21,6 +21,10 @@ def jmh_key(r):
         return "%s|kernel/%s/%s/%s" % (p["backend"], method, p["dtype"], p["size"])
     if name == "TrainingStepBenchmark":
         return "%s|step/%s/%s/%s" % (p["backend"], p["network"], p["dtype"], p["optimizer"])
+    if name == "ConvBenchmark" and method == "convForwardBackward":
+        return "%s|conv/%s/%s" % (p["backend"], p["layer"], p["dtype"])
+    if name == "CnnStepBenchmark":
+        return "%s|cnnstep/%s" % (p["backend"], p["dtype"])
     if name == "EpochBenchmark":
         return "%s|epoch/FLOAT32" % p["backend"]
     return None

@@ -79,6 +79,37 @@ for dt_name, dt in (("FLOAT32", torch.float32), ("FLOAT64", torch.float64)):
 
             out["step/%s/%s/%s" % (network, dt_name, opt_name)] = timed(step)
 
+# ConvBenchmark's cases, float32, batch 64: one 3x3 padding-1 convolution forward and backward, and a training step
+# of the Fashion-MNIST CNN (conv 32, BN, ReLU, pool, conv 64, BN, ReLU, pool, dense 128, dropout, 10) with Adam
+for layer, cin, cout, size in (("conv1", 1, 32, 28), ("conv2", 32, 64, 14)):
+    cx = torch.randn(64, cin, size, size).requires_grad_(True)
+    cw = (0.1 * torch.randn(cout, cin, 3, 3)).requires_grad_(True)
+    cb = torch.zeros(cout).requires_grad_(True)
+    cg = torch.randn(64, cout, size, size)
+
+    def conv_step():
+        cx.grad = cw.grad = cb.grad = None
+        torch.nn.functional.conv2d(cx, cw, cb, padding=1).backward(cg)
+
+    out["conv/%s/FLOAT32" % layer] = timed(conv_step)
+cnn = torch.nn.Sequential(
+    torch.nn.Conv2d(1, 32, 3, padding=1), torch.nn.BatchNorm2d(32), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Conv2d(32, 64, 3, padding=1), torch.nn.BatchNorm2d(64), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    torch.nn.Flatten(), torch.nn.Linear(64 * 7 * 7, 128), torch.nn.ReLU(), torch.nn.Dropout(0.25),
+    torch.nn.Linear(128, 10))
+cnn_opt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
+cnn_loss = torch.nn.CrossEntropyLoss()
+cnn_x, cnn_y = torch.randn(64, 1, 28, 28), torch.randint(0, 10, (64,))
+
+
+def cnn_step():
+    cnn_opt.zero_grad()
+    cnn_loss(cnn(cnn_x), cnn_y).backward()
+    cnn_opt.step()
+
+
+out["cnnstep/FLOAT32"] = timed(cnn_step)
+
 # one epoch of 784-256-128-10 over 60,000 samples, batch 128, shuffled, Adam, float32 (milliseconds)
 model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(),
                             torch.nn.Linear(128, 10))

@@ -1,6 +1,8 @@
 package dev.descent.autodiff;
 
+import dev.descent.core.Convolution;
 import dev.descent.core.DType;
+import dev.descent.core.Pooling;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 
@@ -394,6 +396,54 @@ public final class Variable {
     /** {@code op(this) · op(other)}, transposing the last two axes of either without materialising it. */
     public Variable matmul(Variable other, boolean transposeThis, boolean transposeOther) {
         return LinearAlgebra.matmul(this, other, transposeThis, transposeOther);
+    }
+
+    // ---------------------------------------------------------------- convolution and pooling
+
+    /**
+     * {@code torch.nn.functional.conv2d(this, weight, bias, ...)} for this {@code (N, C, H, W)} and weight
+     * {@code (O, C / groups, kH, kW)}; {@code bias} {@code (O,)} may be null. Differentiable to any order.
+     */
+    public Variable conv2d(Variable weight, Variable bias, Convolution.Options options) {
+        return Convolutions.conv2d(this, weight, bias, options);
+    }
+
+    /**
+     * {@code torch.nn.functional.conv1d} for this {@code (N, C, L)} and weight {@code (O, C / groups, k)}, with the
+     * options' width entries (stride, padding, dilation; the height entries 1, 0, 1).
+     */
+    public Variable conv1d(Variable weight, Variable bias, Convolution.Options options) {
+        return Convolutions.conv1d(this, weight, bias, options);
+    }
+
+    /**
+     * {@code torch.nn.functional.conv_transpose2d(this, weight, bias, stride, padding, output_padding, groups,
+     * dilation)} for weight {@code (C, O / groups, kH, kW)}: the gradient of the matching convolution with respect to
+     * its input. The output padding adds rows and columns after the last (each smaller than the stride).
+     */
+    public Variable convTranspose2d(Variable weight, Variable bias, Convolution.Options options, int outputPaddingH,
+                                    int outputPaddingW) {
+        return Convolutions.convTranspose2d(this, weight, bias, options, outputPaddingH, outputPaddingW);
+    }
+
+    /** {@code torch.nn.functional.max_pool2d} over the last two axes; the gradient goes to each first maximum. */
+    public Variable maxPool2d(Pooling.Options options) {
+        return Pools.maxPool2d(this, options);
+    }
+
+    /** {@code torch.nn.functional.max_pool1d} over the last axis, with the options' width entries. */
+    public Variable maxPool1d(Pooling.Options options) {
+        return Pools.maxPool1d(this, options);
+    }
+
+    /** {@code torch.nn.functional.avg_pool2d} over the last two axes (dilation 1). */
+    public Variable avgPool2d(Pooling.Options options, boolean countIncludePad) {
+        return Pools.avgPool2d(this, options, countIncludePad);
+    }
+
+    /** {@code torch.nn.functional.adaptive_avg_pool2d} to {@code outH x outW} over the last two axes. */
+    public Variable adaptiveAvgPool2d(int outH, int outW) {
+        return Pools.adaptiveAvgPool2d(this, outH, outW);
     }
 
     // ---------------------------------------------------------------- movement

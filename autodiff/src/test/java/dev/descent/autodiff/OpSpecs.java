@@ -1,7 +1,9 @@
 package dev.descent.autodiff;
 
 import dev.descent.autodiff.check.GradCheck;
+import dev.descent.core.Convolution;
 import dev.descent.core.DType;
+import dev.descent.core.Pooling;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
@@ -186,6 +188,57 @@ final class OpSpecs {
                 x -> x[0].indexAdd(0, ints(x[0], new int[] {2, 2}, 2), x[1]).square());
         binary("scatterAdd", Set.of("scatterAdd"), s(2, 3), s(2, 2), ANY, ANY,
                 x -> x[0].scatterAdd(1, ints(x[0], new int[] {0, 0, 2, 1}, 2, 2), x[1]).square());
+        // convolution and pooling: stride > 1, dilation > 1, groups > 1, odd and asymmetric padding, size-1 axes
+        conv("conv2d groups 2, stride (2,1), padding (1,0), dilation (1,2), bias", s(2, 4, 5, 4), s(4, 2, 3, 2),
+                new Convolution.Options(2, 1, 1, 1, 0, 0, 1, 2, 2), true);
+        conv("conv2d height 1, stride (1,2), padding (0,1)", s(1, 3, 1, 5), s(2, 3, 1, 3),
+                new Convolution.Options(1, 2, 0, 0, 1, 1, 1, 1, 1), false);
+        conv("conv2d same, even kernel, groups 2", s(2, 2, 4, 4), s(2, 1, 2, 2), Convolution.Options.same(2, 2, 1, 1, 2),
+                true);
+        Rng geometry = new Rng(19);
+        for (int i = 0; i < 2; i++) randomConv(geometry, i);
+        SPECS.add(new Spec("conv1d groups 2, stride 2, padding 1, dilation 2, bias", Set.of("conv1d"),
+                new int[][] {s(2, 2, 7), s(4, 1, 3), s(4)}, new Domain[] {ANY, ANY, ANY},
+                x -> x[0].conv1d(x[1], x[2], Convolution.Options.of1d(2, 1, 2, 2))));
+        SPECS.add(new Spec("convTranspose2d groups 2, stride 2, padding 1, dilation (1,2), output padding (1,0)",
+                Set.of("convTranspose2d"), new int[][] {s(2, 2, 3, 3), s(2, 2, 3, 2), s(4)}, new Domain[] {ANY, ANY, ANY},
+                x -> x[0].convTranspose2d(x[1], x[2], new Convolution.Options(2, 2, 1, 1, 1, 1, 1, 2, 2), 1, 0)));
+        unary("maxPool2d kernel (3,2), stride (2,1), padding 1, dilation (1,2), ceil", Set.of("maxPool2d"), s(2, 2, 5, 4),
+                ANY, x -> x[0].maxPool2d(new Pooling.Options(3, 2, 2, 1, 1, 1, 1, 2, true)).square());
+        unary("maxPool2d height 1, kernel (1,3), stride (1,2), padding (0,1)", Set.of("maxPool2d"), s(1, 2, 1, 5), ANY,
+                x -> x[0].maxPool2d(new Pooling.Options(1, 3, 1, 2, 0, 1, 1, 1, false)).mul(x[0].slice(3, 0, 3)));
+        unary("maxPool1d kernel 3, stride 2, padding 1, dilation 2, ceil", Set.of("maxPool1d"), s(2, 3, 7), ANY,
+                x -> x[0].maxPool1d(Pooling.Options.of1d(3, 2, 1, 2, true)).square());
+        unary("avgPool2d kernel 3, stride 2, padding 1, ceil, count_include_pad", Set.of("avgPool2d"), s(2, 2, 5, 5),
+                ANY, x -> x[0].avgPool2d(Pooling.Options.of(3, 2, 1, 1, true), true).square());
+        unary("avgPool2d kernel (2,3), stride (2,1), padding 1, without padding", Set.of("avgPool2d"), s(1, 2, 4, 3),
+                ANY, x -> x[0].avgPool2d(new Pooling.Options(2, 3, 2, 1, 1, 1, 1, 1, false), false).sin());
+        unary("adaptiveAvgPool2d (5,7) to (3,4)", Set.of("adaptiveAvgPool2d"), s(2, 2, 5, 7), ANY,
+                x -> x[0].adaptiveAvgPool2d(3, 4).square());
+        unary("adaptiveAvgPool2d (1,4) to (1,1)", Set.of("adaptiveAvgPool2d"), s(1, 2, 1, 4), ANY,
+                x -> x[0].adaptiveAvgPool2d(1, 1).mul(x[0].sum()));
+    }
+
+    /** A conv2d row, squared so that second derivatives are not all zero. */
+    private static void conv(String label, int[] x, int[] w, Convolution.Options o, boolean bias) {
+        int[][] shapes = bias ? new int[][] {x, w, s(w[0])} : new int[][] {x, w};
+        Domain[] domains = bias ? new Domain[] {ANY, ANY, ANY} : new Domain[] {ANY, ANY};
+        SPECS.add(new Spec(label, Set.of("conv2d"), shapes, domains,
+                in -> in[0].conv2d(in[1], bias ? in[2] : null, o).square()));
+    }
+
+    /** A conv2d row on a random small geometry whose kernel fits its padded input. */
+    private static void randomConv(Rng rng, int i) {
+        while (true) {
+            int groups = 1 + rng.nextInt(2), cg = 1 + rng.nextInt(2), og = 1 + rng.nextInt(2);
+            int h = 1 + rng.nextInt(4), w = 1 + rng.nextInt(4), kh = 1 + rng.nextInt(3), kw = 1 + rng.nextInt(3);
+            Convolution.Options o = new Convolution.Options(1 + rng.nextInt(2), 1 + rng.nextInt(2), rng.nextInt(2),
+                    rng.nextInt(2), rng.nextInt(2), rng.nextInt(2), 1 + rng.nextInt(2), 1 + rng.nextInt(2), groups);
+            if (o.outHeight(h, kh) < 1 || o.outWidth(w, kw) < 1) continue;
+            conv("conv2d random " + i + " " + o, s(1 + rng.nextInt(2), groups * cg, h, w), s(groups * og, cg, kh, kw), o,
+                    rng.nextInt(2) == 0);
+            return;
+        }
     }
 
     static List<Spec> all() {

@@ -22,7 +22,6 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Values and gradients against PyTorch, in float64, on both backends: the reference file is written offline by
@@ -121,26 +120,16 @@ class PyTorchGoldenTest {
         });
     }
 
-    static List<Case> load(Backend backend) throws IOException {
-        return GoldenCases.load(PyTorchGoldenTest.class, "/goldens/ops.txt", backend);
-    }
+    private static final String FILE = "/goldens/ops.txt";
 
     @Test
     void everyGoldenCaseHasADescentFunctionAndViceVersa() throws IOException {
-        TreeSet<String> golden = new TreeSet<>();
-        for (Case c : load(Backends.get())) golden.add(c.name());
-        assertEquals(new TreeSet<>(OPS.keySet()), golden);
+        assertEquals(new TreeSet<>(OPS.keySet()), GoldenCases.names(PyTorchGoldenTest.class, FILE));
     }
 
     @TestFactory
     List<DynamicTest> matchesPyTorch() throws IOException {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (Backend backend : TestBackends.all()) {
-            for (Case c : load(backend)) {
-                tests.add(DynamicTest.dynamicTest(c.name() + " on " + backend.name(), () -> check(c)));
-            }
-        }
-        return tests;
+        return GoldenCases.perBackend(PyTorchGoldenTest.class, FILE, (c, backend) -> check(c));
     }
 
     private static void check(Case c) {
@@ -160,18 +149,7 @@ class PyTorchGoldenTest {
     }
 
     private static void compare(String what, Tensor expected, Tensor actual) {
-        assertNotNull(actual, what + ": no gradient");
-        assertEquals(expected.shape(), actual.shape(), what + ": shape");
-        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
-        for (int i = 0; i < e.length; i++) {
-            if (Double.isNaN(e[i]) || Double.isInfinite(e[i])) {
-                if (Double.compare(e[i], a[i]) != 0) fail(what + " element " + i + ": expected " + e[i] + ", got " + a[i]);
-                continue;
-            }
-            double err = Math.abs(a[i] - e[i]) / Math.max(1, Math.abs(e[i]));
-            record(err);
-            if (!(err <= TOL)) fail(what + " element " + i + ": expected " + e[i] + ", got " + a[i] + " (relative error " + err + ")");
-        }
+        record(GoldenCases.compare(what, expected, actual, TOL));
     }
 
     private static synchronized void record(double err) {

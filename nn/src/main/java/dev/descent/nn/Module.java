@@ -37,6 +37,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public abstract class Module {
     private final Map<String, Variable> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Rng> generators = new LinkedHashMap<>();
     private final List<ForwardHook> hooks = new CopyOnWriteArrayList<>();
     private volatile boolean training = true;
@@ -81,12 +82,40 @@ public abstract class Module {
         return child;
     }
 
+    /**
+     * Registers a buffer under {@code name}: state that is saved and loaded with the parameters but not trained, such
+     * as BatchNorm's running statistics (PyTorch's {@code register_buffer}). The module updates it in place
+     * ({@link InPlace}) and owns it; the state dict holds a copy.
+     */
+    protected final Tensor registerBuffer(String name, Tensor initial) {
+        checkName(name);
+        if (initial == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": buffer '" + name + "' is null");
+        buffers.put(name, initial);
+        return initial;
+    }
+
+    /** Every buffer of this module and its descendants with its dotted name (the live tensors). */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        collectNamed("", m -> m.buffers, out);
+        return out;
+    }
+
+    /** The parameters' values and then the buffers, by dotted name: what a state dict holds (the live tensors). */
+    private Map<String, Tensor> namedState() {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        namedParameters().forEach((n, p) -> out.put(n, p.value()));
+        out.putAll(namedBuffers());
+        return out;
+    }
+
     private void checkName(String name) {
         if (name == null || name.isEmpty() || name.contains(".")) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": invalid name '" + name
                     + "' (non-empty, without dots)");
         }
-        if (parameters.containsKey(name) || children.containsKey(name) || generators.containsKey(name)) {
+        if (parameters.containsKey(name) || children.containsKey(name) || generators.containsKey(name)
+                || buffers.containsKey(name)) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": name '" + name + "' is already registered");
         }
     }
@@ -105,13 +134,15 @@ public abstract class Module {
     /** Every registered random generator with its dotted name. */
     public Map<String, Rng> namedGenerators() {
         Map<String, Rng> out = new LinkedHashMap<>();
-        collectGenerators("", out);
+        collectNamed("", m -> m.generators, out);
         return out;
     }
 
-    private void collectGenerators(String prefix, Map<String, Rng> out) {
-        generators.forEach((n, r) -> out.put(prefix + n, r));
-        children.forEach((n, c) -> c.collectGenerators(prefix + n + ".", out));
+    /** Every entry of {@code own(module)} of this module and its descendants, under its dotted name, in order. */
+    private <T> void collectNamed(String prefix, java.util.function.Function<Module, Map<String, T>> own,
+                                  Map<String, T> out) {
+        own.apply(this).forEach((n, t) -> out.put(prefix + n, t));
+        children.forEach((n, c) -> c.collectNamed(prefix + n + ".", own, out));
     }
 
     // ---------------------------------------------------------------- traversal
@@ -124,13 +155,8 @@ public abstract class Module {
     /** Every parameter with its dotted name, in registration order. */
     public Map<String, Variable> namedParameters() {
         Map<String, Variable> out = new LinkedHashMap<>();
-        collect("", out);
+        collectNamed("", m -> m.parameters, out);
         return out;
-    }
-
-    private void collect(String prefix, Map<String, Variable> out) {
-        parameters.forEach((n, p) -> out.put(prefix + n, p));
-        children.forEach((n, c) -> c.collect(prefix + n + ".", out));
     }
 
     /** The direct children with their names. */
@@ -183,24 +209,23 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- state
 
-    /** A snapshot of every parameter's value (copies), by dotted name. */
+    /** A snapshot of every parameter's value and every buffer (copies), by dotted name. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        namedParameters().forEach((n, p) -> out.put(n, p.value().copy()));
+        namedState().forEach((n, t) -> out.put(n, t.copy()));
         return out;
     }
 
     /**
-     * Copies {@code state} into the parameters. Every name must be present and no other given, with equal shape and
-     * dtype; all of it is checked ({@link #checkStateDict}) before anything changes, so a failed load leaves the
-     * module as it was.
+     * Copies {@code state} into the parameters and buffers. Every name must be present and no other given, with
+     * equal shape and dtype; all of it is checked ({@link #checkStateDict}) before anything changes, so a failed load
+     * leaves the module as it was.
      */
     public void loadStateDict(Map<String, Tensor> state) {
         checkStateDict(state);
-        Map<String, Variable> mine = namedParameters();
         try (NoGrad scope = NoGrad.enter()) {
-            for (var e : mine.entrySet()) {
-                Tensor own = e.getValue().value();
+            for (var e : namedState().entrySet()) {
+                Tensor own = e.getValue();
                 InPlace.copy(state.get(e.getKey()).to(own.backend()), own);
             }
         }
@@ -211,13 +236,13 @@ public abstract class Module {
      * {@link IllegalArgumentException} listing every missing, unexpected or mis-shaped entry.
      */
     public void checkStateDict(Map<String, Tensor> state) {
-        Map<String, Variable> mine = namedParameters();
+        Map<String, Tensor> mine = namedState();
         List<String> problems = new ArrayList<>();
         for (String name : mine.keySet()) if (!state.containsKey(name)) problems.add("missing '" + name + "'");
         for (String name : state.keySet()) if (!mine.containsKey(name)) problems.add("unexpected '" + name + "'");
         for (var e : mine.entrySet()) {
             Tensor given = state.get(e.getKey());
-            Tensor own = e.getValue().value();
+            Tensor own = e.getValue();
             if (given == null) continue;
             if (!given.shape().equals(own.shape()) || given.dtype() != own.dtype()) {
                 problems.add("'" + e.getKey() + "' is " + given.dtype() + " " + given.shape() + ", expected "
@@ -236,6 +261,7 @@ public abstract class Module {
     public Map<String, Tensor> stateDictForPyTorch() {
         Map<String, Tensor> out = new LinkedHashMap<>();
         forEachParameter("", (name, local, owner, p) -> out.put(name, owner.toPyTorchLayout(local, p.value().copy())));
+        namedBuffers().forEach((n, b) -> out.put(n, b.copy()));
         return out;
     }
 

@@ -9,6 +9,7 @@ import dev.descent.core.spi.FusedElementwise;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.Storage;
 import dev.descent.core.spi.UnaryOp;
+import dev.descent.core.spi.Window;
 
 import java.nio.Buffer;
 import java.util.List;
@@ -309,5 +310,32 @@ public abstract class ArrayBackend implements Backend, FusedElementwise {
 
     private static void addRuns(Storage source, int[] offsets, int run, Storage out) {
         num(out).addRuns((FloatingArray) source(source, out), offsets, run);
+    }
+
+    // ---------------------------------------------------------------- sliding windows
+
+    @Override
+    public void im2col(Storage x, int xOffset, Window window, int images, Storage col) {
+        ((FloatingArray) source(x, col)).im2col(xOffset, window, images, num(col));
+    }
+
+    @Override
+    public void col2im(Storage col, Window window, int images, Storage x, int xOffset) {
+        num(x).col2im((FloatingArray) source(col, x), window, images, xOffset);
+    }
+
+    @Override
+    public void maxPool(Storage x, Window window, Storage out, Storage argmax) {
+        ((FloatingArray) source(x, out)).maxPool(window, num(out), (IntArray) argmax);
+    }
+
+    @Override
+    public void avgPool(Storage x, Window window, boolean countIncludePad, Storage out) {
+        ((FloatingArray) source(x, out)).avgPool(window, countIncludePad, num(out));
+    }
+
+    @Override
+    public void avgPoolAdjoint(Storage grad, Window window, boolean countIncludePad, Storage gradInput) {
+        ((FloatingArray) source(grad, gradInput)).avgPoolAdjoint(window, countIncludePad, num(gradInput));
     }
 }

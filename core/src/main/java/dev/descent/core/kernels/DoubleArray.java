@@ -5,6 +5,7 @@ import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ElementwiseProgram;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.UnaryOp;
+import dev.descent.core.spi.Window;
 
 import java.nio.Buffer;
 import java.nio.DoubleBuffer;
@@ -143,5 +144,30 @@ public final class DoubleArray extends FloatingArray {
             DoubleKernels.axpby(len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data, from, (double) s.beta(),
                     data, from);
         }
+    }
+
+    @Override
+    void im2col(int offset, Window window, int images, FloatingArray col) {
+        DoubleWindows.im2col(data, offset, window, images, ((DoubleArray) col).data);
+    }
+
+    @Override
+    void col2im(FloatingArray col, Window window, int images, int offset) {
+        DoubleWindows.col2im(((DoubleArray) col).data, window, images, data, offset);
+    }
+
+    @Override
+    void maxPool(Window window, FloatingArray out, IntArray argmax) {
+        DoubleWindows.maxPool(data, window, ((DoubleArray) out).data, argmax.data);
+    }
+
+    @Override
+    void avgPool(Window window, boolean countIncludePad, FloatingArray out) {
+        DoubleWindows.avgPool(data, window, countIncludePad, ((DoubleArray) out).data);
+    }
+
+    @Override
+    void avgPoolAdjoint(Window window, boolean countIncludePad, FloatingArray gradInput) {
+        DoubleWindows.avgPoolAdjoint(data, window, countIncludePad, ((DoubleArray) gradInput).data);
     }
 }

@@ -4,6 +4,7 @@ import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ElementwiseProgram;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.UnaryOp;
+import dev.descent.core.spi.Window;
 
 /**
  * The arithmetic of a floating heap storage: {@link DoubleArray} and its generated float32 twin {@code FloatArray}
@@ -45,4 +46,19 @@ abstract class FloatingArray extends ArrayStorage {
 
     /** One step of a program over elements {@code [from, from + len)}; {@code this} is the step's output. */
     abstract void step(ElementwiseProgram.Step step, FloatingArray[] buffers, int from, int len);
+
+    /** im2col of {@code images} images of {@code this} from {@code offset} into {@code col} from 0. */
+    abstract void im2col(int offset, Window window, int images, FloatingArray col);
+
+    /** col2im of {@code col} into {@code images} images of {@code this} from {@code offset} (overwritten). */
+    abstract void col2im(FloatingArray col, Window window, int images, int offset);
+
+    /** Max pooling of {@code this} into {@code out} and {@code argmax}. */
+    abstract void maxPool(Window window, FloatingArray out, IntArray argmax);
+
+    /** Average pooling of {@code this} into {@code out}. */
+    abstract void avgPool(Window window, boolean countIncludePad, FloatingArray out);
+
+    /** The adjoint of average pooling of {@code this} (the gradient) into {@code gradInput}. */
+    abstract void avgPoolAdjoint(Window window, boolean countIncludePad, FloatingArray gradInput);
 }

@@ -106,4 +106,44 @@ public interface Backend {
 
     /** In place: {@code y = alpha * x + beta * y} (same size); with {@code beta == 0} y's old values are ignored. */
     void axpby(double alpha, Storage x, double beta, Storage y);
+
+    // ---------------------------------------------------------------- sliding windows (convolution, pooling)
+
+    /**
+     * Lowers {@code images} images of {@code x}, from element {@code xOffset} on (each {@code channels x height x
+     * width}), into {@code col} from element 0 (im2col): image {@code n} becomes a matrix of
+     * {@link Window#columnRows()} rows (channel, kernel row, kernel column) by {@link Window#outSize()} columns
+     * (window positions), {@code col[((n C + c) taps + ki kernelW + kj) outSize + oy outW + ox]} = the input under tap
+     * {@code (ki, kj)} of window {@code (oy, ox)}, or 0 in the padding. A convolution is then one GEMM per image and
+     * group. {@code col} holds at least {@code images * columnRows * outSize} elements.
+     */
+    void im2col(Storage x, int xOffset, Window window, int images, Storage col);
+
+    /**
+     * The adjoint of {@link #im2col} (col2im): overwrites the {@code images} images of {@code x} from element
+     * {@code xOffset} on with, at each input element, the sum of the entries of {@code col} that im2col reads from it.
+     */
+    void col2im(Storage col, Window window, int images, Storage x, int xOffset);
+
+    /**
+     * Max pooling of the {@code window.channels()} planes of {@code x}: {@code out[p, oy, ox]} is the maximum of the
+     * taps of window {@code (oy, ox)} inside plane {@code p} (taps in the padding are skipped), {@code argmax} (INT32,
+     * out's size) the index {@code iy * width + ix} within the plane of the first maximal tap in row-major order; a
+     * NaN counts as maximal (PyTorch's CPU rule). Every window holds at least one tap inside the input.
+     */
+    void maxPool(Storage x, Window window, Storage out, Storage argmax);
+
+    /**
+     * Average pooling of the {@code window.channels()} planes of {@code x} (dilation 1, padding symmetric: padH rows
+     * after the last row too): {@code out[p, oy, ox]} is the sum of the taps inside the input divided by the number of
+     * those taps, or with {@code countIncludePad} by the number of taps inside the padded input (PyTorch's
+     * {@code avg_pool2d}).
+     */
+    void avgPool(Storage x, Window window, boolean countIncludePad, Storage out);
+
+    /**
+     * The adjoint of {@link #avgPool}: overwrites {@code gradInput} (x's size) with, at each input element, the sum
+     * over the windows that read it of {@code grad[p, oy, ox]} divided by that window's divisor.
+     */
+    void avgPoolAdjoint(Storage grad, Window window, boolean countIncludePad, Storage gradInput);
 }

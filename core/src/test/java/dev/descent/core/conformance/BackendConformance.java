@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tensors), outputs aliased with inputs through the SPI directly, and bad input. {@link BackendProperties} adds
  * the randomised agreement with the reference kernels.
  */
-public abstract class BackendConformance extends BackendProperties {
+public abstract class BackendConformance extends WindowConformance {
 
     protected TensorFactory f(DType dtype) {
         return Tensor.on(backend(), dtype);

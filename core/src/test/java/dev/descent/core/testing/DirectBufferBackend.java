@@ -8,6 +8,7 @@ import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.ReduceOp;
 import dev.descent.core.spi.Storage;
 import dev.descent.core.spi.UnaryOp;
+import dev.descent.core.spi.Window;
 
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
@@ -252,6 +253,42 @@ public final class DirectBufferBackend implements Backend {
         Staging st = new Staging();
         reference.axpby(alpha, st.in(x), beta, st.in(y));
         st.out(y);
+    }
+
+    @Override
+    public void im2col(Storage x, int xOffset, Window window, int images, Storage col) {
+        Staging st = new Staging();
+        reference.im2col(st.in(x), xOffset, window, images, st.in(col));
+        st.out(col);
+    }
+
+    @Override
+    public void col2im(Storage col, Window window, int images, Storage x, int xOffset) {
+        Staging st = new Staging();
+        reference.col2im(st.in(col), window, images, st.in(x), xOffset);
+        st.out(x);
+    }
+
+    @Override
+    public void maxPool(Storage x, Window window, Storage out, Storage argmax) {
+        Staging st = new Staging();
+        reference.maxPool(st.in(x), window, st.in(out), st.in(argmax));
+        st.out(out);
+        st.out(argmax);
+    }
+
+    @Override
+    public void avgPool(Storage x, Window window, boolean countIncludePad, Storage out) {
+        Staging st = new Staging();
+        reference.avgPool(st.in(x), window, countIncludePad, st.in(out));
+        st.out(out);
+    }
+
+    @Override
+    public void avgPoolAdjoint(Storage grad, Window window, boolean countIncludePad, Storage gradInput) {
+        Staging st = new Staging();
+        reference.avgPoolAdjoint(st.in(grad), window, countIncludePad, st.in(gradInput));
+        st.out(gradInput);
     }
 
     /** Whether {@code s} is this backend's and off the heap (for the tests that prove it). */

@@ -15,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
 /**
  * Reads the PyTorch reference files the golden tests share (written offline by the modules' Python generators):
  * blocks of {@code case NAME}, {@code input KIND RANK DIMS... VALUES...} (KIND: param, const or index),
@@ -63,6 +67,51 @@ public final class GoldenCases {
             }
         }
         return cases;
+    }
+
+    /** The names of the cases of the resource {@code path}, sorted. */
+    public static java.util.SortedSet<String> names(Class<?> anchor, String path) throws IOException {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        for (Case c : load(anchor, path, dev.descent.core.Backends.get())) names.add(c.name());
+        return names;
+    }
+
+    /** One test per case of the resource {@code path} and per backend on the class path, named "CASE on BACKEND". */
+    public static List<org.junit.jupiter.api.DynamicTest> perBackend(Class<?> anchor, String path,
+                                                                     java.util.function.BiConsumer<Case, Backend> check)
+            throws IOException {
+        List<org.junit.jupiter.api.DynamicTest> tests = new ArrayList<>();
+        for (Backend backend : TestBackends.all()) {
+            for (Case c : load(anchor, path, backend)) {
+                tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(c.name() + " on " + backend.name(),
+                        () -> check.accept(c, backend)));
+            }
+        }
+        return tests;
+    }
+
+    /**
+     * Compares {@code actual} with the reference {@code expected} element by element: NaN and infinities must match
+     * exactly, any other element within {@code tol * max(1, |expected|)}; fails naming {@code what}, the element and
+     * both values. Returns the worst relative error {@code |actual - expected| / max(1, |expected|)}.
+     */
+    public static double compare(String what, Tensor expected, Tensor actual, double tol) {
+        assertNotNull(actual, what + ": no value");
+        assertEquals(expected.shape(), actual.shape(), what + ": shape");
+        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        double worst = 0;
+        for (int i = 0; i < e.length; i++) {
+            if (Double.isNaN(e[i]) || Double.isInfinite(e[i])) {
+                if (Double.compare(e[i], a[i]) != 0) fail(what + " element " + i + ": expected " + e[i] + ", got " + a[i]);
+                continue;
+            }
+            double err = Math.abs(a[i] - e[i]) / Math.max(1, Math.abs(e[i]));
+            worst = Math.max(worst, err);
+            if (!(err <= tol)) {
+                fail(what + " element " + i + ": expected " + e[i] + ", got " + a[i] + " (relative error " + err + ")");
+            }
+        }
+        return worst;
     }
 
     /** The tensor written from token {@code at}: rank, dims, then the values ({@code inf} allowed). */

@@ -1,6 +1,7 @@
 package dev.descent.examples.cli;
 
 import dev.descent.examples.Demo;
+import dev.descent.examples.demos.Classifier;
 import dev.descent.examples.demos.FashionMnistDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +38,11 @@ public final class FashionMnistCommand extends DemoCommand {
     @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam's learning rate (default: ${DEFAULT-VALUE}).")
     public double learningRate = DEFAULTS.learningRate();
 
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The network: mlp (dense layers, --hidden) or cnn (conv 32, pool, conv 64, pool, dense 128, "
+                    + "with BatchNorm and dropout) (default: ${DEFAULT-VALUE}).")
+    public String model = "mlp";
+
     @Option(names = "--hidden", split = ",", paramLabel = "N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
     public List<Integer> hidden = DEFAULTS.hidden();
 
@@ -66,6 +72,7 @@ public final class FashionMnistCommand extends DemoCommand {
         for (int h : hidden) requirePositive("--hidden", h);
         if (!(dropout >= 0 && dropout < 1)) throw usageError("Invalid value for option '--dropout': expected 0 <= p < 1, got " + dropout);
         requireChoices("--schedule", List.of(schedule), List.of("cosine", "constant"));
+        requireChoices("--model", List.of(model), List.of("mlp", "cnn"));
         if (trainSize < 0) throw usageError("Invalid value for option '--train-size': expected >= 0, got " + trainSize);
         if (testSize < 0) throw usageError("Invalid value for option '--test-size': expected >= 0, got " + testSize);
     }
@@ -73,6 +80,7 @@ public final class FashionMnistCommand extends DemoCommand {
     @Override
     protected Demo demo() {
         return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, epochs, batchSize,
-                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload));
+                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload),
+                Classifier.Model.of(model));
     }
 }

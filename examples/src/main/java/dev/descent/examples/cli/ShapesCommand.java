@@ -1,6 +1,7 @@
 package dev.descent.examples.cli;
 
 import dev.descent.examples.Demo;
+import dev.descent.examples.demos.Classifier;
 import dev.descent.examples.demos.ShapesDemo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,6 +25,11 @@ public final class ShapesCommand extends DemoCommand {
     @Option(names = "--noise", paramLabel = "SD", description = "Pixel noise (default: ${DEFAULT-VALUE}).")
     public double noise = DEFAULTS.noise();
 
+    @Option(names = "--model", paramLabel = "NAME",
+            description = "The network: mlp (dense layers, --hidden) or cnn (conv 32, pool, conv 64, pool, dense 128, "
+                    + "with BatchNorm and dropout) (default: ${DEFAULT-VALUE}).")
+    public String model = "mlp";
+
     @Option(names = "--hidden", split = ",", paramLabel = "N", description = "Hidden layer sizes (default: ${DEFAULT-VALUE}).")
     public List<Integer> hidden = DEFAULTS.hidden();
 
@@ -46,11 +52,12 @@ public final class ShapesCommand extends DemoCommand {
         requirePositive("--epochs", epochs);
         requirePositive("--batch-size", batchSize);
         requirePositive("--learning-rate", learningRate);
+        requireChoices("--model", List.of(model), List.of("mlp", "cnn"));
     }
 
     @Override
     protected Demo demo() {
         return new ShapesDemo(new ShapesDemo.Settings(imagesPerClass, imageSize, noise, hidden, epochs, batchSize,
-                learningRate));
+                learningRate), Classifier.Model.of(model));
     }
 }

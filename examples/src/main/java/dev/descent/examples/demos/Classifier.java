@@ -12,9 +12,16 @@ import dev.descent.examples.report.Figure;
 import dev.descent.nn.Module;
 import dev.descent.data.Dataset;
 import dev.descent.nn.init.Initializer;
+import dev.descent.nn.activations.ReLU;
+import dev.descent.nn.layers.BatchNorm2d;
+import dev.descent.nn.layers.Conv2d;
 import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.layers.Flatten;
 import dev.descent.nn.layers.Linear;
+import dev.descent.nn.layers.MaxPool2d;
+import dev.descent.nn.layers.Padding;
 import dev.descent.nn.layers.Sequential;
+import dev.descent.nn.layers.Unflatten;
 import dev.descent.optim.train.History;
 
 import java.util.ArrayList;
@@ -23,7 +30,7 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * What the classification demos share: building an MLP, scoring its predictions (confusion matrix, per-class
+ * What the classification demos share: building an MLP or a CNN, scoring its predictions (confusion matrix, per-class
  * accuracy) and drawing the usual figures (loss and accuracy per epoch, a grid of misclassified images).
  *
  * <pre>{@code
@@ -34,6 +41,19 @@ import java.util.function.Supplier;
  */
 public final class Classifier {
     private Classifier() {
+    }
+
+    /** The network a classification demo trains ({@code --model}). */
+    public enum Model {
+        /** Dense layers on the flat pixels. */
+        MLP,
+        /** {@link #cnn}: convolutions, BatchNorm and pooling, then dense layers. */
+        CNN;
+
+        /** The model named {@code name} ({@code mlp} or {@code cnn}, any case). */
+        public static Model of(String name) {
+            return valueOf(name.toUpperCase(java.util.Locale.ROOT));
+        }
     }
 
     /**
@@ -58,6 +78,29 @@ public final class Classifier {
         }
         model.add(new Linear(f, width, out, true, weights, bias, rng));
         return model;
+    }
+
+    /**
+     * A small CNN for flat {@code height x width} grey images ({@code (N, height * width)} inputs, as the MLPs get
+     * them): unflatten to {@code (N, 1, height, width)}, then conv 3x3 32 -> BatchNorm -> ReLU -> max pool 2 ->
+     * conv 3x3 64 -> BatchNorm -> ReLU -> max pool 2 -> dense 128 -> ReLU -> dropout -> {@code out} logits, with
+     * PyTorch's default initialisation. Each side must be at least 4.
+     */
+    public static Sequential cnn(TensorFactory f, int height, int width, int out, double dropout, Rng rng) {
+        if (height < 4 || width < 4) {
+            throw new IllegalArgumentException("Classifier.cnn: expected images of at least 4 x 4 pixels, got "
+                    + height + " x " + width);
+        }
+        int[] k = {3, 3}, one = {1, 1};
+        Sequential model = new Sequential(new Unflatten(1, 1, height, width),
+                new Conv2d(f, 1, 32, k, one, Padding.of(1), one, 1, true, rng),
+                new BatchNorm2d(f, 32, 1e-5, 0.1, true, true), new ReLU(), new MaxPool2d(2),
+                new Conv2d(f, 32, 64, k, one, Padding.of(1), one, 1, true, rng),
+                new BatchNorm2d(f, 64, 1e-5, 0.1, true, true), new ReLU(), new MaxPool2d(2),
+                new Flatten(), new Linear(f, 64 * (height / 2 / 2) * (width / 2 / 2), 128, true, null, null, rng),
+                new ReLU());
+        if (dropout > 0) model.add(new Dropout(dropout, rng.split()));
+        return model.add(new Linear(f, 128, out, true, null, null, rng));
     }
 
     /**

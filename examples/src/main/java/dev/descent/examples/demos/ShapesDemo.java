@@ -68,9 +68,16 @@ public final class ShapesDemo implements Demo {
     static final double VALIDATION_SHARE = 0.15, TEST_SHARE = 0.2;
 
     private final Settings s;
+    private final Classifier.Model architecture;
 
     public ShapesDemo(Settings settings) {
+        this(settings, Classifier.Model.MLP);
+    }
+
+    /** The demo with the MLP of {@code settings}, or with {@link Classifier#cnn} (the hidden sizes are then unused). */
+    public ShapesDemo(Settings settings, Classifier.Model architecture) {
         this.s = Objects.requireNonNull(settings, "settings");
+        this.architecture = Objects.requireNonNull(architecture, "architecture");
     }
 
     @Override
@@ -95,7 +102,9 @@ public final class ShapesDemo implements Demo {
         Dataset train = Classifier.flat(split.train()), val = Classifier.flat(split.validation()),
                 test = Classifier.flat(split.test());
 
-        Sequential model = Classifier.mlp(Tensor.on(backend, dtype), px, s.hidden(), 3, ReLU::new,
+        boolean cnn = architecture == Classifier.Model.CNN;
+        Sequential model = cnn ? Classifier.cnn(Tensor.on(backend, dtype), s.imageSize(), s.imageSize(), 3,
+                FashionMnistDemo.CNN_DROPOUT, rng.split()) : Classifier.mlp(Tensor.on(backend, dtype), px, s.hidden(), 3, ReLU::new,
                 InitPreset.APPROPRIATE.weights(Nonlinearity.RELU), InitPreset.APPROPRIATE.bias(), rng.split());
         Trainer.Builder tb = Trainer.builder(model, Losses.crossEntropy(),
                         new Adam(model.parameters(), Adam.options().withLr(s.learningRate())))
@@ -117,8 +126,8 @@ public final class ShapesDemo implements Demo {
         double[] loss = history.metric("loss");
         int last = loss.length - 1;
 
-        String network = px + " \u2192 " + String.join(" \u2192 ", s.hidden().stream().map(String::valueOf).toList())
-                + " \u2192 3";
+        String network = cnn ? "conv 32 \u2192 pool \u2192 conv 64 \u2192 pool \u2192 128 \u2192 3"
+                : px + " \u2192 " + String.join(" \u2192 ", s.hidden().stream().map(String::valueOf).toList()) + " \u2192 3";
         Figure inputs = samples(ctx, split.test(), 24);
         Figure lossFig = ctx.figure(Classifier.curves(history, "Shapes: cost per epoch", "loss", "cross-entropy"),
                 "cost.png", "Gradient descent lowers the cost, the difference between the predicted and the actual "
@@ -145,9 +154,13 @@ public final class ShapesDemo implements Demo {
         DemoResult.Builder r = DemoResult.builder(title())
                 .lead("The lecture's \"Working of Simple NN\": an artificial neural network learns to identify "
                         + "different shapes. Each pixel of a " + s.imageSize() + " x " + s.imageSize() + " image is an "
-                        + "input neuron; hidden ReLU layers and three output neurons (circle, square, triangle) make a "
+                        + (cnn ? "input pixel; 3 x 3 convolutions with BatchNorm, ReLU and 2 x 2 max pooling, a dense "
+                        + "layer and three output neurons (circle, square, triangle) make a CNN " + network + " ("
+                        + model.parameterCount() + " parameters, PyTorch's default initialisation, dropout "
+                        + FashionMnistDemo.CNN_DROPOUT + " before the output). Backpropagation"
+                        : "input neuron; hidden ReLU layers and three output neurons (circle, square, triangle) make a "
                         + "network " + network + " (" + model.parameterCount() + " weights and biases, He "
-                        + "initialisation). Backpropagation and mini-batch gradient descent (Adam, learning rate "
+                        + "initialisation). Backpropagation") + " and mini-batch gradient descent (Adam, learning rate "
                         + s.learningRate() + ", batches of " + s.batchSize() + ", " + s.epochs() + " epochs) minimise "
                         + "the cross-entropy cost on " + train.size() + " generated images (noise "
                         + s.noise() + "); " + val.size() + " more validate each epoch and " + test.size()

@@ -1,0 +1,40 @@
+package dev.descent.nn.layers;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.nn.Module;
+
+/**
+ * Adaptive 2-D average pooling, PyTorch's {@code nn.AdaptiveAvgPool2d}: any {@code (N, C, H, W)} or
+ * {@code (C, H, W)} to {@code (.., outH, outW)}; cell {@code i} of an axis averages inputs
+ * {@code [floor(i H / outH), ceil((i + 1) H / outH))}.
+ *
+ * <pre>{@code
+ * AdaptiveAvgPool2d gap = new AdaptiveAvgPool2d(1, 1);   // global average pooling
+ * }</pre>
+ */
+public final class AdaptiveAvgPool2d extends Module {
+    private final int outH, outW;
+
+    public AdaptiveAvgPool2d(int outH, int outW) {
+        if (outH < 1 || outW < 1) {
+            throw new IllegalArgumentException("AdaptiveAvgPool2d: output_size must be >= 1, got (" + outH + ", " + outW
+                    + ")");
+        }
+        this.outH = outH;
+        this.outW = outW;
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        if (x.rank() != 3 && x.rank() != 4) {
+            throw new IllegalArgumentException(describe() + ": expected input (N, C, H, W) or (C, H, W), got "
+                    + x.shape());
+        }
+        return x.adaptiveAvgPool2d(outH, outW);
+    }
+
+    @Override
+    protected String describe() {
+        return "AdaptiveAvgPool2d(output_size=(" + outH + ", " + outW + "))";
+    }
+}

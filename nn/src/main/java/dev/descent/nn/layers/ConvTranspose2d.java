@@ -1,0 +1,59 @@
+package dev.descent.nn.layers;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.core.Backends;
+import dev.descent.core.Convolution;
+import dev.descent.core.DType;
+import dev.descent.core.Rng;
+import dev.descent.core.Tensor;
+import dev.descent.core.TensorFactory;
+
+import java.util.Arrays;
+
+/**
+ * A transposed 2-D convolution, PyTorch's {@code nn.ConvTranspose2d}: the gradient of a convolution with respect
+ * to its input. Input {@code (N, C_in, H, W)}, weight {@code (C_in, C_out / groups, kH, kW)}, bias {@code (C_out)};
+ * output height {@code (H - 1) stride - 2 padding + dilation (kH - 1) + output_padding + 1}, and so the width.
+ *
+ * <pre>{@code
+ * ConvTranspose2d up = new ConvTranspose2d(16, 8, 2, 2, 0, rng);   // doubles H and W
+ * }</pre>
+ */
+public final class ConvTranspose2d extends ConvLayer {
+    private final int[] outputPadding;
+
+    /** A float32 layer on the default backend: square kernel, stride and padding, no output padding, bias. */
+    public ConvTranspose2d(int in, int out, int kernel, int stride, int padding, Rng rng) {
+        this(Tensor.on(Backends.get(), DType.FLOAT32), in, out, new int[] {kernel, kernel}, new int[] {stride, stride},
+                new int[] {padding, padding}, new int[] {0, 0}, 1, true, new int[] {1, 1}, rng);
+    }
+
+    /** A layer with every argument of {@code nn.ConvTranspose2d}, in its order, created with {@code f}. */
+    public ConvTranspose2d(TensorFactory f, int in, int out, int[] kernel, int[] stride, int[] padding,
+                           int[] outputPadding, int groups, boolean bias, int[] dilation, Rng rng) {
+        super("ConvTranspose2d", f, in, out, Conv2d.two("ConvTranspose2d", "kernel_size", kernel),
+                Conv2d.two("ConvTranspose2d", "stride", stride), Padding.of(Conv2d.two("ConvTranspose2d", "padding",
+                        padding)), Conv2d.two("ConvTranspose2d", "dilation", dilation), groups, bias, rng, true);
+        Conv2d.two("ConvTranspose2d", "output_padding", outputPadding);
+        for (int i = 0; i < 2; i++) {
+            if (outputPadding[i] < 0 || outputPadding[i] >= stride[i]) {
+                throw new IllegalArgumentException("ConvTranspose2d: output_padding must be >= 0 and smaller than the "
+                        + "stride " + Arrays.toString(stride) + ", got " + Arrays.toString(outputPadding));
+            }
+        }
+        this.outputPadding = outputPadding.clone();
+    }
+
+    @Override
+    public Variable forward(Variable x) {
+        Variable b = checkedInput(x, "H, W");
+        Convolution.Options o = options();
+        Variable y = b.convTranspose2d(weight, bias, o, outputPadding[0], outputPadding[1]);
+        return x.rank() == 3 ? y.squeeze(0) : y;
+    }
+
+    @Override
+    protected String describe() {
+        return "ConvTranspose2d(" + config() + ", output_padding=" + Arrays.toString(outputPadding) + ")";
+    }
+}
