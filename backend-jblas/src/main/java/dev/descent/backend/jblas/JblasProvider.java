@@ -1,9 +1,7 @@
 package dev.descent.backend.jblas;
 
 import dev.descent.core.spi.Availability;
-import dev.descent.core.spi.Backend;
-import dev.descent.core.spi.BackendProvider;
-import dev.descent.core.spi.ProbedAvailability;
+import dev.descent.core.spi.ProbedProvider;
 
 import java.util.concurrent.Callable;
 
@@ -15,9 +13,7 @@ import java.util.concurrent.Callable;
  * load makes the backend unavailable with a reason that names what is missing and the fix, instead of an
  * {@code UnsatisfiedLinkError} later.
  */
-public final class JblasProvider implements BackendProvider {
-    private final ProbedAvailability availability;
-
+public final class JblasProvider extends ProbedProvider {
     /** The provider ServiceLoader creates: probes the real native library. */
     public JblasProvider() {
         this(JblasProvider::nativeProbe);
@@ -25,29 +21,7 @@ public final class JblasProvider implements BackendProvider {
 
     /** A provider with another probe (for tests): it returns a note when the backend works and throws when not. */
     JblasProvider(Callable<String> probe) {
-        this.availability = new ProbedAvailability(probe);
-    }
-
-    @Override
-    public String name() {
-        return "jblas";
-    }
-
-    @Override
-    public int priority() {
-        return 20;
-    }
-
-    @Override
-    public Availability availability() {
-        return availability.get();
-    }
-
-    @Override
-    public Backend create() {
-        Availability a = availability();
-        if (!a.available()) throw new IllegalStateException("jblas backend is unavailable: " + a.reason());
-        return new JblasBackend();
+        super("jblas", 20, probe, JblasBackend::new);
     }
 
     /** Loads the natives ({@link JblasNatives}) and checks {@code [2] x [3] = [6]} through {@code dgemm}. */

@@ -1,9 +1,7 @@
 package dev.descent.backend.openblas;
 
 import dev.descent.core.spi.Availability;
-import dev.descent.core.spi.Backend;
-import dev.descent.core.spi.BackendProvider;
-import dev.descent.core.spi.ProbedAvailability;
+import dev.descent.core.spi.ProbedProvider;
 
 import java.util.concurrent.Callable;
 
@@ -15,9 +13,7 @@ import java.util.concurrent.Callable;
  * {@code dgemm} ({@link OpenblasNatives}), inside a catch of {@code Throwable}; a failure makes the backend
  * unavailable with its reason, and the note of a success says which kernels and threads it runs with.
  */
-public final class OpenblasProvider implements BackendProvider {
-    private final ProbedAvailability availability;
-
+public final class OpenblasProvider extends ProbedProvider {
     /** The provider ServiceLoader creates: probes the real native library. */
     public OpenblasProvider() {
         this(OpenblasNatives::load);
@@ -25,28 +21,6 @@ public final class OpenblasProvider implements BackendProvider {
 
     /** A provider with another probe (for tests): it returns a note when the backend works and throws when not. */
     OpenblasProvider(Callable<String> probe) {
-        this.availability = new ProbedAvailability(probe);
-    }
-
-    @Override
-    public String name() {
-        return "openblas";
-    }
-
-    @Override
-    public int priority() {
-        return 30;
-    }
-
-    @Override
-    public Availability availability() {
-        return availability.get();
-    }
-
-    @Override
-    public Backend create() {
-        Availability a = availability();
-        if (!a.available()) throw new IllegalStateException("openblas backend is unavailable: " + a.reason());
-        return new OpenblasBackend();
+        super("openblas", 30, probe, OpenblasBackend::new);
     }
 }
