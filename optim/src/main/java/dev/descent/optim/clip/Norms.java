@@ -85,7 +85,9 @@ public final class Norms {
         int n = t.size(), lanes = LANES;
         while (n % lanes != 0) lanes /= 2;
         Tensor flat = t.flatten();
-        return lanes == 1 ? flat.sum().item() : flat.reshape(n / lanes, lanes).sum(0).sum().item();
+        // A small tensor is summed at once: its chain is short, and the column sums would be one more tensor.
+        if (n < 8 * LANES || lanes == 1) return flat.sum().item();
+        return flat.reshape(n / lanes, lanes).sum(0).sum().item();
     }
 
     /** Whether every element of {@code t} is finite. */
