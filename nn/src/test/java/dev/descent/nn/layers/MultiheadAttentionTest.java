@@ -133,6 +133,22 @@ class MultiheadAttentionTest {
         assertNull(a.forward(q, k, k, padding, false, null, true, false).weights());
     }
 
+    @Test
+    void aFloatPaddingMaskIsAddedAndMinusInfinityEqualsTheBooleanMask() {
+        Rng rng = new Rng(9);
+        MultiheadAttention a = mha(4, 2, 0, 4, 4, false, false, false, rng);
+        Variable x = rand(rng, 3, 2, 4);
+        int[] pad = {0, 1, 0, 0, 0, 1};
+        double inf = Double.NEGATIVE_INFINITY;
+        var bool = a.forward(x, x, x, Tensor.on(F64.backend(), DType.INT32).of(pad, 2, 3), true, null, true, false);
+        var additive = a.forward(x, x, x, F64.of(new double[] {0, inf, 0, 0, 0, inf}, 2, 3), true, null, true, false);
+        assertTrue(bool.output().value().allClose(additive.output().value(), 0, 0));
+        // a finite float mask shifts the scores: adding the same constant to every key changes nothing
+        var shifted = a.forward(x, x, x, F64.full(-3.5, 2, 3), true, null, true, false);
+        var plain = a.forward(x, x, x);
+        assertTrue(shifted.weights().value().allClose(plain.weights().value(), 1e-15, 1e-15));
+    }
+
     /** NOTE: as in PyTorch 1.13, a query whose keys are all masked has softmax 0/0: NaN weights and outputs. */
     @Test
     void aFullyMaskedSampleIsNaNAndTheOthersAreNot() {

@@ -86,6 +86,40 @@ class TransformerEncoderTest {
         }
     }
 
+    /**
+     * First and second derivatives with respect to the input, and first derivatives of every parameter, against
+     * finite differences on every backend, for random lengths, batch sizes, widths, heads, both norm placements and
+     * layouts, with padding and a causal mask (GELU, which has no kink).
+     */
+    @Test
+    void gradientsMatchFiniteDifferencesOnRandomShapes() {
+        for (dev.descent.core.spi.Backend backend : dev.descent.core.testing.TestBackends.all()) {
+            TensorFactory f = Tensor.on(backend, DType.FLOAT64);
+            dev.descent.core.testing.Props.tries(3).forAll(dev.descent.core.testing.Props.ints(1, 3),
+                    dev.descent.core.testing.Props.ints(1, 2), dev.descent.core.testing.Props.anyLong())
+                    .checkAssert((len, n, seed) -> {
+                        Rng rng = new Rng(seed);
+                        int heads = 1 + rng.nextInt(2), d = heads * (1 + rng.nextInt(2));
+                        boolean normFirst = rng.nextInt(2) == 0, batchFirst = rng.nextInt(2) == 0;
+                        TransformerEncoderLayer l = new TransformerEncoderLayer(f, d, heads, 1 + rng.nextInt(3), 0.0,
+                                "gelu", 1e-5, batchFirst, normFirst, true, rng);
+                        VariableLengthAttentionTest.randomize(l, f, rng);
+                        int[] pad = new int[n * len];
+                        for (int i = 0; i < pad.length; i++) pad[i] = i % len != 0 && rng.nextInt(2) == 0 ? 1 : 0;
+                        Tensor padding = Tensor.on(backend, DType.INT32).of(pad, n, len);
+                        Variable x = Variable.parameter(f.uniform(rng, -1, 1, batchFirst ? new int[] {n, len, d}
+                                : new int[] {len, n, d}));
+                        dev.descent.autodiff.check.GradCheck.Fn fn = in -> l.forward(in[0], null, padding, true)
+                                .sin().sum(-1);
+                        String at = "L=" + len + " N=" + n + " d=" + d + " heads=" + heads + " norm_first=" + normFirst
+                                + " on " + backend.name();
+                        assertTrue(dev.descent.autodiff.check.GradCheck.check(fn, x).passed(), at);
+                        assertTrue(dev.descent.autodiff.check.GradCheck.checkSecondOrder(fn, x).passed(), at);
+                        MultiheadAttentionTest.parametersMatchFiniteDifferences(l, () -> fn.apply(x).sum(), at);
+                    });
+        }
+    }
+
     @Test
     void dropoutActsInTrainingOnlyAndEvalIsDeterministic() {
         Rng rng = new Rng(4);
