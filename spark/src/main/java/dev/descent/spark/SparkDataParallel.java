@@ -120,13 +120,7 @@ final class SparkDataParallel implements DataParallel {
             throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows + " rows of a batch of "
                     + batch.size() + " (was the training RDD changed since the trainer was built?)");
         }
-        List<Variable> params = model.parameters();
-        for (int i = 0; i < params.size(); i++) {
-            double[] g = sum.grads[i];
-            if (g == null) continue;
-            Tensor value = params.get(i).value();
-            params.get(i).backward(Tensor.on(value.backend(), value.dtype()).of(g, value.shape().dims()));
-        }
+        sum.backwardInto(model.parameters());
         return sum.loss;
     }
 
