@@ -267,6 +267,15 @@ public final class SparkTrainer implements AutoCloseable {
             return this;
         }
 
+        /** The training rows as a {@code Dataset<Sample>} (see {@link Samples}), in the Dataset's order. */
+        public Builder trainDataset(org.apache.spark.sql.Dataset<Sample> rows) {
+            return trainData(Samples.of(rows));
+        }
+
+        public Builder validationDataset(org.apache.spark.sql.Dataset<Sample> rows) {
+            return validationData(Samples.of(rows));
+        }
+
         /** Batch, mini-batch (default, 32) or stochastic, as {@link DataLoader}'s. */
         public Builder mode(BatchMode mode) {
             if (mode == null) throw new IllegalArgumentException("SparkTrainer.mode: mode must not be null");

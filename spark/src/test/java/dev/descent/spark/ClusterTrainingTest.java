@@ -175,6 +175,19 @@ class ClusterTrainingTest {
         }
     }
 
+    @Order(3)
+    @Test
+    void severalStepsPerBarrierJobEqualTheSingleMachineRun() throws InterruptedException {
+        awaitExecutors(2); // the worker replaces the executor killed before: a barrier job needs both slots
+        var reference = BarrierTrainingTest.singleMachine();
+        try (SparkTrainer trainer = BarrierTrainingTest.builder(sc, 2).stepsPerJob(BarrierTrainingTest.STEPS_PER_JOB).build()) {
+            History h = trainer.fit();
+            assertEquals(8, trainer.jobCosts().size(), "barrier jobs");
+            BarrierTrainingTest.assertMatches(reference, new SparkTrainerTest.Result(trainer.model().stateDict(), h),
+                    "cluster, stepsPerJob(3), 2 partitions");
+        }
+    }
+
     /** The module's classes as the application jar that spark-submit ships. */
     private static Path applicationJar() throws IOException {
         Path jar = cluster.file("descent-spark-app.jar"), classes = Path.of("target", "classes");
@@ -188,7 +201,7 @@ class ClusterTrainingTest {
         return jar;
     }
 
-    @Order(3)
+    @Order(4)
     @Test
     void sparkSubmitRunsTheEntryPointOnTheCluster() throws Exception {
         sc.stop(); // the cluster's two cores go to the submitted application
