@@ -207,6 +207,7 @@ public final class SparkTrainer implements AutoCloseable {
         private Function<List<Variable>, Optimizer<?>> optimizerFactory;
         private JavaRDD<Sample> train, validation;
         private int stepsPerJob = 1;
+        private int aggregationDepth = 1;
         private int epochs = 1;
         private Metric[] metrics = new Metric[0];
         /** The loop options {@link #stepsPerJob} mode does not run, by name, as set. */
@@ -251,6 +252,19 @@ public final class SparkTrainer implements AutoCloseable {
          * no empty partition, and no per-step driver option (schedule, regularizer, gradient accumulation, early
          * stopping, listeners, checkpoints); epochs, metrics and validation work as in the default mode.
          */
+        /**
+         * Sums the partitions' gradients over {@code depth} levels (default 1: every share goes to the driver), as
+         * {@code treeAggregate} does but in a fixed order: with many partitions, groups of
+         * {@code ceil(P^(1/depth))} consecutive partitions are summed on the executors first (one shuffle per
+         * level), so the driver receives fewer shares. Equal to one machine's training as every depth is; a given
+         * depth and partitioning give the same bits every run.
+         */
+        public Builder aggregationDepth(int depth) {
+            if (depth < 1) throw new IllegalArgumentException("SparkTrainer.aggregationDepth: depth must be >= 1, got " + depth);
+            this.aggregationDepth = depth;
+            return this;
+        }
+
         public Builder stepsPerJob(int k) {
             if (k < 1) throw new IllegalArgumentException("SparkTrainer.stepsPerJob: k must be >= 1, got " + k);
             this.stepsPerJob = k;
@@ -393,7 +407,7 @@ public final class SparkTrainer implements AutoCloseable {
             if (optimizer == null) throw new IllegalArgumentException("SparkTrainer: the optimizer factory returned null");
 
             Job job = new Job(UUID.randomUUID().toString(), modelFactory, lossFactory, reduction);
-            SparkDataParallel engine = new SparkDataParallel(sc, job, model, loss);
+            SparkDataParallel engine = new SparkDataParallel(sc, job, model, loss, aggregationDepth);
             List<JavaRDD<Shard>> cached = new ArrayList<>();
             Set<String> backends = new LinkedHashSet<>();
             try {
