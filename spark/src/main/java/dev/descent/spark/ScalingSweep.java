@@ -36,7 +36,8 @@ import java.util.Map;
  *
  * <p>Options: {@code --full} (parameters about 10^3 to 10^7, batches per partition 32 to 4096; default a quick grid),
  * {@code --models}, {@code --batches}, {@code --steps n} (10), {@code --warmup n} (5), {@code --steps-per-job k} (20),
- * {@code --partitions p} (the context's default parallelism), {@code --budget s} (60: a cell whose one-machine step,
+ * {@code --partitions p} (the context's default parallelism), {@code --executors n} (0: wait for n executors to
+ * register first), {@code --budget s} (60: a cell whose one-machine step,
  * estimated from the previous batch, would exceed s seconds is skipped and marked so), {@code --out dir}.
  */
 public final class ScalingSweep {
@@ -86,6 +87,7 @@ public final class ScalingSweep {
 
     public static List<Cell> run(JavaSparkContext sc, String[] args, PrintStream out) throws IOException {
         Map<String, String> o = SparkTrainMain.options(args);
+        awaitExecutors(sc, Integer.parseInt(o.getOrDefault("executors", "0")));
         boolean full = o.containsKey("full");
         int partitions = Integer.parseInt(o.getOrDefault("partitions", Integer.toString(sc.defaultParallelism())));
         int steps = Integer.parseInt(o.getOrDefault("steps", "10")), warmup = Integer.parseInt(o.getOrDefault("warmup", "5"));
@@ -165,6 +167,20 @@ public final class ScalingSweep {
         Files.writeString(dir.resolve("scaling.svg"), ScalingPlot.svg(cells, perStep, barrier, k));
         out.printf("%nWrote %s and %s%n", dir.resolve("scaling.csv"), dir.resolve("scaling.svg"));
         return cells;
+    }
+
+    /** Waits (up to a minute) until {@code n} executors have registered, as a barrier job needs all its slots. */
+    static void awaitExecutors(JavaSparkContext sc, int n) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (sc.sc().statusTracker().getExecutorInfos().length < n + 1) { // the driver is listed too
+            if (System.nanoTime() > deadline) throw new IllegalStateException("ScalingSweep: " + n + " executors did not register within 60 s");
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("ScalingSweep: interrupted while waiting for executors", e);
+            }
+        }
     }
 
     /** The compute per partition and step at which N executors match one machine. */
