@@ -110,6 +110,10 @@ public final class CommunicationSweep {
         if (w.length < 2) throw new IllegalArgumentException("CommunicationSweep: a model is its widths, e.g. 16-64-4; got " + model);
         List<Integer> hidden = Arrays.stream(w, 1, w.length - 1).boxed().toList();
         SparkTrainMain.Mlp mlp = new SparkTrainMain.Mlp(w[0], hidden, w[w.length - 1], seed, dtype);
+        if (stepsPerJob > 1) { // whole jobs: the warm-up's, then the timed ones
+            warmup = (warmup + stepsPerJob - 1) / stepsPerJob * stepsPerJob;
+            steps = (steps + stepsPerJob - 1) / stepsPerJob * stepsPerJob;
+        }
         JavaRDD<Sample> rows = SparkTrainMain.blobs(sc, (warmup + steps) * batch, w[0], w[w.length - 1], partitions, seed);
         try (SparkTrainer trainer = SparkTrainer.builder(sc, mlp, Losses::crossEntropy)
                 .optimizer(ps -> new SGD(ps, SGD.options(0.01)))
@@ -119,8 +123,7 @@ public final class CommunicationSweep {
             if (stepsPerJob > 1) {
                 // the jobs after those holding the warm-up steps; each job's figures divided by its steps
                 List<SparkTrainer.JobCost> jobs = trainer.jobCosts();
-                List<SparkTrainer.JobCost> timed = jobs.subList(Math.min(jobs.size() - 1, (warmup + stepsPerJob - 1) / stepsPerJob),
-                        jobs.size());
+                List<SparkTrainer.JobCost> timed = jobs.subList(warmup / stepsPerJob, jobs.size());
                 long step = median(timed, c -> c.nanos() / c.steps()), compute = median(timed, c -> c.computeNanos() / c.steps());
                 int n = timed.stream().mapToInt(SparkTrainer.JobCost::steps).sum();
                 return new Row(model, trainer.model().parameterCount(), timed.get(0).broadcastBytes(), n, step, 0, 0,
