@@ -33,7 +33,8 @@ mvn -B -q "${mvn_repo[@]}" -DskipTests -Djavadoc=false package -pl spark,backend
 # Spark itself (provided scope), and jBLAS with Descent's backend for it (the -all jar holds Descent and EJML)
 mvn -B -q "${mvn_repo[@]}" dependency:build-classpath -DincludeScope=provided -DexcludeGroupIds=dev.descent -Dmdep.outputFile="$out/spark.classpath" -pl spark -am
 mvn -B -q "${mvn_repo[@]}" dependency:build-classpath -DincludeGroupIds=org.jblas -Dmdep.outputFile="$out/jblas.classpath" -pl backend-jblas -am
-descent="$(ls spark/target/descent-spark-*-all.jar):$(ls backend-jblas/target/descent-backend-jblas-*[0-9T].jar):$(cat "$out/jblas.classpath")"
+# absolute paths: the executors of the `scaling` cluster run in their workers' directories
+descent="$(ls "$root"/spark/target/descent-spark-*-all.jar):$(ls "$root"/backend-jblas/target/descent-backend-jblas-*[0-9T].jar):$(cat "$out/jblas.classpath")"
 cp="$descent:$(cat "$out/spark.classpath")"
 opens=(--add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.base/java.nio=ALL-UNNAMED
        --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED

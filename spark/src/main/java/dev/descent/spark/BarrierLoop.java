@@ -26,6 +26,7 @@ import java.util.Map;
  * the same steps and epochs.
  */
 final class BarrierLoop {
+    private static final System.Logger LOG = System.getLogger(BarrierLoop.class.getName());
     private static final ClassTag<BarrierSteps.Result> RESULT = ClassTag$.MODULE$.apply(BarrierSteps.Result.class);
 
     /** One barrier job's cost, on the driver: its steps, the state broadcast, and its time from broadcast to result. */
@@ -100,9 +101,7 @@ final class BarrierLoop {
         Broadcast<byte[][]> broadcast = sc.broadcast(state);
         List<BarrierSteps.Result> results;
         try {
-            RDD<BarrierSteps.Result> job = shards.rdd().barrier()
-                    .mapPartitions(new BarrierSteps(this.job, optimizerFactory, broadcast, group, epoch, firstStep, exchange.address(), ++jobs), true, RESULT);
-            results = JavaRDD.fromRDD(job, RESULT).collect();
+            results = collect(broadcast, group, epoch, firstStep);
         } finally {
             broadcast.destroy();
         }
@@ -118,6 +117,47 @@ final class BarrierLoop {
         }
         costs.add(new JobCost(group.length, state[0].length + state[1].length, System.nanoTime() - start, compute, exchange));
         return first;
+    }
+
+    /**
+     * Runs the barrier job, again from the same broadcast state when it fails: Spark does not rerun a failed barrier
+     * result stage (a lost executor, a killed task), so the driver does, up to {@code spark.stage.maxConsecutiveAttempts}
+     * times, once the cluster has as many executors as before (a worker replaces a lost one).
+     */
+    private List<BarrierSteps.Result> collect(Broadcast<byte[][]> broadcast, int[][] group, int epoch, long firstStep) {
+        int attempts = sc.getConf().getInt("spark.stage.maxConsecutiveAttempts", 4);
+        for (int attempt = 1; ; attempt++) {
+            int executors = sc.sc().statusTracker().getExecutorInfos().length;
+            RDD<BarrierSteps.Result> rdd = shards.rdd().barrier().mapPartitions(new BarrierSteps(job, optimizerFactory,
+                    broadcast, group, epoch, firstStep, exchange.address(), ++jobs), true, RESULT);
+            try {
+                return JavaRDD.fromRDD(rdd, RESULT).collect();
+            } catch (RuntimeException e) {
+                throw e; // not a failed job: a bug here or in the closure's serialisation
+            } catch (Exception e) { // SparkException, which Scala throws undeclared
+                if (attempt >= attempts) {
+                    throw new IllegalStateException("SparkTrainer: the barrier job of steps " + (firstStep + 1) + " to "
+                            + (firstStep + group.length) + " failed " + attempt + " times; the last failure: " + e.getMessage(), e);
+                }
+                LOG.log(System.Logger.Level.WARNING, "SparkTrainer: the barrier job of steps " + (firstStep + 1) + " to "
+                        + (firstStep + group.length) + " failed (attempt " + attempt + " of " + attempts + "); rerunning it "
+                        + "from the same state: " + e.getMessage());
+                awaitExecutors(executors);
+            }
+        }
+    }
+
+    /** Waits (up to two minutes) until the cluster lists {@code n} executors again (the driver counts as one). */
+    private void awaitExecutors(int n) {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (sc.sc().statusTracker().getExecutorInfos().length < n && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("SparkTrainer: interrupted while waiting for executors", e);
+            }
+        }
     }
 
     /** The history as {@link History#toJson()} writes it, read back by {@link History#fromJson}. */
