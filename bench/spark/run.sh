@@ -7,12 +7,12 @@
 #   bench/spark/run.sh sweep [ejml|jblas]    CommunicationSweep: steps of batch 4 for models of ~1k to ~4M parameters
 #   bench/spark/run.sh steps [ejml|jblas]    the per-step targets in local[2] (at most 10 ms over the compute up to 100k
 #                                            parameters, 30 ms for 1M): one job per step and 50 steps per barrier job,
-#                                            models of ~10k, ~100k and ~1M parameters (about 2 minutes)
+#                                            models of ~10k, ~100k and ~1M parameters
 #   bench/spark/run.sh settings [ejml|jblas] the `steps` grid, one job per step, with Spark's defaults and then with
 #                                            spark.locality.wait=0s, spark.broadcast.compress=false,
 #                                            spark.scheduler.revive.interval=100ms
 #   bench/spark/run.sh scaling [ejml|jblas]  ScalingSweep on a standalone master and two one-core workers started here
-#                                            (127.0.0.1, separate JVMs), quick grid (about 4 minutes); add --full for
+#                                            (127.0.0.1, separate JVMs), quick grid (3 models x 2 batches); --full for
 #                                            parameters 10^3 to 10^7 and batches per partition 32 to 4096 (hours)
 #   bench/spark/run.sh all [ejml|jblas]      epoch and sweep (the default: all ejml)
 # Extra arguments after the backend go to the Java main (e.g. --epochs 1, --rows 12800, --models 16-64-4, --full).
