@@ -147,7 +147,9 @@ public final class DoubleArray extends FloatingArray {
 
     @Override
     void axpby(@Float64Only double alpha, FloatingArray x, @Float64Only double beta) {
-        DoubleKernels.axpby(data.length, (double) alpha, ((DoubleArray) x).data, 0, (double) beta, data, 0);
+        double[] src = ((DoubleArray) x).data;
+        double a = (double) alpha, b = (double) beta;
+        Parallel.forRange(data.length, 1, (from, to) -> DoubleKernels.axpby(from, to, a, src, b, data));
     }
 
     @Override
@@ -164,8 +166,8 @@ public final class DoubleArray extends FloatingArray {
             DoubleKernels.zip(s.op(), ((DoubleArray) buffers[s.a()]).data, from, 1, ((DoubleArray) buffers[s.b()]).data,
                     from, 1, data, from, len);
         } else if (step instanceof ElementwiseProgram.Axpby s) {
-            DoubleKernels.axpby(len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data, from, (double) s.beta(),
-                    data, from);
+            DoubleKernels.axpby(from, from + len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data,
+                    (double) s.beta(), data);
         }
     }
 

@@ -351,14 +351,17 @@ public final class DoubleKernels {
         }
     }
 
-    /** {@code y[i] = alpha * x[i] + beta * y[i]}; with {@code beta == 0} the old {@code y} is ignored. */
-    public static void axpby(int n, double alpha, double[] x, int xo, double beta, double[] y, int yo) {
+    /**
+     * {@code y[i] = alpha * x[i] + beta * y[i]} for {@code from <= i < to} (one index, see the note on {@link #map});
+     * with {@code beta == 0} the old {@code y} is ignored.
+     */
+    public static void axpby(int from, int to, double alpha, double[] x, double beta, double[] y) {
         if (beta == 0) {
-            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i];
+            for (int i = from; i < to; i++) y[i] = alpha * x[i];
         } else if (beta == 1) {
-            for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+            for (int i = from; i < to; i++) y[i] += alpha * x[i];
         } else {
-            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
+            for (int i = from; i < to; i++) y[i] = alpha * x[i] + beta * y[i];
         }
     }
 
