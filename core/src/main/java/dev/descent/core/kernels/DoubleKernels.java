@@ -24,27 +24,24 @@ public final class DoubleKernels {
     }
 
     /**
-     * {@code out[i] = op(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}.
-     *
-     * <p>NOTE: one index for input and output: with an offset per array ({@code out[oo + i] = f(x[xo + i])})
-     * the JIT of JDK 17 cannot rule out an overlap and leaves the loop scalar
-     * (several times slower for sqrt and division).
+     * {@code out[i] = op(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. Both arrays share one
+     * index: C2 (Java 17) vectorises a loop only when all its arrays are indexed alike.
      */
     public static void map(UnaryOp op, double[] x, double[] out, int from, int to, double p, double q) {
         switch (op) {
             case NEG -> { for (int i = from; i < to; i++) out[i] = -x[i]; }
             case ABS -> { for (int i = from; i < to; i++) out[i] = Math.abs(x[i]); }
             case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
-            case EXP -> { for (int i = from; i < to; i++) out[i] = DoubleMath.exp(x[i]); }
-            case LOG -> { for (int i = from; i < to; i++) out[i] = (double) Math.log(x[i]); }
+            case EXP -> DoubleMath.exp(x, out, from, to);
+            case LOG -> DoubleMath.log(x, out, from, to);
             case LOG1P -> { for (int i = from; i < to; i++) out[i] = (double) Math.log1p(x[i]); }
             case SQRT -> { for (int i = from; i < to; i++) out[i] = (double) Math.sqrt(x[i]); }
             case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
             case RECIPROCAL -> { for (int i = from; i < to; i++) out[i] = 1 / x[i]; }
             case SIN -> { for (int i = from; i < to; i++) out[i] = (double) Math.sin(x[i]); }
             case COS -> { for (int i = from; i < to; i++) out[i] = (double) Math.cos(x[i]); }
-            case TANH -> { for (int i = from; i < to; i++) out[i] = DoubleMath.tanh(x[i]); }
-            case SIGMOID -> { for (int i = from; i < to; i++) out[i] = DoubleMath.sigmoid(x[i]); }
+            case TANH -> DoubleMath.tanh(x, out, from, to);
+            case SIGMOID -> DoubleMath.sigmoid(x, out, from, to);
             case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0); }
             case ERF -> { for (int i = from; i < to; i++) out[i] = (double) Special.erf(x[i]); }
             case LEAKY_RELU -> {
@@ -77,8 +74,8 @@ public final class DoubleKernels {
      */
     public static void zip(BinaryOp op, double[] a, int ia, int sa, double[] b, int ib, int sb,
                            double[] o, int io, int n) {
-        if (sa == 1 && sb == 1 && ia == io && ib == io) {
-            zipAligned(op, a, b, o, io, io + n);
+        if (sa == 1 && sb == 1) {
+            zipContiguous(op, a, ia, b, ib, o, io, n);
         } else {
             zipStrided(op, a, ia, sa, b, ib, sb, o, io, n);
         }
@@ -112,9 +109,28 @@ public final class DoubleKernels {
     }
 
     /**
-     * {@link #zip} when the inputs and the output are contiguous at the same offsets: one index for all three (see
-     * the note on {@link #map}), the loops the JIT vectorises.
+     * {@link #zip} when both inputs are contiguous. With one offset for all three arrays the loops vectorise (see
+     * {@link #map}); otherwise the elements go through this thread's tiles at offset 0 ({@link #zipTiled}).
      */
+    private static void zipContiguous(BinaryOp op, double[] a, int ia, double[] b, int ib, double[] o, int io, int n) {
+        if (!vectorises(op)) {
+            zipStrided(op, a, ia, 1, b, ib, 1, o, io, n);
+        } else if (ia == io && ib == io) {
+            zipAligned(op, a, b, o, io, io + n);
+        } else {
+            zipTiled(op, a, ia, b, ib, o, io, n);
+        }
+    }
+
+    /** Whether {@link #zipAligned} has a loop for {@code op} (the others run strided). */
+    private static boolean vectorises(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, RELU_GRAD, TANH_GRAD, SIGMOID_GRAD -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code o[j] = op(a[j], b[j])} for {@code from <= j < to}, for the ops of {@link #vectorises}. */
     private static void zipAligned(BinaryOp op, double[] a, double[] b, double[] o, int from, int to) {
         switch (op) {
             case ADD -> { for (int j = from; j < to; j++) o[j] = a[j] + b[j]; }
@@ -126,7 +142,53 @@ public final class DoubleKernels {
             case RELU_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * positive(b[j]); }
             case TANH_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * (1 - b[j] * b[j]); }
             case SIGMOID_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * b[j] * (1 - b[j]); }
-            default -> zipStrided(op, a, from, 1, b, from, 1, o, from, to - from);
+            default -> throw new IllegalArgumentException("zip: no aligned loop for " + op);
+        }
+    }
+
+    /** Elements per tile of {@link #zipTiled} and {@link #zipRepeatedRow}. */
+    static final int TILE = 2048;
+    private static final ThreadLocal<double[][]> TILES = ThreadLocal.withInitial(() -> new double[][] {
+        new double[TILE], new double[TILE]});
+
+    /** {@link #zipContiguous} for operands at different offsets: copied tile by tile to offset 0 and back. */
+    private static void zipTiled(BinaryOp op, double[] a, int ia, double[] b, int ib, double[] o, int io, int n) {
+        double[][] t = TILES.get();
+        double[] x = t[0], y = t[1];
+        for (int c = 0; c < n; c += TILE) {
+            int len = Math.min(TILE, n - c);
+            System.arraycopy(a, ia + c, x, 0, len);
+            System.arraycopy(b, ib + c, y, 0, len);
+            zipAligned(op, x, y, x, 0, len);
+            System.arraycopy(x, 0, o, io + c, len);
+        }
+    }
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code len} elements of {@code o = op(full, row)} (or {@code op(row, full)} when
+     * {@code rowFirst}), where {@code full} is {@code rows x len} and {@code row} one row repeated for each (a
+     * bias row). Whole rows go through a tile at offset 0 next to a tile of the row repeated, so the loop
+     * vectorises; {@code o} may be {@code full}.
+     */
+    public static void zipRepeatedRow(BinaryOp op, double[] full, double[] row, boolean rowFirst, double[] o,
+                                      int rowFrom, int rowTo, int len) {
+        int rows = rowTo - rowFrom;
+        if (!vectorises(op) || len > TILE / 2) {
+            for (int r = rowFrom; r < rowTo; r++) {
+                if (rowFirst) zip(op, row, 0, 1, full, r * len, 1, o, r * len, len);
+                else zip(op, full, r * len, 1, row, 0, 1, o, r * len, len);
+            }
+            return;
+        }
+        double[][] t = TILES.get();
+        double[] x = t[0], rep = t[1];
+        int per = Math.min(TILE / len, rows);
+        for (int r = 0; r < per; r++) System.arraycopy(row, 0, rep, r * len, len);
+        for (int r = rowFrom; r < rowTo; r += per) {
+            int n = Math.min(per, rowTo - r) * len;
+            System.arraycopy(full, r * len, x, 0, n);
+            zipAligned(op, rowFirst ? rep : x, rowFirst ? x : rep, x, 0, n);
+            System.arraycopy(x, 0, o, r * len, n);
         }
     }
 
@@ -152,14 +214,14 @@ public final class DoubleKernels {
      * <p>NOTE: sums accumulate in the element type in index order, as PyTorch's CPU kernels do for float32 within a
      * vector lane; float32 sums over very long axes carry float32 rounding.
      */
-    public static void reduce(ReduceOp op, double[] x, double[] out, int outer, int n, int inner) {
+    public static void reduce(ReduceOp op, double[] x, int xo, double[] out, int oo, int outer, int n, int inner) {
         if (inner == 1) {
-            reduceRows(op, x, out, outer, n);
+            reduceRows(op, x, xo, out, oo, outer, n);
             return;
         }
         for (int o = 0; o < outer; o++) {
-            int base = o * n * inner;
-            int ob = o * inner;
+            int base = xo + o * n * inner;
+            int ob = oo + o * inner;
             switch (op) {
                 case SUM -> {
                     for (int j = 0; j < inner; j++) out[ob + j] = 0;
@@ -191,28 +253,46 @@ public final class DoubleKernels {
      * {@link #reduce} with {@code inner == 1} (each output reduces one contiguous row): the same operations in the
      * same order, with the running value in a register instead of in {@code out}.
      */
-    private static void reduceRows(ReduceOp op, double[] x, double[] out, int outer, int n) {
+    private static void reduceRows(ReduceOp op, double[] x, int xo, double[] out, int oo, int outer, int n) {
         for (int o = 0; o < outer; o++) {
-            int base = o * n;
+            int base = xo + o * n;
             switch (op) {
                 case SUM -> {
                     double s = 0;
                     for (int k = 0; k < n; k++) s += x[base + k];
-                    out[o] = s;
+                    out[oo + o] = s;
                 }
                 case MAX -> {
                     double s = x[base];
                     for (int k = 1; k < n; k++) s = Math.max(s, x[base + k]);
-                    out[o] = s;
+                    out[oo + o] = s;
                 }
                 case MIN -> {
                     double s = x[base];
                     for (int k = 1; k < n; k++) s = Math.min(s, x[base + k]);
-                    out[o] = s;
+                    out[oo + o] = s;
                 }
                 default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
             }
         }
+    }
+
+    /**
+     * {@link #reduce} of {@code x} viewed as {@code (n, inner)} along its first axis, in fixed blocks of rows
+     * ({@link Parallel#BLOCK} elements) reduced over the intra-op pool and combined in block order: the same value
+     * for every thread count and every run. For reductions of at least {@link Parallel#THRESHOLD} elements.
+     */
+    public static void reduceBlocked(ReduceOp op, double[] x, double[] out, int n, int inner) {
+        int rowsPerBlock = Math.max(1, Parallel.BLOCK / Math.max(1, inner));
+        int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
+        double[] partial = new double[blocks * inner];
+        Parallel.forRange(blocks, rowsPerBlock * inner, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int rows = Math.min(rowsPerBlock, n - b * rowsPerBlock);
+                reduce(op, x, b * rowsPerBlock * inner, partial, b * inner, 1, rows, inner);
+            }
+        });
+        reduce(op, partial, 0, out, 0, 1, blocks, inner);
     }
 
     /**
