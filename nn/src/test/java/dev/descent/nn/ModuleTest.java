@@ -206,12 +206,31 @@ class ModuleTest {
         assertArrayEquals(y, again, "one seed, one mask");
         d.eval();
         assertTrue(d.apply(x) == x);
-        assertThrows(IllegalArgumentException.class, () -> new Dropout(1.0, new Rng(0)));
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(1.5, new Rng(0)));
+        assertThrows(IllegalArgumentException.class, () -> new Dropout(-0.1, new Rng(0)));
         Variable p = Variable.parameter(f.ones(4));
         Dropout half = new Dropout(0.5, new Rng(8));
         Variable out = half.apply(p);
         out.sum().backward();
         assertArrayEquals(out.value().toDoubleArray(), p.grad().toDoubleArray(), "the gradient follows the mask");
+    }
+
+    @Test
+    void dropoutOfOneZeroesEverythingAsPyTorchDoes() {
+        TensorFactory f = Tensor.on(DEFAULT, DType.FLOAT64);
+        Variable p = Variable.parameter(f.of(new double[] {1, -2, 3, Double.NaN}, 4));
+        Variable out = new Dropout(1.0, new Rng(1)).apply(p);
+        // PyTorch: input * 0, so finite values give 0 (the sign of zero aside) and NaN stays NaN
+        double[] y = out.value().toDoubleArray();
+        assertEquals(0.0, Math.abs(y[0]));
+        assertEquals(0.0, Math.abs(y[1]));
+        assertEquals(0.0, Math.abs(y[2]));
+        assertTrue(Double.isNaN(y[3]));
+        out.sum().backward();
+        assertArrayEquals(new double[] {0, 0, 0, 0}, p.grad().toDoubleArray());
+        Variable image = Variable.constant(f.ones(2, 3, 4, 4));
+        double[] z = new dev.descent.nn.layers.Dropout2d(1.0, new Rng(2)).apply(image).value().toDoubleArray();
+        assertTrue(java.util.Arrays.stream(z).allMatch(v -> v == 0));
     }
 
     @ParameterizedTest

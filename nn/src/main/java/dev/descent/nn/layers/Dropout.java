@@ -21,7 +21,7 @@ public final class Dropout extends Module {
     private final Rng rng;
 
     public Dropout(double p, Rng rng) {
-        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout: expected 0 <= p < 1, got " + p);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout: expected 0 <= p <= 1, got " + p);
         if (rng == null) throw new IllegalArgumentException("Dropout: rng must not be null");
         this.p = p;
         this.rng = registerGenerator("rng", rng);
@@ -37,8 +37,12 @@ public final class Dropout extends Module {
         return drop(x, p, rng);
     }
 
-    /** {@code x} times a fresh mask of {@code 1/(1-p)} (kept with probability {@code 1-p}) and 0 from {@code rng}. */
-    static Variable drop(Variable x, double p, Rng rng) {
+    /**
+     * {@code x} times a fresh mask of {@code 1/(1-p)} (kept with probability {@code 1-p}) and 0 from {@code rng}; for
+     * {@code p = 1}, {@code x} times 0, as PyTorch (so NaN and infinities stay NaN).
+     */
+    public static Variable drop(Variable x, double p, Rng rng) {
+        if (p == 1) return x.mul(0.0);
         Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, x.shape().dims());
         return x.mul(keep.mul(1 / (1 - p)));
     }

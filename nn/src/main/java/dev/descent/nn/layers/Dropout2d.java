@@ -19,7 +19,7 @@ public final class Dropout2d extends Module {
     private final Rng rng;
 
     public Dropout2d(double p, Rng rng) {
-        if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("Dropout2d: expected 0 <= p < 1, got " + p);
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("Dropout2d: expected 0 <= p <= 1, got " + p);
         if (rng == null) throw new IllegalArgumentException("Dropout2d: rng must not be null");
         this.p = p;
         this.rng = registerGenerator("rng", rng);
@@ -31,6 +31,7 @@ public final class Dropout2d extends Module {
             throw new IllegalArgumentException(describe() + ": expected input (N, C, H, W), got " + x.shape());
         }
         if (!isTraining() || p == 0) return x;
+        if (p == 1) return x.mul(0.0);
         Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, x.shape().dim(0),
                 x.shape().dim(1), 1, 1);
         return x.mul(keep.mul(1 / (1 - p)));

@@ -92,8 +92,8 @@ public final class MultiheadAttention extends Module {
             throw new IllegalArgumentException("MultiheadAttention: kdim and vdim must be >= 1, got kdim=" + kdim
                     + ", vdim=" + vdim);
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("MultiheadAttention: expected 0 <= dropout < 1, got " + dropout);
+        if (!(dropout >= 0 && dropout <= 1)) {
+            throw new IllegalArgumentException("MultiheadAttention: expected 0 <= dropout <= 1, got " + dropout);
         }
         if (rng == null) throw new IllegalArgumentException("MultiheadAttention: rng must not be null");
         this.embedDim = embedDim;

@@ -56,8 +56,8 @@ public final class TransformerEncoderLayer extends Module {
             throw new IllegalArgumentException("TransformerEncoderLayer: expected d_model >= 1 divisible by nhead >= 1, "
                     + "got d_model=" + dModel + ", nhead=" + nhead);
         }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("TransformerEncoderLayer: expected 0 <= dropout < 1, got " + dropout);
+        if (!(dropout >= 0 && dropout <= 1)) {
+            throw new IllegalArgumentException("TransformerEncoderLayer: expected 0 <= dropout <= 1, got " + dropout);
         }
         if (dimFeedforward < 1) {
             throw new IllegalArgumentException("TransformerEncoderLayer: dim_feedforward must be >= 1, got "

@@ -7,6 +7,7 @@ import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.nn.Module;
+import dev.descent.nn.layers.Dropout;
 import dev.descent.nn.init.Initializers;
 
 import java.util.ArrayList;
@@ -210,8 +211,7 @@ public abstract class RecurrentLayer extends Module {
     private Variable dropout(Variable x) {
         double p = options.dropout();
         if (p == 0 || !isTraining()) return x;
-        Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(dropoutRng, 1 - p, x.shape().dims());
-        return x.mul(keep.mul(1 / (1 - p)));
+        return Dropout.drop(x, p, dropoutRng);
     }
 
     @Override

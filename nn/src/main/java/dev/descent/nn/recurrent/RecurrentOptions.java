@@ -19,8 +19,8 @@ public record RecurrentOptions(int inputSize, int hiddenSize, int numLayers, boo
                     + inputSize + " and " + hiddenSize);
         }
         if (numLayers < 1) throw new IllegalArgumentException("RecurrentOptions: num_layers must be >= 1, got " + numLayers);
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("RecurrentOptions: dropout must be in [0, 1), got " + dropout);
+        if (!(dropout >= 0 && dropout <= 1)) {
+            throw new IllegalArgumentException("RecurrentOptions: dropout must be in [0, 1], got " + dropout);
         }
     }
 

@@ -169,20 +169,20 @@ class AttentionHostileInputTest {
                 () -> new MultiheadAttention(f, -4, 2, 0, true, false, false, 4, 4, false, rng));
         AttentionAsserts.message("MultiheadAttention: kdim and vdim must be >= 1, got kdim=0, vdim=4",
                 () -> new MultiheadAttention(f, 4, 2, 0, true, false, false, 0, 4, false, rng));
-        AttentionAsserts.message("MultiheadAttention: expected 0 <= dropout < 1, got -0.1",
+        AttentionAsserts.message("MultiheadAttention: expected 0 <= dropout <= 1, got -0.1",
                 () -> new MultiheadAttention(f, 4, 2, -0.1, true, false, false, 4, 4, false, rng));
-        AttentionAsserts.message("MultiheadAttention: expected 0 <= dropout < 1, got NaN",
+        AttentionAsserts.message("MultiheadAttention: expected 0 <= dropout <= 1, got NaN",
                 () -> new MultiheadAttention(f, 4, 2, Double.NaN, true, false, false, 4, 4, false, rng));
         AttentionAsserts.message("TransformerEncoderLayer: expected d_model >= 1 divisible by nhead >= 1, got "
                 + "d_model=0, nhead=2", () -> new TransformerEncoderLayer(f, 0, 2, 4, 0.1, "relu", 1e-5, false, false,
                 true, rng));
-        AttentionAsserts.message("TransformerEncoderLayer: expected 0 <= dropout < 1, got 1.5",
+        AttentionAsserts.message("TransformerEncoderLayer: expected 0 <= dropout <= 1, got 1.5",
                 () -> new TransformerEncoderLayer(f, 4, 2, 4, 1.5, "relu", 1e-5, false, false, true, rng));
         AttentionAsserts.message("TransformerEncoderLayer: dim_feedforward must be >= 1, got 0",
                 () -> new TransformerEncoderLayer(f, 4, 2, 0, 0.1, "relu", 1e-5, false, false, true, rng));
         AttentionAsserts.message("LayerNorm", () -> new TransformerEncoderLayer(f, 4, 2, 4, 0.1, "relu", -1e-5, false,
                 false, true, rng));
-        AttentionAsserts.message("PositionalEncoding: expected 0 <= dropout < 1, got -1.0",
+        AttentionAsserts.message("PositionalEncoding: expected 0 <= dropout <= 1, got -1.0",
                 () -> new PositionalEncoding(f, 4, -1.0, 10, false, rng));
         AttentionAsserts.message("PositionalEncoding: d_model and max_len must be >= 1, got d_model=4, max_len=0",
                 () -> new PositionalEncoding(f, 4, 0.1, 0, false, rng));

@@ -268,8 +268,8 @@ class MultiheadAttentionTest {
         Rng rng = new Rng(8);
         message("embed_dim must be divisible by num_heads, got embed_dim=6, num_heads=4",
                 () -> new MultiheadAttention(F64, 6, 4, 0, true, false, false, 6, 6, false, rng));
-        message("expected 0 <= dropout < 1, got 1.0",
-                () -> new MultiheadAttention(F64, 4, 2, 1.0, true, false, false, 4, 4, false, rng));
+        message("expected 0 <= dropout <= 1, got 1.5",
+                () -> new MultiheadAttention(F64, 4, 2, 1.5, true, false, false, 4, 4, false, rng));
         MultiheadAttention a = mha(4, 2, 0, 3, 5, false, false, false, rng);
         Variable q = rand(rng, 2, 3, 4), k = rand(rng, 6, 3, 3), v = rand(rng, 6, 3, 5);
         message("expected query of rank 3", () -> a.forward(rand(rng, 2, 3, 4, 1), k, v));

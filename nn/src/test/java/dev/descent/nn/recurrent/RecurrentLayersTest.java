@@ -368,8 +368,8 @@ class RecurrentLayersTest {
         assertMessage("LSTMCell.forward: expected the state c of shape (2, 4) for input (2, 3), got (4,)",
                 () -> cell.forward(Variable.constant(f.zeros(2, 3)), Variable.constant(f.zeros(2, 4)),
                         Variable.constant(f.zeros(4))));
-        assertMessage("RecurrentOptions: dropout must be in [0, 1), got 1.0",
-                () -> RecurrentOptions.of(3, 4).withDropout(1));
+        assertMessage("RecurrentOptions: dropout must be in [0, 1], got 1.5",
+                () -> RecurrentOptions.of(3, 4).withDropout(1.5));
         assertMessage("RecurrentOptions: num_layers must be >= 1, got 0", () -> RecurrentOptions.of(3, 4).withNumLayers(0));
     }
 
