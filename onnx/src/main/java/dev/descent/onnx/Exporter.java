@@ -5,7 +5,9 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
+import dev.descent.nn.layers.BatchNorm;
 import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.layers.Dropout2d;
 import dev.descent.onnx.proto.OnnxProto.GraphProto;
 import dev.descent.onnx.proto.OnnxProto.ModelProto;
 import dev.descent.onnx.proto.OnnxProto.OperatorSetIdProto;
@@ -101,9 +103,12 @@ final class Exporter {
 
     private static void checkEvalMode(Module root) {
         forEachModule(root, (path, m) -> {
-            if (m instanceof Dropout d && m.isTraining() && d.p() > 0) {
-                throw new OnnxExportException("Onnx.export: Dropout at '" + display(path) + "' is in training "
-                        + "mode; call eval() before exporting (ONNX has dropout as inference's identity)");
+            boolean training = m.isTraining() && (m instanceof Dropout d && d.p() > 0
+                    || m instanceof Dropout2d d2 && d2.p() > 0 || m instanceof BatchNorm);
+            if (training) {
+                throw new OnnxExportException("Onnx.export: " + m.getClass().getSimpleName() + " at '" + display(path)
+                        + "' is in training mode; call eval() before exporting (the ONNX model is for inference: "
+                        + "dropout as the identity, batch normalisation with the running statistics)");
             }
         });
     }
@@ -154,7 +159,7 @@ final class Exporter {
 
     /** Converts one module call whose input is the value {@code input}; returns its output's name. */
     private String convert(Call call, String input) {
-        String known = LayerExports.convert(call, input, graph);
+        String known = LayerExports.convert(call, input, graph, this::parameter);
         if (known != null) return known;
         return convertRegion(call, input);
     }
@@ -198,10 +203,16 @@ final class Exporter {
         return best;
     }
 
+    /** The initialiser of a parameter of the module, under its dotted name, written once. */
+    private String parameter(Variable p) {
+        String name = parameterNames.get(p);
+        if (name == null) throw new IllegalStateException("Onnx.export: a layer's parameter is not among the module's");
+        return initialised.computeIfAbsent(p, k -> graph.initializer(name, k.value()));
+    }
+
     private String emit(Call region, Variable v, Map<Variable, String> named) {
         if (v.op() == null) {
-            String p = parameterNames.get(v);
-            if (p != null) return initialised.computeIfAbsent(v, k -> graph.initializer(p, k.value()));
+            if (parameterNames.containsKey(v)) return parameter(v);
             Tensor c = v.value();
             if (c.rank() >= 1 && batch > 1 && c.shape().dim(0) == batch) {
                 throw new OnnxExportException("Onnx.export: module '" + display(region.path()) + "' ("

@@ -46,6 +46,7 @@ final class OnnxOps {
         s.addAll(BINARY.keySet());
         s.addAll(List.of("Gemm", "LeakyRelu", "Elu", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Transpose",
                 "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant"));
+        s.addAll(CnnOps.SUPPORTED);
         return java.util.Collections.unmodifiableSet(s);
     }
 
@@ -161,11 +162,11 @@ final class OnnxOps {
                 return in -> c;
             }
             default:
-                throw new OnnxFormatException("Onnx.load: " + where + " uses operator '" + op + "', not supported");
+                return CnnOps.compile(node, where, attrs, constants);
         }
     }
 
-    private static void arity(NodeProto n, String where, int min, int max) throws OnnxFormatException {
+    static void arity(NodeProto n, String where, int min, int max) throws OnnxFormatException {
         if (n.getInputCount() < min || n.getInputCount() > max) {
             throw new OnnxFormatException("Onnx.load: " + where + " has " + n.getInputCount() + " inputs, expected "
                     + (min == max ? "" + min : min + " to " + max));
@@ -175,7 +176,7 @@ final class OnnxOps {
         }
     }
 
-    private static double f(Map<String, AttributeProto> a, String name, double dflt) {
+    static double f(Map<String, AttributeProto> a, String name, double dflt) {
         return a.containsKey(name) ? a.get(name).getF() : dflt;
     }
 
@@ -200,6 +201,11 @@ final class OnnxOps {
             throw new OnnxFormatException("Onnx.load: " + where + " has " + v.length + " entries in '" + name + "'");
         }
         return v;
+    }
+
+    /** {@code s} cut to a length fit for a message. */
+    static String clip(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     static Variable variable(Object value, String where) {
