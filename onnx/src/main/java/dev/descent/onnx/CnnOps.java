@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import static dev.descent.onnx.OnnxOps.bounded;
 import static dev.descent.onnx.OnnxOps.runtime;
 import static dev.descent.onnx.OnnxOps.variable;
 
@@ -135,13 +136,6 @@ final class CnnOps {
         }
     }
 
-    private static void bounded(long elements, String where) {
-        if (elements > ModelReader.MAX_TENSOR_ELEMENTS) {
-            throw runtime(where, "the output would hold " + elements + " elements, above the limit of "
-                    + ModelReader.MAX_TENSOR_ELEMENTS);
-        }
-    }
-
     private static OnnxOps.Step conv(NodeProto node, String where, Map<String, AttributeProto> attrs,
                                      Map<String, Object> constants) throws OnnxFormatException {
         OnnxOps.arity(node, where, 2, 3);
@@ -168,7 +162,7 @@ final class CnnOps {
                     : new Convolution.Options((int) strides[0], (int) strides[1], (int) p[0], (int) p[2], (int) p[1],
                     (int) p[3], (int) dilations[0], (int) dilations[1], groups);
             int oh = n == 1 ? 1 : o.outHeight(size[0], k[0]), ow = o.outWidth(size[n - 1], k[n - 1]);
-            bounded((long) x.shape().dim(0) * w.shape().dim(0) * Math.max(oh, 0) * Math.max(ow, 0), where);
+            bounded((double) x.shape().dim(0) * w.shape().dim(0) * Math.max(oh, 0) * Math.max(ow, 0), where);
             return n == 1 ? x.conv1d(w, b, o) : x.conv2d(w, b, o);
         };
     }
@@ -216,7 +210,7 @@ final class CnnOps {
             kernelMatches(kernel, k, where);
             long h = (size[0] - 1L) * s[0] - p[0] - p[2] + d[0] * (k[0] - 1) + op[0] + 1;
             long wd = (size[1] - 1L) * s[1] - p[1] - p[3] + d[1] * (k[1] - 1) + op[1] + 1;
-            bounded((long) x.shape().dim(0) * w.shape().dim(1) * groups * Math.max(h, 0) * Math.max(wd, 0), where);
+            bounded((double) x.shape().dim(0) * w.shape().dim(1) * groups * Math.max(h, 0) * Math.max(wd, 0), where);
             return x.convTranspose2d(w, b, o, (int) op[0], (int) op[1]);
         };
     }

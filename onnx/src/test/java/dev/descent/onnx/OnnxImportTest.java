@@ -150,6 +150,26 @@ class OnnxImportTest {
     }
 
     @Test
+    void broadcastingBoundedInitialisersIntoAnUnboundedOutputIsRefusedBeforeAllocation() throws IOException {
+        TensorFactory f = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
+        GraphProto g = GraphProto.newBuilder().setName("broadcast")
+                .addInput(Exporter.valueInfo("input", DType.FLOAT32, new int[] {1}, true))
+                .addOutput(Exporter.valueInfo("output", DType.FLOAT32, new int[] {4096, 32768}, false))
+                .addInitializer(TensorCodec.toProto("tall", f.zeros(4096, 1)))
+                .addInitializer(TensorCodec.toProto("wide", f.zeros(1, 32768)))
+                .addNode(NodeProto.newBuilder().setOpType("Add").setName("column").addInput("input").addInput("tall")
+                        .addOutput("t"))
+                .addNode(NodeProto.newBuilder().setOpType("Mul").setName("outer").addInput("t").addInput("wide")
+                        .addOutput("output"))
+                .build();
+        ModelProto m = mlp().toBuilder().setGraph(g).build();
+        OnnxModule model = OnnxModule.fromBytes(m.toByteArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(f.ones(1)));
+        assertTrue(e.getMessage().startsWith("OnnxModule: node 1 'outer' (Mul)")
+                && e.getMessage().contains("the importer's bound"), e.getMessage());
+    }
+
+    @Test
     void aWrongInputIsAnErrorNamingTheNode() throws IOException {
         OnnxModule model = OnnxModule.fromBytes(resource("pytorch/mlp.onnx"));
         Tensor x = Tensor.on(Backends.get("ejml"), DType.FLOAT32).zeros(2, 5);
