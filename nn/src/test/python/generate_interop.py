@@ -15,10 +15,6 @@ import sys
 
 import torch
 
-out = sys.argv[1]
-torch.manual_seed(11)
-model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).double()
-
 
 def write_safetensors(path, state):
     """The reference layout: tensors by name, compact JSON header padded to 8 bytes, little-endian data."""
@@ -44,24 +40,32 @@ def write_outputs(path, x, y):
         f.write(" ".join(repr(v) for v in y.reshape(-1).tolist()) + "\n")
 
 
-write_safetensors(out + "/torch_mlp.safetensors", model.state_dict())
-x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=torch.float64)
-with torch.no_grad():
-    y = model(x)
-write_outputs(out + "/torch_mlp_output.txt", x, y)
+def main():
+    out = sys.argv[1]
+    torch.manual_seed(11)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).double()
+    write_safetensors(out + "/torch_mlp.safetensors", model.state_dict())
+    x = torch.tensor([[0.5, -1.0, 2.0], [1.5, 0.25, -0.75]], dtype=torch.float64)
+    with torch.no_grad():
+        y = model(x)
+    write_outputs(out + "/torch_mlp_output.txt", x, y)
 
-torch.manual_seed(7)
-cnn = torch.nn.Sequential(
-    torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-    torch.nn.Conv2d(4, 6, 3, padding=1, groups=2), torch.nn.BatchNorm2d(6), torch.nn.ReLU(), torch.nn.AvgPool2d(2),
-    torch.nn.Flatten(), torch.nn.Linear(6 * 2 * 2, 3)).float()
-cnn.train()
-with torch.no_grad():
-    for _ in range(3):
-        cnn(torch.randn(8, 1, 8, 8, dtype=torch.float32))  # running statistics that are not the initial ones
-cnn.eval()
-write_safetensors(out + "/torch_cnn.safetensors", cnn.state_dict())
-x = torch.randn(2, 1, 8, 8, dtype=torch.float32)
-with torch.no_grad():
-    y = cnn(x)
-write_outputs(out + "/torch_cnn_output.txt", x, y)
+    torch.manual_seed(7)
+    cnn = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(4, 6, 3, padding=1, groups=2), torch.nn.BatchNorm2d(6), torch.nn.ReLU(), torch.nn.AvgPool2d(2),
+        torch.nn.Flatten(), torch.nn.Linear(6 * 2 * 2, 3)).float()
+    cnn.train()
+    with torch.no_grad():
+        for _ in range(3):
+            cnn(torch.randn(8, 1, 8, 8, dtype=torch.float32))  # running statistics that are not the initial ones
+    cnn.eval()
+    write_safetensors(out + "/torch_cnn.safetensors", cnn.state_dict())
+    x = torch.randn(2, 1, 8, 8, dtype=torch.float32)
+    with torch.no_grad():
+        y = cnn(x)
+    write_outputs(out + "/torch_cnn_output.txt", x, y)
+
+
+if __name__ == "__main__":
+    main()
