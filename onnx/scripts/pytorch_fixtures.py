@@ -49,6 +49,33 @@ def conv1d():
         nn.Flatten(), nn.Linear(12, 2))
 
 
+class Tagger(nn.Module):
+    """Token indices (batch, time) -> per-token scores: Embedding, a batch-first LSTM, Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(13, 6)
+        self.lstm = nn.LSTM(6, 5, batch_first=True)
+        self.out = nn.Linear(5, 4)
+
+    def forward(self, x):
+        y, _ = self.lstm(self.emb(x))
+        return self.out(y)
+
+
+class Recurrent(nn.Module):
+    """(time, batch, features) -> (time, batch, 3): a two-layer bidirectional LSTM or GRU, then Linear."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = cell(3, 4, num_layers=2, bidirectional=True)
+        self.out = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.out(y)
+
+
 def warm_up(model, features, dtype, seed):
     """Training-mode passes, so that the batch normalisations' running statistics are not their initial values
     (from a generator of their own; only models with batch normalisation, whose dropout would draw from the global
@@ -71,20 +98,30 @@ MODELS = [
     ("cnn", cnn, (1, 12, 12), torch.float32),
     ("upsample", upsample, (3, 5, 5), torch.float32),
     ("conv1d", conv1d, (3, 11), torch.float32),
+    # recurrent models: the dynamic axis is the batch (axis 0 of the tokens, axis 1 of a time-major sequence)
+    ("tagger", Tagger, (7,), torch.int64),
+    ("lstm", lambda: Recurrent(nn.LSTM), (2, 3), torch.float32),
+    ("gru", lambda: Recurrent(nn.GRU), (2, 3), torch.float32),
 ]
+TIME_MAJOR = {"lstm", "gru"}
 
 
 def write(name, build, features, dtype, seed):
     torch.manual_seed(seed)
-    model = warm_up(build().to(dtype), features, dtype, seed + 1000)
-    sample = torch.randn(2, *features, dtype=dtype)
+    integer = not dtype.is_floating_point  # token indices into a float32 model
+    model = warm_up(build() if integer else build().to(dtype), features, dtype, seed + 1000).eval()
+    sample = torch.randint(0, 13, (2, *features)) if integer else torch.randn(2, *features, dtype=dtype)
     path = OUT / (name + ".onnx")
+    axes = {0: "time", 1: "batch"} if name in TIME_MAJOR else {0: "batch"}
     torch.onnx.export(model, sample, str(path), opset_version=17, input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                      dynamic_axes={"input": axes, "output": axes})
     onnx.checker.check_model(onnx.load(str(path)), full_check=True)
-    x = (torch.randn(5, *features, dtype=torch.float64) * 1.5).to(dtype)
+    if integer:
+        x = torch.randint(0, 13, (5, *features))
+    else:
+        x = (torch.randn(5, *features, dtype=torch.float64) * 1.5).to(dtype)
     with torch.no_grad():
-        y = model.double()(x.double())
+        y = model.double()(x if integer else x.double())
     golden = {
         "model": name + ".onnx",
         "torch": torch.__version__,

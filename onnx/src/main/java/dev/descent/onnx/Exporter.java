@@ -55,20 +55,24 @@ final class Exporter {
     static ModelProto export(Module module, Tensor sample) {
         if (module == null) throw new IllegalArgumentException("Onnx.export: module must not be null");
         if (sample == null) throw new IllegalArgumentException("Onnx.export: sampleInput must not be null");
-        if (!sample.dtype().isFloating() || sample.rank() < 1) {
-            throw new IllegalArgumentException("Onnx.export: the sample input must be a float32 or float64 batch "
-                    + "(batch, ...), got " + sample.dtype() + " " + sample.shape());
+        if (sample.rank() < 1) {
+            throw new IllegalArgumentException("Onnx.export: the sample input must be a batch (batch, ...) of "
+                    + "float32 or float64 values or of INT32 indices, got " + sample.dtype() + " " + sample.shape());
         }
         checkEvalMode(module);
-        Exporter e = new Exporter(sample.dtype(), sample.shape().dim(0));
+        boolean indices = !sample.dtype().isFloating();
+        DType dtype = indices ? module.namedParameters().values().stream().map(Variable::dtype).findFirst()
+                .orElse(DType.FLOAT32) : sample.dtype();
+        Exporter e = new Exporter(dtype, sample.shape().dim(0));
         module.namedParameters().forEach((name, p) -> {
             e.parameterNames.putIfAbsent(p, name);
-            if (p.dtype() != sample.dtype()) {
-                throw new OnnxExportException("Onnx.export: parameter '" + name + "' is " + p.dtype()
-                        + " but the sample input is " + sample.dtype() + "; export one dtype throughout");
+            if (p.dtype() != dtype) {
+                throw new OnnxExportException("Onnx.export: parameter '" + name + "' is " + p.dtype() + " but "
+                        + (indices ? "another is " : "the sample input is ") + dtype + "; export one dtype throughout");
             }
         });
-        Variable x = Variable.parameter(sample);
+        // indices (an Embedding's input) take no gradient: the trace starts at the layers they feed
+        Variable x = indices ? Variable.constant(sample) : Variable.parameter(sample);
         Variable y = e.trace(module, x);
         String out = e.convert(e.rootCall(module, x, y), INPUT);
         GraphProto.Builder g = e.graph.graph;
@@ -80,6 +84,11 @@ final class Exporter {
         }
         g.setName(module.getClass().getSimpleName());
         g.addInput(valueInfo(INPUT, sample.dtype(), sample.shape().dims(), true));
+        if (indices) { // NOTE: indices enter as INT64, as PyTorch's exports and ONNX Runtime's users give them
+            g.setInput(0, g.getInput(0).toBuilder().setType(g.getInput(0).getType().toBuilder().setTensorType(
+                    g.getInput(0).getType().getTensorType().toBuilder().setElemType(
+                            dev.descent.onnx.proto.OnnxProto.TensorProto.DataType.INT64_VALUE))));
+        }
         int[] outDims = y.shape().dims();
         g.addOutput(valueInfo(OUTPUT, y.dtype(), outDims, outDims.length > 0 && outDims[0] == e.batch));
         return ModelProto.newBuilder()
@@ -104,7 +113,8 @@ final class Exporter {
     private static void checkEvalMode(Module root) {
         forEachModule(root, (path, m) -> {
             boolean training = m.isTraining() && (m instanceof Dropout d && d.p() > 0
-                    || m instanceof Dropout2d d2 && d2.p() > 0 || m instanceof BatchNorm);
+                    || m instanceof Dropout2d d2 && d2.p() > 0 || m instanceof BatchNorm
+                    || m instanceof dev.descent.nn.recurrent.RecurrentLayer r && r.options().dropout() > 0);
             if (training) {
                 throw new OnnxExportException("Onnx.export: " + m.getClass().getSimpleName() + " at '" + display(path)
                         + "' is in training mode; call eval() before exporting (the ONNX model is for inference: "

@@ -62,7 +62,8 @@ final class LayerExports {
             return positive(g, x, scaled, hint);
         }
         if (m instanceof GELU gelu) return gelu.tanhApproximation() ? geluTanh(g, x, hint) : gelu(g, x, hint);
-        return CnnExports.convert(call, x, g, params);
+        String spatial = CnnExports.convert(call, x, g, params);
+        return spatial != null ? spatial : SequenceExports.convert(call, x, g, params);
     }
 
     /** Softplus; in float64 as {@code x > 20 ? x : log(1 + exp(x))}, which ONNX Runtime runs in double. */

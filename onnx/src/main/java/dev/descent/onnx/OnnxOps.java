@@ -47,6 +47,7 @@ final class OnnxOps {
         s.addAll(List.of("Gemm", "LeakyRelu", "Elu", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Transpose",
                 "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant"));
         s.addAll(CnnOps.SUPPORTED);
+        s.addAll(SequenceOps.SUPPORTED);
         return java.util.Collections.unmodifiableSet(s);
     }
 
@@ -166,12 +167,12 @@ final class OnnxOps {
                     throw new OnnxFormatException("Onnx.load: " + where + " must have exactly the tensor attribute "
                             + "'value'");
                 }
-                Object c = ModelReader.isInteger(value.getT()) ? ModelReader.longs(value.getT())
-                        : Variable.constant(ModelReader.floats(value.getT()));
+                Object c = ModelReader.constant(value.getT());
                 constants.put(node.getOutput(0), c);
                 return in -> c;
             }
             default:
+                if (SequenceOps.SUPPORTED.contains(op)) return SequenceOps.compile(node, where, attrs, constants);
                 return CnnOps.compile(node, where, attrs, constants);
         }
     }
@@ -200,9 +201,10 @@ final class OnnxOps {
         return out;
     }
 
-    private static long[] constantInts(String name, Map<String, Object> constants, String where)
+    static long[] constantInts(String name, Map<String, Object> constants, String where)
             throws OnnxFormatException {
         Object c = constants.get(name);
+        if (c instanceof Long l) c = new long[] {l};
         if (!(c instanceof long[] v)) {
             throw new OnnxFormatException("Onnx.load: " + where + " reads '" + name + "' as a shape or axes, which "
                     + "must be an INT64 initialiser or Constant");

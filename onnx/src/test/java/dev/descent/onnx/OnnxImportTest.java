@@ -47,7 +47,7 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "activations", "mlp64", "cnn", "upsample", "conv1d"})
+    @ValueSource(strings = {"mlp", "activations", "mlp64", "cnn", "upsample", "conv1d", "tagger", "lstm", "gru"})
     void pytorchExportsReproducePyTorchsOutputs(String name) throws IOException {
         OnnxModule model = OnnxModule.fromBytes(resource("pytorch/" + name + ".onnx"));
         @SuppressWarnings("unchecked") Map<String, Object> golden = (Map<String, Object>) Json.parse(
