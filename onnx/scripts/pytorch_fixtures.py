@@ -27,25 +27,101 @@ def activations():
         nn.LogSoftmax(dim=1))
 
 
+def cnn():
+    # BatchNorm2d after the ReLU, so the exporter cannot fold it into the convolution before it
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(6), nn.MaxPool2d(2),
+        nn.Conv2d(6, 8, 3, padding=1, groups=2), nn.ReLU(),
+        nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=False), nn.Flatten(),
+        nn.Linear(72, 16), nn.LayerNorm(16), nn.ReLU(), nn.Linear(16, 5))
+
+
+def upsample():
+    return nn.Sequential(
+        nn.ConvTranspose2d(3, 4, 3, stride=2, padding=1, output_padding=1), nn.Tanh(),
+        nn.MaxPool2d(3, stride=2, padding=1, dilation=1, ceil_mode=True), nn.Conv2d(4, 4, 2, dilation=2),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 3))
+
+
+def conv1d():
+    return nn.Sequential(
+        nn.Conv1d(3, 4, 3, stride=2, padding=2, dilation=2), nn.ReLU(), nn.MaxPool1d(2, ceil_mode=True),
+        nn.Flatten(), nn.Linear(12, 2))
+
+
+class Tagger(nn.Module):
+    """Token indices (batch, time) -> per-token scores: Embedding, a batch-first LSTM, Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(13, 6)
+        self.lstm = nn.LSTM(6, 5, batch_first=True)
+        self.out = nn.Linear(5, 4)
+
+    def forward(self, x):
+        y, _ = self.lstm(self.emb(x))
+        return self.out(y)
+
+
+class Recurrent(nn.Module):
+    """(time, batch, features) -> (time, batch, 3): a two-layer bidirectional LSTM or GRU, then Linear."""
+
+    def __init__(self, cell):
+        super().__init__()
+        self.rnn = cell(3, 4, num_layers=2, bidirectional=True)
+        self.out = nn.Linear(8, 3)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.out(y)
+
+
+def warm_up(model, features, dtype, seed):
+    """Training-mode passes, so that the batch normalisations' running statistics are not their initial values
+    (from a generator of their own; only models with batch normalisation, whose dropout would draw from the global
+    stream: the other fixtures' random streams stay as they were)."""
+    if not any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules()):
+        return model.eval()
+    g = torch.Generator().manual_seed(seed)
+    model.train()
+    with torch.no_grad():
+        for _ in range(3):
+            model(torch.randn(8, *features, dtype=dtype, generator=g) * 1.5 + 0.5)
+    return model.eval()
+
+
 MODELS = [
     # name, builder, input feature shape, dtype
     ("mlp", mlp, (4,), torch.float32),
     ("activations", activations, (2, 3), torch.float32),
     ("mlp64", mlp, (4,), torch.float64),
+    ("cnn", cnn, (1, 12, 12), torch.float32),
+    ("upsample", upsample, (3, 5, 5), torch.float32),
+    ("conv1d", conv1d, (3, 11), torch.float32),
+    # recurrent models: the dynamic axis is the batch (axis 0 of the tokens, axis 1 of a time-major sequence)
+    ("tagger", Tagger, (7,), torch.int64),
+    ("lstm", lambda: Recurrent(nn.LSTM), (2, 3), torch.float32),
+    ("gru", lambda: Recurrent(nn.GRU), (2, 3), torch.float32),
 ]
+TIME_MAJOR = {"lstm", "gru"}
 
 
 def write(name, build, features, dtype, seed):
     torch.manual_seed(seed)
-    model = build().to(dtype).eval()
-    sample = torch.randn(2, *features, dtype=dtype)
+    integer = not dtype.is_floating_point  # token indices into a float32 model
+    model = warm_up(build() if integer else build().to(dtype), features, dtype, seed + 1000).eval()
+    sample = torch.randint(0, 13, (2, *features)) if integer else torch.randn(2, *features, dtype=dtype)
     path = OUT / (name + ".onnx")
+    axes = {0: "time", 1: "batch"} if name in TIME_MAJOR else {0: "batch"}
     torch.onnx.export(model, sample, str(path), opset_version=17, input_names=["input"], output_names=["output"],
-                      dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                      dynamic_axes={"input": axes, "output": axes})
     onnx.checker.check_model(onnx.load(str(path)), full_check=True)
-    x = (torch.randn(5, *features, dtype=torch.float64) * 1.5).to(dtype)
+    if integer:
+        x = torch.randint(0, 13, (5, *features))
+    else:
+        x = (torch.randn(5, *features, dtype=torch.float64) * 1.5).to(dtype)
     with torch.no_grad():
-        y = model.double()(x.double())
+        y = model.double()(x if integer else x.double())
     golden = {
         "model": name + ".onnx",
         "torch": torch.__version__,

@@ -24,16 +24,12 @@ import sys
 import torch
 import torch.nn as nn
 
+from golden_format import fmt
+
 torch.manual_seed(20261203)
 torch.set_default_dtype(torch.float64)
 root = sys.argv[1]
 OUT = open(os.path.join(root, "goldens", "layers.txt"), "w")
-
-
-def fmt(t):
-    t = t.detach().to(torch.float64)
-    dims = list(t.shape)
-    return " ".join([str(len(dims))] + [str(d) for d in dims] + [repr(float(v)) for v in t.reshape(-1).tolist()])
 
 
 def rand(*shape, lo=-2.0, hi=2.0):

@@ -127,6 +127,22 @@ public final class RunContext {
         return target;
     }
 
+    /**
+     * Writes {@code model} (put in eval mode) as an ONNX model to {@code file}, creating its directory; the model is
+     * traced once on {@code sample}, a batch of its inputs (see {@code Onnx.export}).
+     */
+    public Path exportOnnx(dev.descent.nn.Module model, dev.descent.core.Tensor sample, Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            model.eval();
+            dev.descent.onnx.Onnx.export(model, sample, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the ONNX model to " + file + ": " + Errors.message(e), e);
+        }
+        return file;
+    }
+
     /** {@code outDir/name}, creating the directory. */
     public Path file(String name) {
         try {

@@ -5,7 +5,9 @@ import dev.descent.autodiff.Variable;
 import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
+import dev.descent.nn.layers.BatchNorm;
 import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.layers.Dropout2d;
 import dev.descent.onnx.proto.OnnxProto.GraphProto;
 import dev.descent.onnx.proto.OnnxProto.ModelProto;
 import dev.descent.onnx.proto.OnnxProto.OperatorSetIdProto;
@@ -53,20 +55,24 @@ final class Exporter {
     static ModelProto export(Module module, Tensor sample) {
         if (module == null) throw new IllegalArgumentException("Onnx.export: module must not be null");
         if (sample == null) throw new IllegalArgumentException("Onnx.export: sampleInput must not be null");
-        if (!sample.dtype().isFloating() || sample.rank() < 1) {
-            throw new IllegalArgumentException("Onnx.export: the sample input must be a float32 or float64 batch "
-                    + "(batch, ...), got " + sample.dtype() + " " + sample.shape());
+        if (sample.rank() < 1) {
+            throw new IllegalArgumentException("Onnx.export: the sample input must be a batch (batch, ...) of "
+                    + "float32 or float64 values or of INT32 indices, got " + sample.dtype() + " " + sample.shape());
         }
         checkEvalMode(module);
-        Exporter e = new Exporter(sample.dtype(), sample.shape().dim(0));
+        boolean indices = !sample.dtype().isFloating();
+        DType dtype = indices ? module.namedParameters().values().stream().map(Variable::dtype).findFirst()
+                .orElse(DType.FLOAT32) : sample.dtype();
+        Exporter e = new Exporter(dtype, sample.shape().dim(0));
         module.namedParameters().forEach((name, p) -> {
             e.parameterNames.putIfAbsent(p, name);
-            if (p.dtype() != sample.dtype()) {
-                throw new OnnxExportException("Onnx.export: parameter '" + name + "' is " + p.dtype()
-                        + " but the sample input is " + sample.dtype() + "; export one dtype throughout");
+            if (p.dtype() != dtype) {
+                throw new OnnxExportException("Onnx.export: parameter '" + name + "' is " + p.dtype() + " but "
+                        + (indices ? "another is " : "the sample input is ") + dtype + "; export one dtype throughout");
             }
         });
-        Variable x = Variable.parameter(sample);
+        // indices (an Embedding's input) take no gradient: the trace starts at the layers they feed
+        Variable x = indices ? Variable.constant(sample) : Variable.parameter(sample);
         Variable y = e.trace(module, x);
         String out = e.convert(e.rootCall(module, x, y), INPUT);
         GraphProto.Builder g = e.graph.graph;
@@ -78,6 +84,11 @@ final class Exporter {
         }
         g.setName(module.getClass().getSimpleName());
         g.addInput(valueInfo(INPUT, sample.dtype(), sample.shape().dims(), true));
+        if (indices) { // NOTE: indices enter as INT64, as PyTorch's exports and ONNX Runtime's users give them
+            g.setInput(0, g.getInput(0).toBuilder().setType(g.getInput(0).getType().toBuilder().setTensorType(
+                    g.getInput(0).getType().getTensorType().toBuilder().setElemType(
+                            dev.descent.onnx.proto.OnnxProto.TensorProto.DataType.INT64_VALUE))));
+        }
         int[] outDims = y.shape().dims();
         g.addOutput(valueInfo(OUTPUT, y.dtype(), outDims, outDims.length > 0 && outDims[0] == e.batch));
         return ModelProto.newBuilder()
@@ -101,9 +112,13 @@ final class Exporter {
 
     private static void checkEvalMode(Module root) {
         forEachModule(root, (path, m) -> {
-            if (m instanceof Dropout d && m.isTraining() && d.p() > 0) {
-                throw new OnnxExportException("Onnx.export: Dropout at '" + display(path) + "' is in training "
-                        + "mode; call eval() before exporting (ONNX has dropout as inference's identity)");
+            boolean training = m.isTraining() && (m instanceof Dropout d && d.p() > 0
+                    || m instanceof Dropout2d d2 && d2.p() > 0 || m instanceof BatchNorm
+                    || m instanceof dev.descent.nn.recurrent.RecurrentLayer r && r.options().dropout() > 0);
+            if (training) {
+                throw new OnnxExportException("Onnx.export: " + m.getClass().getSimpleName() + " at '" + display(path)
+                        + "' is in training mode; call eval() before exporting (the ONNX model is for inference: "
+                        + "dropout as the identity, batch normalisation with the running statistics)");
             }
         });
     }
@@ -154,7 +169,7 @@ final class Exporter {
 
     /** Converts one module call whose input is the value {@code input}; returns its output's name. */
     private String convert(Call call, String input) {
-        String known = LayerExports.convert(call, input, graph);
+        String known = LayerExports.convert(call, input, graph, this::parameter);
         if (known != null) return known;
         return convertRegion(call, input);
     }
@@ -198,10 +213,16 @@ final class Exporter {
         return best;
     }
 
+    /** The initialiser of a parameter of the module, under its dotted name, written once. */
+    private String parameter(Variable p) {
+        String name = parameterNames.get(p);
+        if (name == null) throw new IllegalStateException("Onnx.export: a layer's parameter is not among the module's");
+        return initialised.computeIfAbsent(p, k -> graph.initializer(name, k.value()));
+    }
+
     private String emit(Call region, Variable v, Map<Variable, String> named) {
         if (v.op() == null) {
-            String p = parameterNames.get(v);
-            if (p != null) return initialised.computeIfAbsent(v, k -> graph.initializer(p, k.value()));
+            if (parameterNames.containsKey(v)) return parameter(v);
             Tensor c = v.value();
             if (c.rank() >= 1 && batch > 1 && c.shape().dim(0) == batch) {
                 throw new OnnxExportException("Onnx.export: module '" + display(region.path()) + "' ("

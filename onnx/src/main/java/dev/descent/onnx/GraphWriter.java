@@ -77,6 +77,11 @@ final class GraphWriter {
         return AttributeProto.newBuilder().setName(name).setType(AttributeType.FLOAT).setF((float) value).build();
     }
 
+    static AttributeProto attr(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
+    }
+
     static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
         for (long v : values) b.addInts(v);

@@ -1,5 +1,6 @@
 package dev.descent.onnx;
 
+import dev.descent.autodiff.Variable;
 import dev.descent.nn.Module;
 import dev.descent.nn.activations.ELU;
 import dev.descent.nn.activations.GELU;
@@ -14,6 +15,7 @@ import dev.descent.nn.layers.Flatten;
 import dev.descent.core.DType;
 
 import java.util.List;
+import java.util.function.Function;
 
 import static dev.descent.onnx.GraphWriter.attr;
 
@@ -36,7 +38,7 @@ final class LayerExports {
     }
 
     /** The output name of {@code call} exported as its layer, or {@code null} if it is not one of these layers. */
-    static String convert(Exporter.Call call, String x, GraphWriter g) {
+    static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
         String hint = call.path().isEmpty() ? "out" : call.path();
         boolean f64 = g.dtype == DType.FLOAT64;
@@ -60,7 +62,8 @@ final class LayerExports {
             return positive(g, x, scaled, hint);
         }
         if (m instanceof GELU gelu) return gelu.tanhApproximation() ? geluTanh(g, x, hint) : gelu(g, x, hint);
-        return null;
+        String spatial = CnnExports.convert(call, x, g, params);
+        return spatial != null ? spatial : SequenceExports.convert(call, x, g, params);
     }
 
     /** Softplus; in float64 as {@code x > 20 ? x : log(1 + exp(x))}, which ONNX Runtime runs in double. */

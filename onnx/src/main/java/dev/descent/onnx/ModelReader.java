@@ -158,8 +158,9 @@ final class ModelReader {
         int t = v.getType().getTensorType().getElemType();
         if (t == DataType.FLOAT_VALUE) return DType.FLOAT32;
         if (t == DataType.DOUBLE_VALUE) return DType.FLOAT64;
+        if (t == DataType.INT64_VALUE || t == DataType.INT32_VALUE) return DType.INT32;
         throw new OnnxFormatException("Onnx.load: input '" + v.getName() + "' has element type " + t
-                + "; supported are FLOAT (1) and DOUBLE (11)");
+                + "; supported are FLOAT (1), DOUBLE (11), and INT64 (7) or INT32 (6) indices (given as INT32)");
     }
 
     private static void define(Set<String> defined, String name, String what) throws OnnxFormatException {
@@ -251,6 +252,16 @@ final class ModelReader {
             for (int i = 0; i < n; i++) v[i] = wide ? t.getInt64Data(i) : t.getInt32Data(i);
         }
         return v;
+    }
+
+    /**
+     * A constant's value as the importer holds it: a float tensor as a constant variable, an integer one as
+     * {@code long[]} (a scalar as a {@code Long}).
+     */
+    static Object constant(TensorProto t) throws OnnxFormatException {
+        if (!isInteger(t)) return dev.descent.autodiff.Variable.constant(floats(t));
+        long[] v = longs(t);
+        return t.getDimsCount() == 0 && v.length == 1 ? (Object) v[0] : v;
     }
 
     static boolean isInteger(TensorProto t) {

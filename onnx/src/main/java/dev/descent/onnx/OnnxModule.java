@@ -44,7 +44,7 @@ public final class OnnxModule extends Module {
         Map<String, Object> constants = new HashMap<>();
         List<Object> values = new ArrayList<>();
         for (TensorProto t : g.getInitializerList()) {
-            Object v = ModelReader.isInteger(t) ? ModelReader.longs(t) : Variable.constant(ModelReader.floats(t));
+            Object v = ModelReader.constant(t);
             constants.put(t.getName(), v);
             slots.put(t.getName(), values.size());
             values.add(v);
@@ -52,7 +52,7 @@ public final class OnnxModule extends Module {
         var input = g.getInputList().stream().filter(v -> !constants.containsKey(v.getName())).findFirst().orElseThrow();
         dtype = ModelReader.inputDType(input);
         for (Object v : values) {
-            if (v instanceof Variable c && c.dtype() != dtype) {
+            if (v instanceof Variable c && dtype.isFloating() && c.dtype() != dtype) {
                 throw new OnnxFormatException("Onnx.load: an initialiser is " + c.dtype() + " but the input is " + dtype
                         + "; mixed float types are not supported");
             }

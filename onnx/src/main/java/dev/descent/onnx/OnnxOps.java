@@ -46,6 +46,8 @@ final class OnnxOps {
         s.addAll(BINARY.keySet());
         s.addAll(List.of("Gemm", "LeakyRelu", "Elu", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Transpose",
                 "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant"));
+        s.addAll(CnnOps.SUPPORTED);
+        s.addAll(SequenceOps.SUPPORTED);
         return java.util.Collections.unmodifiableSet(s);
     }
 
@@ -65,7 +67,12 @@ final class OnnxOps {
         var binary = BINARY.get(op);
         if (binary != null) {
             arity(node, where, 2, 2);
-            return in -> binary.apply(variable(in[0], where), variable(in[1], where));
+            boolean product = op.equals("MatMul");
+            return in -> {
+                Variable a = variable(in[0], where), b = variable(in[1], where);
+                bounded(product ? productSize(a, b, false, false) : broadcastSize(a, b), where);
+                return binary.apply(a, b);
+            };
         }
         switch (op) {
             case "Gemm": {
@@ -73,7 +80,9 @@ final class OnnxOps {
                 double alpha = f(attrs, "alpha", 1), beta = f(attrs, "beta", 1);
                 boolean ta = i(attrs, "transA", 0) != 0, tb = i(attrs, "transB", 0) != 0;
                 return in -> {
-                    Variable y = variable(in[0], where).matmul(variable(in[1], where), ta, tb);
+                    Variable a = variable(in[0], where), b = variable(in[1], where);
+                    bounded(productSize(a, b, ta, tb), where);
+                    Variable y = a.matmul(b, ta, tb);
                     if (alpha != 1) y = y.mul(alpha);
                     if (in.length > 2 && in[2] != null) {
                         Variable c = variable(in[2], where);
@@ -145,8 +154,11 @@ final class OnnxOps {
             }
             case "Where": {
                 arity(node, where, 3, 3);
-                return in -> Variable.where(variable(in[0], where).value(), variable(in[1], where),
-                        variable(in[2], where));
+                return in -> {
+                    Variable c = variable(in[0], where), a = variable(in[1], where), b = variable(in[2], where);
+                    bounded(broadcastSize(c, a, b), where);
+                    return Variable.where(c.value(), a, b);
+                };
             }
             case "Constant": {
                 arity(node, where, 0, 0);
@@ -155,17 +167,17 @@ final class OnnxOps {
                     throw new OnnxFormatException("Onnx.load: " + where + " must have exactly the tensor attribute "
                             + "'value'");
                 }
-                Object c = ModelReader.isInteger(value.getT()) ? ModelReader.longs(value.getT())
-                        : Variable.constant(ModelReader.floats(value.getT()));
+                Object c = ModelReader.constant(value.getT());
                 constants.put(node.getOutput(0), c);
                 return in -> c;
             }
             default:
-                throw new OnnxFormatException("Onnx.load: " + where + " uses operator '" + op + "', not supported");
+                if (SequenceOps.SUPPORTED.contains(op)) return SequenceOps.compile(node, where, attrs, constants);
+                return CnnOps.compile(node, where, attrs, constants);
         }
     }
 
-    private static void arity(NodeProto n, String where, int min, int max) throws OnnxFormatException {
+    static void arity(NodeProto n, String where, int min, int max) throws OnnxFormatException {
         if (n.getInputCount() < min || n.getInputCount() > max) {
             throw new OnnxFormatException("Onnx.load: " + where + " has " + n.getInputCount() + " inputs, expected "
                     + (min == max ? "" + min : min + " to " + max));
@@ -175,7 +187,7 @@ final class OnnxOps {
         }
     }
 
-    private static double f(Map<String, AttributeProto> a, String name, double dflt) {
+    static double f(Map<String, AttributeProto> a, String name, double dflt) {
         return a.containsKey(name) ? a.get(name).getF() : dflt;
     }
 
@@ -189,9 +201,10 @@ final class OnnxOps {
         return out;
     }
 
-    private static long[] constantInts(String name, Map<String, Object> constants, String where)
+    static long[] constantInts(String name, Map<String, Object> constants, String where)
             throws OnnxFormatException {
         Object c = constants.get(name);
+        if (c instanceof Long l) c = new long[] {l};
         if (!(c instanceof long[] v)) {
             throw new OnnxFormatException("Onnx.load: " + where + " reads '" + name + "' as a shape or axes, which "
                     + "must be an INT64 initialiser or Constant");
@@ -200,6 +213,47 @@ final class OnnxOps {
             throw new OnnxFormatException("Onnx.load: " + where + " has " + v.length + " entries in '" + name + "'");
         }
         return v;
+    }
+
+    /**
+     * NOTE: the element count of the broadcast of {@code vs} (NumPy's rules; a pair that does not broadcast counts
+     * as its larger size, the operation then fails on its own), saturated above the bound, so that a hostile file
+     * cannot broadcast bounded initialisers into an unbounded output.
+     */
+    static long broadcastSize(Variable... vs) {
+        int rank = 0;
+        for (Variable v : vs) rank = Math.max(rank, v.rank());
+        long n = 1;
+        for (int k = 1; k <= rank; k++) {
+            long d = 1;
+            for (Variable v : vs) if (v.rank() >= k) d = Math.max(d, v.shape().dim(v.rank() - k));
+            n = Math.min(n * d, ModelReader.MAX_TENSOR_ELEMENTS + 1);
+        }
+        return n;
+    }
+
+    /** The element count of a (batched) matrix product's output, saturated above the bound. */
+    static long productSize(Variable a, Variable b, boolean ta, boolean tb) {
+        if (a.rank() < 2 || b.rank() < 2) return Math.max(a.value().size(), b.value().size());
+        long rows = a.shape().dim(ta ? -1 : -2), cols = b.shape().dim(tb ? -2 : -1), batch = 1;
+        for (int k = 3; k <= Math.max(a.rank(), b.rank()); k++) {
+            long d = Math.max(a.rank() >= k ? a.shape().dim(a.rank() - k) : 1, b.rank() >= k ? b.shape().dim(b.rank() - k) : 1);
+            batch = Math.min(batch * d, ModelReader.MAX_TENSOR_ELEMENTS + 1);
+        }
+        return Math.min(batch * Math.min(rows * cols, ModelReader.MAX_TENSOR_ELEMENTS + 1), ModelReader.MAX_TENSOR_ELEMENTS + 1);
+    }
+
+    /** Refuses an output of more than the importer's element bound (a product taken in double, never overflowing). */
+    static void bounded(double elements, String where) {
+        if (elements > ModelReader.MAX_TENSOR_ELEMENTS) {
+            throw runtime(where, "the output would hold more than " + ModelReader.MAX_TENSOR_ELEMENTS
+                    + " elements, the importer's bound");
+        }
+    }
+
+    /** {@code s} cut to a length fit for a message. */
+    static String clip(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     static Variable variable(Object value, String where) {

@@ -14,8 +14,21 @@ import dev.descent.nn.activations.ReLU;
 import dev.descent.nn.activations.Sigmoid;
 import dev.descent.nn.activations.Softplus;
 import dev.descent.nn.activations.Tanh;
+import dev.descent.nn.layers.AdaptiveAvgPool2d;
+import dev.descent.nn.layers.AvgPool2d;
+import dev.descent.nn.layers.BatchNorm1d;
+import dev.descent.nn.layers.BatchNorm2d;
+import dev.descent.nn.layers.Conv1d;
+import dev.descent.nn.layers.ConvTranspose2d;
 import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.layers.Dropout2d;
 import dev.descent.nn.layers.Flatten;
+import dev.descent.nn.layers.GroupNorm;
+import dev.descent.nn.layers.LayerNorm;
+import dev.descent.nn.layers.MaxPool1d;
+import dev.descent.nn.layers.MaxPool2d;
+import dev.descent.nn.layers.Padding;
+import dev.descent.nn.layers.Unflatten;
 import dev.descent.nn.layers.Sequential;
 
 import java.io.IOException;
@@ -47,6 +60,8 @@ final class ExportedFixtures {
         m.put("activations_f32", new Fixture(activations(f32), f32.zeros(2, 2, 3)));
         m.put("activations_f64", new Fixture(activations(f64), f64.zeros(2, 2, 3)));
         m.put("custom_f64", new Fixture(new OnnxExportTest.Residual(f64), f64.normal(new Rng(5), 0, 1, 3, 5)));
+        m.put("cnn_f32", new Fixture(cnn(f32), f32.zeros(2, 1, 12, 12)));
+        m.put("cnn_f64", new Fixture(cnn(f64), f64.zeros(2, 1, 12, 12)));
         return m;
     }
 
@@ -55,6 +70,24 @@ final class ExportedFixtures {
                 linear(f, 5, 5, 3), new LeakyReLU(0.2), linear(f, 5, 5, 4), new ELU(), linear(f, 5, 5, 5),
                 new Softplus(), linear(f, 5, 5, 6), new GELU(true), new Dropout(0.2, new Rng(1)), linear(f, 5, 3, 7),
                 new LogSoftmax(-1));
+        m.eval();
+        return m;
+    }
+
+    /** Every convolution, pooling and normalisation layer the export writes, in one model. */
+    private static Module cnn(TensorFactory f) {
+        Module m = new Sequential(
+                CnnCases.conv2d(f, 1, 4, CnnCases.two(3, 3), CnnCases.two(1, 1), Padding.SAME, CnnCases.two(1, 1), 1,
+                        true, 1),
+                new BatchNorm2d(f, 4, 1e-5, 0.1, true, true), new ReLU(), new MaxPool2d(2),
+                new ConvTranspose2d(f, 4, 4, CnnCases.two(2, 2), CnnCases.two(2, 2), CnnCases.two(0, 0),
+                        CnnCases.two(0, 0), 2, true, CnnCases.two(1, 1), new Rng(2)),
+                new AvgPool2d(CnnCases.two(3, 3), CnnCases.two(2, 2), CnnCases.two(1, 1), false, false),
+                new GroupNorm(f, 2, 4, 1e-5, true), new Dropout2d(0.1, new Rng(3)),
+                new AdaptiveAvgPool2d(3, 3), new Flatten(), new Unflatten(1, 4, 9),
+                new Conv1d(f, 4, 3, 3, 2, Padding.of(1), 1, 1, true, new Rng(4)), new MaxPool1d(2, 1, 1, 1, true),
+                new Flatten(), new LayerNorm(f, new int[] {18}, 1e-5, true), new BatchNorm1d(f, 18, 1e-5, 0.1, true,
+                true), linear(f, 18, 3, 5));
         m.eval();
         return m;
     }

@@ -7,6 +7,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.nn.activations.Softmax;
 import dev.descent.nn.layers.Sequential;
+import dev.descent.onnx.proto.OnnxProto.ModelProto;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -17,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from three
- * seeds: each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
+ * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from five
+ * seeds (PyTorch's MLP, activations, CNN and two-layer bidirectional LSTM, a Descent custom module): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
  * importer's {@code IllegalArgumentException} naming the node. Nothing else escapes: no other exception, no
  * {@code Error}.
  */
@@ -29,23 +30,51 @@ class OnnxFuzzTest {
     record Seed(String name, byte[] bytes, Tensor input) {
     }
 
-    @Test
-    void mutatedFilesFailOnlyWithTheDocumentedExceptions() throws Exception {
+    static List<Seed> seeds() throws Exception {
         TensorFactory f32 = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
         TensorFactory f64 = Tensor.on(Backends.get("ejml"), DType.FLOAT64);
         var custom = new Sequential(new OnnxExportTest.Residual(f64), OnnxExportTest.linear(f64, 4, 3, 8), new Softmax(-1));
-        List<Seed> seeds = List.of(
+        return List.of(
                 new Seed("pytorch mlp", OnnxImportTest.resource("pytorch/mlp.onnx"), f32.normal(new Rng(1), 0, 1, 3, 4)),
                 new Seed("pytorch activations", OnnxImportTest.resource("pytorch/activations.onnx"),
                         f32.normal(new Rng(2), 0, 1, 3, 2, 3)),
+                new Seed("pytorch cnn", OnnxImportTest.resource("pytorch/cnn.onnx"),
+                        f32.normal(new Rng(5), 0, 1, 3, 1, 12, 12)),
+                new Seed("pytorch lstm", OnnxImportTest.resource("pytorch/lstm.onnx"),
+                        f32.normal(new Rng(6), 0, 1, 4, 2, 3)),
                 new Seed("descent custom", Onnx.toModel(custom, f64.normal(new Rng(3), 0, 1, 2, 5)).toByteArray(),
                         f64.normal(new Rng(4), 0, 1, 3, 5)));
-        Random random = new Random(20261203);
+    }
+
+    /** Mutates a seed's bytes. */
+    interface Mutator {
+        byte[] mutate(Seed seed, Random random) throws Exception;
+    }
+
+    @Test
+    void mutatedFilesFailOnlyWithTheDocumentedExceptions() throws Exception {
+        fuzz("bytes", (seed, random) -> mutate(seed.bytes(), random), 20261203);
+    }
+
+    /**
+     * Mutations of the parsed model that keep it well-formed protobuf, so that they reach the graph checks and the
+     * operators: window attributes, axes, perms and epsilons set to extreme values (negative, zero, 2^16, 2^31, 2^40,
+     * NaN), initialiser dims changed under their data, node inputs rewired or dropped, operator types swapped.
+     */
+    @Test
+    void structurallyMutatedModelsFailOnlyWithTheDocumentedExceptions() throws Exception {
+        fuzz("structure", (seed, random) -> StructureMutations.mutate(ModelProto.parseFrom(seed.bytes()), random)
+                .toByteArray(), 20261204);
+    }
+
+    private static void fuzz(String kind, Mutator mutator, long seedValue) throws Exception {
+        List<Seed> seeds = seeds();
+        Random random = new Random(seedValue);
         int rejected = 0, ran = 0, runErrors = 0, n = 0;
         long start = System.currentTimeMillis();
         for (; n < CASES; n++) {
             Seed seed = seeds.get(n % seeds.size());
-            byte[] mutant = mutate(seed.bytes(), random);
+            byte[] mutant = mutator.mutate(seed, random);
             OnnxModule model;
             try {
                 model = OnnxModule.fromBytes(mutant);
@@ -69,8 +98,8 @@ class OnnxFuzzTest {
             }
             assertTrue(System.currentTimeMillis() - start < TIME_LIMIT_MS, "fuzz over its time limit at case " + n);
         }
-        System.out.printf("ONNX fuzz: %d cases in %d ms: %d rejected, %d loaded and ran, %d loaded and failed to run%n",
-                n, System.currentTimeMillis() - start, rejected, ran, runErrors);
+        System.out.printf("ONNX fuzz (%s): %d cases in %d ms: %d rejected, %d loaded and ran, %d loaded and failed to "
+                + "run%n", kind, n, System.currentTimeMillis() - start, rejected, ran, runErrors);
         assertTrue(n >= 10_000);
         assertTrue(rejected > 0 && ran > 0, "the mutations reach both outcomes");
     }

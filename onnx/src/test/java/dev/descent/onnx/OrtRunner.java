@@ -26,13 +26,16 @@ final class OrtRunner {
                 for (int i = 0; i < shape.length; i++) shape[i] = input.shape().dim(i);
                 try (OnnxTensor in = input.dtype() == DType.FLOAT64
                         ? OnnxTensor.createTensor(env, DoubleBuffer.wrap(input.toDoubleArray()), shape)
+                        : input.dtype() == DType.INT32 // indices: the exported models take INT64
+                        ? OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(java.util.Arrays.stream(
+                                input.toIntArray()).asLongStream().toArray()), shape)
                         : OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toFloatArray()), shape);
                      OrtSession.Result result = session.run(Map.of("input", in))) {
                     OnnxTensor out = (OnnxTensor) result.get("output").orElseThrow();
                     long[] s = out.getInfo().getShape();
                     int[] dims = new int[s.length];
                     for (int i = 0; i < dims.length; i++) dims[i] = (int) s[i];
-                    if (input.dtype() == DType.FLOAT64) {
+                    if (out.getInfo().type == ai.onnxruntime.OnnxJavaType.DOUBLE) {
                         DoubleBuffer b = out.getDoubleBuffer();
                         double[] v = new double[b.remaining()];
                         b.get(v);

@@ -8,7 +8,6 @@ import dev.descent.nn.activations.Activations;
 import dev.descent.nn.activations.Softmax;
 import dev.descent.nn.io.ModuleIO;
 import dev.descent.nn.layers.Sequential;
-import dev.descent.onnx.Onnx;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,7 +15,6 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +78,7 @@ final class ExportCommand implements Callable<Integer> {
         net.loadStateDict(state);
         if (softmax) net.add(new Softmax(-1));
         net.eval();
-        Path file = target(ctx.outDir());
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) Files.createDirectories(parent);
-        Onnx.export(net, f.zeros(2, in), file);
+        Path file = ctx.exportOnnx(net, f.zeros(2, in), target(ctx.outDir()));
         if (!ctx.quiet()) {
             ctx.out().printf(Locale.ROOT, "Exported %d -> %s -> %d (%s, %s) to %s%n", in,
                     String.join(" -> ", hidden.stream().map(String::valueOf).toList()), out, activation,

@@ -64,6 +64,11 @@ public final class FashionMnistCommand extends DemoCommand {
             description = "Where to save the model (default: OUT/fashion-mnist/model.safetensors).")
     public Path save;
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "Also write the trained model as ONNX (opset 17, input 'input' (batch, 784) of flat "
+                    + "images, output 'output' (batch, 10) logits), as 'descent export' does.")
+    public Path onnx;
+
     @Override
     protected void validate() {
         requirePositive("--epochs", epochs);
@@ -80,7 +85,7 @@ public final class FashionMnistCommand extends DemoCommand {
     @Override
     protected Demo demo() {
         return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, epochs, batchSize,
-                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload),
+                learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload, onnx),
                 Classifier.Model.of(model));
     }
 }

@@ -100,6 +100,11 @@ public final class TrainCommand extends DemoCommand {
     @Option(names = "--save", paramLabel = "FILE", description = "Where to save the model (default: OUT/train/model.safetensors).")
     public Path save;
 
+    @Option(names = "--onnx", paramLabel = "FILE",
+            description = "Also write the trained model as ONNX (opset 17, input 'input' (batch, features), output "
+                    + "'output'), as 'descent export' does.")
+    public Path onnx;
+
     @Override
     protected boolean inLecture() {
         return false;
@@ -149,7 +154,7 @@ public final class TrainCommand extends DemoCommand {
         return new TrainDemo(new TrainDemo.Settings(data, samples, hidden, activation.toLowerCase(Locale.ROOT),
                 init.toLowerCase(Locale.ROOT), loss.toLowerCase(Locale.ROOT), optimizer.toLowerCase(Locale.ROOT),
                 learningRate, momentum, betas, eps, weightDecay, batchMode,
-                batchSize, epochs, validation, patience, save, !noHeader));
+                batchSize, epochs, validation, patience, save, !noHeader, onnx));
     }
 
     /**

@@ -72,11 +72,20 @@ public final class FashionMnistDemo implements Demo {
      * @param save         the model file, or null for {@code OUT/model.safetensors}
      * @param download     download the files into the cache when no directory holds them (and DESCENT_OFFLINE is
      *                     not set)
+     * @param onnx         where to write the trained model as ONNX as well, or null
      */
     public record Settings(Path data, List<Integer> hidden, double dropout, int epochs, int batchSize,
-                           double learningRate, boolean cosine, int trainSize, int testSize, Path save, boolean download) {
+                           double learningRate, boolean cosine, int trainSize, int testSize, Path save, boolean download,
+                           Path onnx) {
         public Settings {
             hidden = List.copyOf(hidden);
+        }
+
+        /** Settings without an ONNX export. */
+        public Settings(Path data, List<Integer> hidden, double dropout, int epochs, int batchSize, double learningRate,
+                        boolean cosine, int trainSize, int testSize, Path save, boolean download) {
+            this(data, hidden, dropout, epochs, batchSize, learningRate, cosine, trainSize, testSize, save, download,
+                    null);
         }
 
         /** Settings that may download. */
@@ -192,6 +201,10 @@ public final class FashionMnistDemo implements Demo {
         double acc = scores.accuracy();
         double[] perClass = scores.perClassAccuracy();
         Path modelFile = ctx.saveModel(model, s.save());
+        if (s.onnx() != null) {
+            ctx.say("ONNX model: %s", ctx.exportOnnx(model, testFlat.features().slice(0, 0, Math.min(2,
+                    testFlat.size())), s.onnx()));
+        }
 
         int epochs = history.epochs().size();
         double[] epochSeconds = history.epochs().stream().mapToDouble(e -> e.nanos() / 1e9).toArray();

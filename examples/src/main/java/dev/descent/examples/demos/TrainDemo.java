@@ -91,11 +91,21 @@ public final class TrainDemo implements Demo {
      * @param save         the model file, or null for {@code OUT/model.safetensors}
      * @param csvHeader    whether a CSV file's first line names its columns ({@code --no-header}: it does not; the
      *                     last column is then the label all the same)
+     * @param onnx         where to write the trained model as ONNX as well, or null
      */
     public record Settings(String data, int samples, List<Integer> hidden, String activation, String init, String loss,
                            String optimizer, Double learningRate, double momentum, List<Double> betas, Double eps,
                            Double weightDecay, BatchKind batchKind, int batchSize, int epochs, double validation,
-                           int patience, Path save, boolean csvHeader) {
+                           int patience, Path save, boolean csvHeader, Path onnx) {
+        /** Settings without an ONNX export. */
+        public Settings(String data, int samples, List<Integer> hidden, String activation, String init, String loss,
+                        String optimizer, Double learningRate, double momentum, List<Double> betas, Double eps,
+                        Double weightDecay, BatchKind batchKind, int batchSize, int epochs, double validation,
+                        int patience, Path save, boolean csvHeader) {
+            this(data, samples, hidden, activation, init, loss, optimizer, learningRate, momentum, betas, eps,
+                    weightDecay, batchKind, batchSize, epochs, validation, patience, save, csvHeader, null);
+        }
+
         /** Settings for a CSV file with a header line. */
         public Settings(String data, int samples, List<Integer> hidden, String activation, String init, String loss,
                         String optimizer, Double learningRate, double momentum, List<Double> betas, Double eps,
@@ -209,6 +219,10 @@ public final class TrainDemo implements Demo {
         history.writeEpochsCsv(ctx.file("epochs.csv"));
         history.writeStepsCsv(ctx.file("steps.csv"));
         Path modelFile = ctx.saveModel(model, s.save());
+        if (s.onnx() != null) {
+            ctx.say("ONNX model: %s", ctx.exportOnnx(model, train.features().slice(0, 0, Math.min(2, train.size())),
+                    s.onnx()));
+        }
 
         int epochs = history.epochs().size(), last = epochs - 1;
         String network = in + " \u2192 " + String.join(" \u2192 ", s.hidden().stream().map(String::valueOf).toList())

@@ -62,6 +62,40 @@ class OnnxCommandsTest {
     }
 
     @Test
+    void trainWithOnnxWritesTheTrainedModelThatOnnxLoadReproduces(@TempDir Path dir) throws IOException {
+        Path onnx = dir.resolve("onnx/trained.onnx"), weights = dir.resolve("trained.safetensors");
+        DescentCommandTest.Run r = run("--quiet", "--out", dir.toString(), "train", "--data", "moons", "--samples",
+                "200", "--epochs", "3", "--hidden", "6", "--activation", "tanh", "--save", weights.toString(),
+                "--onnx", onnx.toString());
+        assertEquals(0, r.code(), r.err());
+        TensorFactory f = Tensor.on(Backends.get(), DType.FLOAT32);
+        Sequential trained = Classifier.mlp(f, 2, List.of(6), 2, Tanh::new, null, null, new Rng(0));
+        trained.load(weights);
+        dev.descent.onnx.OnnxModule loaded = dev.descent.onnx.Onnx.load(onnx);
+        assertEquals(DType.FLOAT32, loaded.dtype());
+        Tensor x = f.normal(new Rng(5), 0, 1, 7, 2);
+        Tensor expected;
+        try (NoGrad scope = NoGrad.enter()) {
+            expected = trained.apply(Variable.constant(x)).value();
+        }
+        Tensor actual = loaded.predict(x);
+        assertEquals(expected.shape(), actual.shape());
+        double[] a = actual.toDoubleArray(), e = expected.toDoubleArray();
+        for (int i = 0; i < e.length; i++) assertEquals(e[i], a[i], 1e-6, "output " + i);
+        assertTrue(expected.abs().sum().item() > 0);
+    }
+
+    @Test
+    void fashionMnistTakesTheOnnxOptionToItsSettings() {
+        FashionMnistCommand cmd = new FashionMnistCommand();
+        new picocli.CommandLine(cmd).parseArgs("--model", "cnn", "--onnx", "out/fashion.onnx");
+        assertEquals(Path.of("out/fashion.onnx"), cmd.onnx);
+        TrainCommand train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs("--onnx", "t.onnx");
+        assertEquals(Path.of("t.onnx"), train.onnx);
+    }
+
+    @Test
     void aWrongArchitectureOrWrongDataIsAOneLineFailure(@TempDir Path dir) throws IOException {
         TensorFactory f = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
         Sequential net = Classifier.mlp(f, 3, List.of(8), 2, Tanh::new, null, null, new Rng(1));

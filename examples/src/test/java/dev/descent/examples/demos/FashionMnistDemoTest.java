@@ -28,6 +28,29 @@ class FashionMnistDemoTest {
     }
 
     @Test
+    void theCnnAlsoLeavesAsOnnxWithTheSameOutputs(@TempDir Path tmp) throws Exception {
+        Path data = SyntheticIdx.write(tmp.resolve("data"), 240, 40, true);
+        Path onnx = tmp.resolve("cnn.onnx");
+        FashionMnistDemo.Settings s = small(data, 0, 0, 1);
+        s = new FashionMnistDemo.Settings(data, s.hidden(), 0, 1, 64, 2e-3, false, 0, 0, tmp.resolve("cnn.safetensors"),
+                false, onnx);
+        new FashionMnistDemo(s, Classifier.Model.CNN).run(RunContext.forTest(tmp.resolve("out"), 1));
+        Sequential same = Classifier.cnn(Tensor.on(dev.descent.core.Backends.get()), 28, 28, 10, 0.5, new Rng(0));
+        same.load(tmp.resolve("cnn.safetensors"));
+        same.eval();
+        dev.descent.onnx.OnnxModule loaded = dev.descent.onnx.Onnx.load(onnx);
+        Tensor x = Tensor.on(dev.descent.core.Backends.get()).uniform(new Rng(3), 0, 1, 5, 784);
+        Tensor expected;
+        try (var scope = dev.descent.autodiff.NoGrad.enter()) {
+            expected = same.apply(dev.descent.autodiff.Variable.constant(x)).value();
+        }
+        Tensor actual = loaded.predict(x);
+        assertEquals(expected.shape(), actual.shape());
+        double err = expected.sub(actual).abs().max().item() / expected.abs().max().item();
+        assertTrue(err < 1e-5, "relative error " + err);
+    }
+
+    @Test
     void trainsOnIdxFilesAndSavesALoadableModel(@TempDir Path tmp) throws Exception {
         Path data = SyntheticIdx.write(tmp.resolve("data"), 600, 200, true);
         Path out = tmp.resolve("out");

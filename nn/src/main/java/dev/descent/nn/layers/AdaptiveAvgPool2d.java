@@ -24,6 +24,11 @@ public final class AdaptiveAvgPool2d extends Module {
         this.outW = outW;
     }
 
+    /** The output (height, width). */
+    public int[] outputSize() {
+        return new int[] {outH, outW};
+    }
+
     @Override
     public Variable forward(Variable x) {
         if (x.rank() != 3 && x.rank() != 4) {

@@ -32,6 +32,11 @@ public final class AvgPool2d extends PoolLayer {
         this.countIncludePad = countIncludePad;
     }
 
+    /** Whether padded taps count in the divisor. */
+    public boolean countIncludePad() {
+        return countIncludePad;
+    }
+
     @Override
     public Variable forward(Variable x) {
         return checked(x).avgPool2d(options, countIncludePad);

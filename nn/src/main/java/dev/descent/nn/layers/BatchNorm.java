@@ -52,6 +52,10 @@ public abstract class BatchNorm extends Module {
 
     abstract String expectedInput();
 
+    public double eps() {
+        return eps;
+    }
+
     public Variable weight() {
         return weight;
     }

@@ -76,8 +76,11 @@ abstract class ConvLayer extends Module {
         }
     }
 
-    /** The convolution options over 2-D planes; a 1-D layer's height entries are stride 1, padding 0, dilation 1. */
-    Convolution.Options options() {
+    /**
+     * The convolution options over 2-D planes, padding resolved ({@link Padding#SAME} as its sizes before and after);
+     * a 1-D layer's height entries are stride 1, padding 0, dilation 1.
+     */
+    public Convolution.Options options() {
         int[] k = planar(kernel, 1), s = planar(stride, 1), d = planar(dilation, 1);
         if (padding.isSame()) return Convolution.Options.same(k[0], k[1], d[0], d[1], groups);
         int[] p = planar(padding.sizes(describe(), kernel.length), 0);

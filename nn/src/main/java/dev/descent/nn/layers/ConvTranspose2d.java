@@ -44,6 +44,11 @@ public final class ConvTranspose2d extends ConvLayer {
         this.outputPadding = outputPadding.clone();
     }
 
+    /** The extra size added after each of (height, width) of the output. */
+    public int[] outputPadding() {
+        return outputPadding.clone();
+    }
+
     @Override
     public Variable forward(Variable x) {
         Variable b = checkedInput(x, "H, W");

@@ -25,6 +25,11 @@ public final class Dropout2d extends Module {
         this.rng = registerGenerator("rng", rng);
     }
 
+    /** The probability of zeroing a channel. */
+    public double p() {
+        return p;
+    }
+
     @Override
     public Variable forward(Variable x) {
         if (x.rank() != 4) {

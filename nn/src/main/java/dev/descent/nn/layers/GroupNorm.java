@@ -38,6 +38,24 @@ public final class GroupNorm extends Module {
         this.bias = affine ? registerParameter("bias", f.zeros(channels)) : null;
     }
 
+    public int numGroups() {
+        return groups;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    /** The per-channel weight, or {@code null} without {@code affine}. */
+    public Variable weight() {
+        return weight;
+    }
+
+    /** The per-channel bias, or {@code null} without {@code affine}. */
+    public Variable bias() {
+        return bias;
+    }
+
     @Override
     public Variable forward(Variable x) {
         if (x.rank() < 2 || x.shape().dim(1) != channels) {

@@ -44,6 +44,25 @@ public final class LayerNorm extends Module {
         this.bias = elementwiseAffine && bias ? registerParameter("bias", f.zeros(normalizedShape)) : null;
     }
 
+    /** The trailing axes' sizes it normalises over. */
+    public int[] normalizedShape() {
+        return normalized.dims();
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    /** The elementwise weight, or {@code null} without {@code elementwise_affine}. */
+    public Variable weight() {
+        return weight;
+    }
+
+    /** The elementwise bias, or {@code null} without {@code elementwise_affine}. */
+    public Variable bias() {
+        return bias;
+    }
+
     @Override
     public Variable forward(Variable x) {
         int k = normalized.rank(), lead = x.rank() - k;

@@ -22,6 +22,11 @@ abstract class PoolLayer extends Module {
         }
     }
 
+    /** The pooling window (a 1-D layer's height entries: kernel 1, stride 1, padding 0, dilation 1). */
+    public Pooling.Options options() {
+        return options;
+    }
+
     /** Checks {@code x}: rank {@code axes + 1} or {@code axes + 2}, and a window that fits the padded input. */
     Variable checked(Variable x) {
         String dims = axes == 1 ? "L" : "H, W";
