@@ -6,8 +6,9 @@ The file layout follows the reference safetensors writer (tensors ordered by dty
 JSON header padded with spaces to 8 bytes, little-endian data); the model is torch.nn.Sequential(Linear(3, 4),
 ReLU(), Linear(4, 2)) in float64, so names are 0.weight (4, 3), 0.bias, 2.weight (2, 4), 2.bias; the CNN
 (torch_cnn.*) is a float32 nn.Sequential of Conv2d, BatchNorm2d, ReLU, MaxPool2d, a grouped Conv2d, BatchNorm2d,
-ReLU, AvgPool2d, Flatten and Linear after three training batches, in eval mode. Descent has no int64, so
-num_batches_tracked is written as I32 (its value is small).
+ReLU, AvgPool2d, Flatten and Linear after three training batches, in eval mode. Every tensor keeps torch's dtype:
+the CNN's weights and statistics F32, its num_batches_tracked I64 (torch.int64), as safetensors.torch.save_file
+writes them; Descent reads the I64 into INT32 and writes it back as I64.
 """
 import json
 import struct
@@ -27,7 +28,7 @@ def write_safetensors(path, state):
     blobs = []
     for name in sorted(state):
         t = state[name].contiguous()
-        code, fmt = {torch.float64: ("F64", "<d"), torch.float32: ("F32", "<f"), torch.int64: ("I32", "<i")}[t.dtype]
+        code, fmt = {torch.float64: ("F64", "<d"), torch.float32: ("F32", "<f"), torch.int64: ("I64", "<q")}[t.dtype]
         data = b"".join(struct.pack(fmt, v) for v in t.reshape(-1).tolist())
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         offset += len(data)

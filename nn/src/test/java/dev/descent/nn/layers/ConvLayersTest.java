@@ -79,14 +79,48 @@ class ConvLayersTest {
         for (Backend backend : TestBackends.all()) {
             TensorFactory f = Tensor.on(backend, DType.FLOAT32);
             Module model = torchCnn(f);
-            model.loadFromPyTorch(Path.of("src/test/resources/interop/torch_cnn.safetensors"));
+            model.loadFromPyTorch(TORCH_CNN);
             assertEquals(3.0, model.stateDict().get("1.num_batches_tracked").item());
+            assertEquals(DType.INT32, model.stateDict().get("5.num_batches_tracked").dtype());
             model.eval();
             double[] out = model.apply(Variable.constant(f.of(x, 2, 1, 8, 8))).value().toDoubleArray();
             for (int i = 0; i < y.length; i++) {
                 assertEquals(y[i], out[i], 1e-6 * Math.max(1, Math.abs(y[i])), backend.name() + " output " + i);
             }
         }
+    }
+
+    private static final Path TORCH_CNN = Path.of("src/test/resources/interop/torch_cnn.safetensors");
+
+    /** Each tensor's header entry (dtype and shape) and its data bytes, by name, from a safetensors file. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> entries(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int n = (int) java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        Map<String, Object> header = (Map<String, Object>) dev.descent.core.io.Json.parse(
+                new String(bytes, 8, n, java.nio.charset.StandardCharsets.UTF_8).strip());
+        Map<String, String> out = new java.util.TreeMap<>();
+        header.forEach((name, v) -> {
+            if (name.equals("__metadata__")) return;
+            Map<String, Object> e = (Map<String, Object>) v;
+            List<Object> at = (List<Object>) e.get("data_offsets");
+            int begin = 8 + n + ((Number) at.get(0)).intValue(), end = 8 + n + ((Number) at.get(1)).intValue();
+            out.put(name, e.get("dtype") + " " + e.get("shape") + " "
+                    + java.util.HexFormat.of().formatHex(bytes, begin, end));
+        });
+        return out;
+    }
+
+    @Test
+    void aPyTorchCnnWrittenBackHasPyTorchsDtypesShapesAndBytesIncludingI64BatchCounts(@org.junit.jupiter.api.io.TempDir
+                                                                                       Path dir) throws IOException {
+        Module model = torchCnn(Tensor.on(TestBackends.all().get(0), DType.FLOAT32));
+        model.loadFromPyTorch(TORCH_CNN);
+        Path back = dir.resolve("back.safetensors");
+        model.saveForPyTorch(back);
+        Map<String, String> torch = entries(TORCH_CNN), descent = entries(back);
+        assertEquals("I64 [] 0300000000000000", torch.get("1.num_batches_tracked"), "torch writes int64");
+        assertEquals(torch, descent);
     }
 
     @Test
