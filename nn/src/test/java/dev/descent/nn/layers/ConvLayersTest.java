@@ -149,6 +149,43 @@ class ConvLayersTest {
         assertEquals(0.0, z.slice(1, 1, 2).mean().item(), 1e-12);
     }
 
+    /**
+     * After many training batches of one distribution, eval mode (set on the parent, as a trainer's evaluation does)
+     * normalises with the running statistics, which by then are the data's: its output matches the training-mode
+     * output on a large batch. Wrong statistics in eval (stale, biased, the batch's), a mode not propagated to the
+     * children or running statistics that do not track would each break it.
+     */
+    @Test
+    void evalOutputAfterTrainingMatchesTheBatchStatisticsOfTheSameDistribution() {
+        Rng r = new Rng(12);
+        Conv2d conv = new Conv2d(F64, 2, 3, p(3, 3), p(1, 1), Padding.of(1), p(1, 1), 1, true, r);
+        BatchNorm2d bn = new BatchNorm2d(F64, 3, 1e-5, 0.1, true, true);
+        Sequential model = new Sequential(conv, bn, new ReLU());
+        Tensor shift = F64.of(new double[] {3, -1}).reshape(1, 2, 1, 1), scale = F64.of(new double[] {2, 0.5})
+                .reshape(1, 2, 1, 1);
+        for (int step = 0; step < 120; step++) {
+            model.apply(Variable.constant(F64.normal(r, 0, 1, 16, 2, 5, 5).mul(scale).add(shift)));
+        }
+        assertEquals(120.0, bn.numBatchesTracked().item());
+        Tensor big = F64.normal(r, 0, 1, 512, 2, 5, 5).mul(scale).add(shift);
+        Tensor trainMode = model.apply(Variable.constant(big)).value();
+        model.eval();
+        assertTrue(!bn.isTraining() && !conv.isTraining(), "eval reaches every child");
+        Tensor before = bn.runningMean().copy();
+        Tensor evalMode = model.apply(Variable.constant(big)).value();
+        assertTrue(bn.runningMean().equal(before), "eval changes no statistics");
+        Tensor alone = model.apply(Variable.constant(big.slice(0, 0, 2).add(1))).value();
+        Tensor inBatch = model.apply(Variable.constant(big.add(1))).value().slice(0, 0, 2);
+        assertArrayEquals(inBatch.toDoubleArray(), alone.toDoubleArray(), 1e-12, "eval normalises each sample alone, "
+                + "with the running statistics, not the batch's");
+        double spread = trainMode.sub(trainMode.mean()).abs().mean().item();
+        double gap = evalMode.sub(trainMode).abs().mean().item();
+        assertTrue(gap < 0.05 * spread, "eval output differs from the batch-statistics output by " + gap
+                + " (typical size " + spread + ")");
+        model.train();
+        assertTrue(bn.isTraining(), "train reaches every child");
+    }
+
     @Test
     void dropout2dZeroesWholeChannelsAndScalesTheRest() {
         Dropout2d drop = new Dropout2d(0.5, new Rng(5));
