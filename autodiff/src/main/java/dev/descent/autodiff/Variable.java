@@ -446,6 +446,44 @@ public final class Variable {
         return Pools.adaptiveAvgPool2d(this, outH, outW);
     }
 
+    // ---------------------------------------------------------------- recurrences
+
+    /**
+     * The Elman RNN's recurrence {@code h_t = act(xp_t + h_{t-1} W_hh^T + b_hh)} over a whole sequence, with act
+     * tanh or ReLU, as one operation (back-propagation through time in one loop). {@code inputProjection} is
+     * {@code (T, B, H)} (each step's {@code x_t W_ih^T + b_ih}), {@code h0} {@code (B, H)}, {@code weightHh}
+     * {@code (H, H)} in PyTorch's layout, {@code biasHh} {@code (H)} or null; {@code lengths} (one per sequence, in
+     * {@code 1..T}, or null) stops each sequence early: its later outputs are 0 and its state is kept. Returns
+     * {@code (T + 1, B, H)}: the outputs, then the final state {@code h_n}.
+     */
+    public static Variable rnnScan(Variable inputProjection, Variable h0, Variable weightHh, Variable biasHh,
+                                   boolean relu, int[] lengths) {
+        return Recurrences.scan(relu ? Recurrences.Cell.RNN_RELU : Recurrences.Cell.RNN_TANH, inputProjection, h0, null,
+                weightHh, biasHh, lengths);
+    }
+
+    /**
+     * The LSTM's recurrence with PyTorch's gate order (i, f, g, o): {@code c_t = f c_{t-1} + i g},
+     * {@code h_t = o tanh(c_t)}, the gates from {@code xp_t + h_{t-1} W_hh^T + b_hh} with {@code inputProjection}
+     * {@code (T, B, 4H)}, {@code weightHh} {@code (4H, H)}. As {@link #rnnScan}, with the cell state {@code c0}
+     * {@code (B, H)}; returns {@code (T + 2, B, H)}: the outputs, {@code h_n}, {@code c_n}.
+     */
+    public static Variable lstmScan(Variable inputProjection, Variable h0, Variable c0, Variable weightHh,
+                                    Variable biasHh, int[] lengths) {
+        return Recurrences.scan(Recurrences.Cell.LSTM, inputProjection, h0, c0, weightHh, biasHh, lengths);
+    }
+
+    /**
+     * The GRU's recurrence with PyTorch's gate order (r, z, n) and {@code b_hn} inside the reset product:
+     * {@code n = tanh(xp_n + r (h W_hn^T + b_hn))}, {@code h_t = (1 - z) n + z h_{t-1}}, with
+     * {@code inputProjection} {@code (T, B, 3H)}, {@code weightHh} {@code (3H, H)}. As {@link #rnnScan}; returns
+     * {@code (T + 1, B, H)}.
+     */
+    public static Variable gruScan(Variable inputProjection, Variable h0, Variable weightHh, Variable biasHh,
+                                   int[] lengths) {
+        return Recurrences.scan(Recurrences.Cell.GRU, inputProjection, h0, null, weightHh, biasHh, lengths);
+    }
+
     // ---------------------------------------------------------------- movement
 
     public Variable reshape(int... dims) { return Shaping.reshape(this, dims); }

@@ -44,6 +44,7 @@ final class OpSpecs {
     static final Domain ANY = Domain.between(-2, 2);
     static final Domain POSITIVE = Domain.between(0.5, 2);
     static final Domain NONZERO = Domain.between(-2, 2, 0);
+    static final Domain UNIT = Domain.between(-1, 1);
 
     /**
      * @param covers  the Variable methods this row exercises
@@ -217,6 +218,58 @@ final class OpSpecs {
                 x -> x[0].adaptiveAvgPool2d(3, 4).square());
         unary("adaptiveAvgPool2d (1,4) to (1,1)", Set.of("adaptiveAvgPool2d"), s(1, 2, 1, 4), ANY,
                 x -> x[0].adaptiveAvgPool2d(1, 1).mul(x[0].sum()));
+        // recurrences over whole sequences: with and without bias and lengths, then random geometries
+        scan("rnnScan tanh T 3, B 2, H 2, bias", Set.of("rnnScan"), 3, 2, 2, 1, true, null,
+                x -> Variable.rnnScan(x[0], x[1], x[2], x[3], false, null));
+        scan("rnnScan relu T 3, B 2, H 3, lengths (3, 1)", Set.of("rnnScan"), 3, 2, 3, 1, true, new int[] {3, 1},
+                x -> Variable.rnnScan(x[0], x[1], x[2], x[3], true, new int[] {3, 1}));
+        scan("lstmScan T 3, B 2, H 2, bias", Set.of("lstmScan"), 3, 2, 2, 4, true, null,
+                x -> Variable.lstmScan(x[0], x[1], x[2], x[3], x[4], null));
+        scan("lstmScan T 4, B 3, H 2, no bias, lengths (2, 4, 1)", Set.of("lstmScan"), 4, 3, 2, 4, false,
+                new int[] {2, 4, 1}, x -> Variable.lstmScan(x[0], x[1], x[2], x[3], null, new int[] {2, 4, 1}));
+        scan("gruScan T 3, B 2, H 2, bias", Set.of("gruScan"), 3, 2, 2, 3, true, null,
+                x -> Variable.gruScan(x[0], x[1], x[2], x[3], null));
+        scan("gruScan T 3, B 2, H 2, no bias, lengths (1, 3)", Set.of("gruScan"), 3, 2, 2, 3, false, new int[] {1, 3},
+                x -> Variable.gruScan(x[0], x[1], x[2], null, new int[] {1, 3}));
+        Rng recurrent = new Rng(23);
+        for (int i = 0; i < 3; i++) randomScan(recurrent, i);
+        // attention: batched products, softmax over -inf (masked) scores, and the two together, on random shapes
+        Rng attention = new Rng(23);
+        for (int i = 0; i < 2; i++) randomAttention(attention, i);
+    }
+
+    /**
+     * A recurrence row: inputs xp (T, B, G H), h0 (B, H), c0 (B, H) for the LSTM (G = 4), W_hh (G H, H) and, with
+     * {@code bias}, b_hh; values in [-1, 1] so that the gates are not saturated.
+     */
+    private static void scan(String label, Set<String> covers, int steps, int batch, int hidden, int gates,
+                             boolean bias, int[] lengths, GradCheck.Fn fn) {
+        List<int[]> shapes = new ArrayList<>(List.of(s(steps, batch, gates * hidden), s(batch, hidden)));
+        if (gates == 4) shapes.add(s(batch, hidden));
+        shapes.add(s(gates * hidden, hidden));
+        if (bias) shapes.add(s(gates * hidden));
+        Domain[] domains = new Domain[shapes.size()];
+        java.util.Arrays.fill(domains, UNIT);
+        SPECS.add(new Spec(label, covers, shapes.toArray(int[][]::new), domains, fn));
+    }
+
+    /** A recurrence row of a random cell, length, batch, hidden size, bias and lengths. */
+    private static void randomScan(Rng rng, int i) {
+        int steps = 1 + rng.nextInt(4), batch = 1 + rng.nextInt(3), hidden = 1 + rng.nextInt(3);
+        boolean bias = rng.nextInt(2) == 0;
+        int[] lengths = new int[batch];
+        for (int b = 0; b < batch; b++) lengths[b] = 1 + rng.nextInt(steps);
+        int kind = rng.nextInt(3);
+        String geometry = " random " + i + ": T " + steps + ", B " + batch + ", H " + hidden + ", bias " + bias
+                + ", lengths " + java.util.Arrays.toString(lengths);
+        switch (kind) {
+            case 0 -> scan("rnnScan tanh" + geometry, Set.of("rnnScan"), steps, batch, hidden, 1, bias, lengths,
+                    x -> Variable.rnnScan(x[0], x[1], x[2], bias ? x[3] : null, false, lengths));
+            case 1 -> scan("lstmScan" + geometry, Set.of("lstmScan"), steps, batch, hidden, 4, bias, lengths,
+                    x -> Variable.lstmScan(x[0], x[1], x[2], x[3], bias ? x[4] : null, lengths));
+            default -> scan("gruScan" + geometry, Set.of("gruScan"), steps, batch, hidden, 3, bias, lengths,
+                    x -> Variable.gruScan(x[0], x[1], x[2], bias ? x[3] : null, lengths));
+        }
     }
 
     /** A conv2d row, squared so that second derivatives are not all zero. */
@@ -239,6 +292,29 @@ final class OpSpecs {
                     rng.nextInt(2) == 0);
             return;
         }
+    }
+
+    /**
+     * Rows on a random small geometry (batch, queries L, keys S, head size d): a batched product with transpose
+     * flags, a softmax over scores with -inf at masked keys (every row keeps one key), and scaled dot-product
+     * attention {@code softmax(q k^T / sqrt(d) + mask) v} with that mask.
+     */
+    private static void randomAttention(Rng rng, int i) {
+        int b = 1 + rng.nextInt(3), l = 1 + rng.nextInt(3), n = 1 + rng.nextInt(3), d = 1 + rng.nextInt(3);
+        String geometry = " random " + i + " (batch " + b + ", L " + l + ", S " + n + ", d " + d + ")";
+        binary("matmul batched A B^T" + geometry, Set.of("matmul"), s(b, l, d), s(b, n, d), ANY, ANY,
+                x -> x[0].matmul(x[1], false, true).square());
+        double[] mask = new double[l * n];
+        for (int r = 0; r < l; r++) {
+            int kept = rng.nextInt(n);
+            for (int c = 0; c < n; c++) mask[r * n + c] = c != kept && rng.nextInt(2) == 0 ? Double.NEGATIVE_INFINITY : 0;
+        }
+        unary("softmax over -inf masked scores" + geometry, Set.of("softmax"), s(b, l, n), ANY,
+                x -> x[0].add(constant(x[0], mask, l, n)).softmax(-1).mul(x[0].sin()));
+        SPECS.add(new Spec("scaled dot-product attention with a -inf mask" + geometry, Set.of("matmul", "softmax"),
+                new int[][] {s(b, l, d), s(b, n, d), s(b, n, d)}, new Domain[] {ANY, ANY, ANY},
+                x -> x[0].div(Math.sqrt(d)).matmul(x[1], false, true).add(constant(x[0], mask, l, n)).softmax(-1)
+                        .matmul(x[2])));
     }
 
     static List<Spec> all() {

@@ -34,6 +34,11 @@ public final class Dropout extends Module {
     @Override
     public Variable forward(Variable x) {
         if (!isTraining() || p == 0) return x;
+        return drop(x, p, rng);
+    }
+
+    /** {@code x} times a fresh mask of {@code 1/(1-p)} (kept with probability {@code 1-p}) and 0 from {@code rng}. */
+    static Variable drop(Variable x, double p, Rng rng) {
         Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, x.shape().dims());
         return x.mul(keep.mul(1 / (1 - p)));
     }

@@ -28,6 +28,11 @@ public final class LayerNorm extends Module {
     }
 
     public LayerNorm(TensorFactory f, int[] normalizedShape, double eps, boolean elementwiseAffine) {
+        this(f, normalizedShape, eps, elementwiseAffine, true);
+    }
+
+    /** With {@code bias = false} the affine map has no bias ({@code nn.LayerNorm(..., bias=False)}, PyTorch 2.1). */
+    public LayerNorm(TensorFactory f, int[] normalizedShape, double eps, boolean elementwiseAffine, boolean bias) {
         if (normalizedShape == null || normalizedShape.length == 0
                 || java.util.Arrays.stream(normalizedShape).anyMatch(d -> d < 1)) {
             throw new IllegalArgumentException("LayerNorm: normalized_shape must be non-empty with sizes >= 1, got "
@@ -36,7 +41,7 @@ public final class LayerNorm extends Module {
         this.normalized = Shape.of(normalizedShape);
         this.eps = Normalization.checkEps("LayerNorm", eps);
         this.weight = elementwiseAffine ? registerParameter("weight", f.ones(normalizedShape)) : null;
-        this.bias = elementwiseAffine ? registerParameter("bias", f.zeros(normalizedShape)) : null;
+        this.bias = elementwiseAffine && bias ? registerParameter("bias", f.zeros(normalizedShape)) : null;
     }
 
     @Override
@@ -50,7 +55,8 @@ public final class LayerNorm extends Module {
         int[] axes = new int[k];
         for (int i = 0; i < k; i++) axes[i] = lead + i;
         Variable y = Normalization.over(x, axes, eps).value();
-        return weight == null ? y : y.mul(weight).add(bias);
+        if (weight == null) return y;
+        return bias == null ? y.mul(weight) : y.mul(weight).add(bias);
     }
 
     private String dims() {
