@@ -73,6 +73,8 @@ for t in (1, 2):
             overhead.setdefault(("step", p["backend"], p["dtype"], p["network"], t), {})["gemms"] = micros(r)
         elif name == "TrainingStepBenchmark" and p["optimizer"] == "adam":
             overhead.setdefault(("step", p["backend"], p["dtype"], p["network"], t), {})["step"] = micros(r)
+        elif name == "CnnStepBenchmark":
+            overhead.setdefault(("step", p["backend"], p["dtype"], "cnn", t), {})["step"] = micros(r)
 
 cpu = subprocess.run(["sh", "-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], capture_output=True,
                      text=True).stdout.strip()

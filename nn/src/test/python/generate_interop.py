@@ -7,8 +7,9 @@ JSON header padded with spaces to 8 bytes, little-endian data); the model is tor
 ReLU(), Linear(4, 2)) in float64, so names are 0.weight (4, 3), 0.bias, 2.weight (2, 4), 2.bias; the CNN
 (torch_cnn.*) is a float32 nn.Sequential of Conv2d, BatchNorm2d, ReLU, MaxPool2d, a grouped Conv2d, BatchNorm2d,
 ReLU, AvgPool2d, Flatten and Linear after three training batches, in eval mode; torch_transformer.* is a float32
-nn.TransformerEncoder with its outputs under a key-padding mask. Descent has no int64, so
-num_batches_tracked is written as I32 (its value is small).
+nn.TransformerEncoder with its outputs under a key-padding mask. Every tensor keeps torch's dtype: the weights and
+statistics F32 (F64 for the MLP), num_batches_tracked I64 (torch.int64), as safetensors.torch.save_file writes them;
+Descent reads the I64 into INT32 and writes it back as I64.
 """
 import json
 import struct
@@ -24,7 +25,7 @@ def write_safetensors(path, state):
     blobs = []
     for name in sorted(state):
         t = state[name].contiguous()
-        code, fmt = {torch.float64: ("F64", "<d"), torch.float32: ("F32", "<f"), torch.int64: ("I32", "<i")}[t.dtype]
+        code, fmt = {torch.float64: ("F64", "<d"), torch.float32: ("F32", "<f"), torch.int64: ("I64", "<q")}[t.dtype]
         data = b"".join(struct.pack(fmt, v) for v in t.reshape(-1).tolist())
         header[name] = {"dtype": code, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
         offset += len(data)

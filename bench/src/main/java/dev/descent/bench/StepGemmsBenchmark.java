@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The GEMMs of one {@link TrainingStepBenchmark} step alone, through the backend's {@code gemm} on preallocated
- * arrays: the floor a step's time is read against (issue target: EJML's step at most 1.2x its GEMMs).
+ * The GEMMs of one {@link TrainingStepBenchmark} step (or, with {@code network=cnn}, one {@link CnnStepBenchmark}
+ * step) alone, through the backend's {@code gemm} on preallocated arrays: the floor a step's time is read against
+ * (issue target: EJML's step at most 1.2x its GEMMs); the step's time over it is the GEMM share's inverse.
  *
  * <p>A {@code Linear(in, out)} layer stores its weight {@code (in, out)}; on a batch of {@code B} its step runs
  * the forward product {@code (B, in)·(in, out)}, the weight gradient {@code xᵀ·g} ({@code (in, out)} over
@@ -44,7 +45,8 @@ public class StepGemmsBenchmark {
     @Param({"FLOAT32", "FLOAT64"})
     DType dtype;
 
-    @Param({"mlp", "tiny"})
+    /** {@code mlp} and {@code tiny}: {@link TrainingStepBenchmark}'s networks; {@code cnn}: {@link CnnStepBenchmark}'s. */
+    @Param({"mlp", "tiny", "cnn"})
     String network;
 
     /** One GEMM call: transposes, sizes and its operands, the backend's own storage. */
@@ -57,6 +59,11 @@ public class StepGemmsBenchmark {
     @Setup
     public void setup() {
         be = BenchMain.backend(backend);
+        calls.clear();
+        if (network.equals("cnn")) {
+            cnnCalls();
+            return;
+        }
         int batch = network.equals("mlp") ? 256 : 32;
         int[] widths = network.equals("mlp") ? new int[] {784, 512, 256, 10} : new int[] {2, 16, 16, 1};
         calls.clear();
@@ -65,6 +72,34 @@ public class StepGemmsBenchmark {
             calls.add(call(false, false, batch, out, in));               // z = x·W
             calls.add(call(true, false, in, out, batch));                // dW = xᵀ·g
             if (l > 0) calls.add(call(false, true, batch, in, out));     // dx = g·Wᵀ
+        }
+    }
+
+    /**
+     * The GEMMs of one {@link CnnStepBenchmark} step (batch {@value CnnStepBenchmark#BATCH}), as core's convolution
+     * lowering issues them: per image, a 3x3 convolution of {@code c} to {@code o} channels on {@code p} output
+     * positions runs the forward {@code W·col} ({@code (o, p)} over {@code k = 9c}), the weight gradient
+     * {@code g·colᵀ} ({@code (o, 9c)} over {@code k = p}) and, except for the first convolution (its input needs no
+     * gradient), the columns' gradient {@code Wᵀ·g} ({@code (9c, p)} over {@code k = o}); then the two dense layers
+     * as in the MLP (weights {@code (in, out)}).
+     */
+    private void cnnCalls() {
+        int batch = CnnStepBenchmark.BATCH;
+        int[][] convs = {{1, 32, 28 * 28}, {32, 64, 14 * 14}}; // in channels, out channels, output positions
+        for (int l = 0; l < convs.length; l++) {
+            int c = convs[l][0], o = convs[l][1], p = convs[l][2];
+            for (int i = 0; i < batch; i++) {
+                calls.add(call(false, false, o, p, 9 * c));             // y = W·col
+                calls.add(call(false, true, o, 9 * c, p));              // dW += g·colᵀ
+                if (l > 0) calls.add(call(true, false, 9 * c, p, o));   // dcol = Wᵀ·g
+            }
+        }
+        int[] widths = {64 * 7 * 7, 128, 10};
+        for (int l = 0; l + 1 < widths.length; l++) {
+            int in = widths[l], out = widths[l + 1];
+            calls.add(call(false, false, batch, out, in));               // z = x·W
+            calls.add(call(true, false, in, out, batch));                // dW = xᵀ·g
+            calls.add(call(false, true, batch, in, out));                // dx = g·Wᵀ
         }
     }
 

@@ -1,14 +1,14 @@
 package dev.descent.backend.jblas;
 
 import dev.descent.core.kernels.ArrayBackend;
-import org.jblas.NativeBlas;
 
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The native-BLAS backend: core's {@link ArrayBackend} on JVM arrays, with GEMM through jBLAS's
  * {@code NativeBlas.dgemm/sgemm} directly on the row-major storage arrays (core hands over a copy of an input
- * that is also the output, which BLAS forbids). Safe for concurrent callers:
+ * that is also the output, which BLAS forbids), except that an operand which is a small part of a large array is
+ * staged in a small one first ({@link DoubleStaging}: jBLAS copies every array it is given, whole). Safe for concurrent callers:
  * the native calls are serialised behind one lock.
  *
  * <p>NOTE: BLAS is column-major. A row-major {@code r x c} matrix is, read column-major, its {@code c x r}
@@ -54,33 +54,19 @@ public final class JblasBackend extends ArrayBackend {
     @Override
     protected void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOffset,
                         double[] b, int bOffset, double beta, double[] c, int cOffset) {
-        if (LOCKED) NATIVE.lock();
-        try {
-            NativeBlas.dgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
-                    ld(transA ? m : k), beta, c, cOffset, ld(n));
-        } finally {
-            if (LOCKED) NATIVE.unlock();
-        }
+        DoubleStaging.gemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset, LOCK, UNLOCK);
     }
 
     @Override
     protected void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int aOffset,
                         float[] b, int bOffset, float beta, float[] c, int cOffset) {
+        FloatStaging.gemm(transA, transB, m, n, k, alpha, a, aOffset, b, bOffset, beta, c, cOffset, LOCK, UNLOCK);
+    }
+
+    private static final Runnable LOCK = () -> {
         if (LOCKED) NATIVE.lock();
-        try {
-            NativeBlas.sgemm(trans(transB), trans(transA), n, m, k, alpha, b, bOffset, ld(transB ? k : n), a, aOffset,
-                    ld(transA ? m : k), beta, c, cOffset, ld(n));
-        } finally {
-            if (LOCKED) NATIVE.unlock();
-        }
-    }
-
-    private static char trans(boolean t) {
-        return t ? 'T' : 'N';
-    }
-
-    /** The leading dimension: the row length of the stored row-major matrix (BLAS needs at least 1). */
-    private static int ld(int rowLength) {
-        return Math.max(1, rowLength);
-    }
+    };
+    private static final Runnable UNLOCK = () -> {
+        if (LOCKED) NATIVE.unlock();
+    };
 }

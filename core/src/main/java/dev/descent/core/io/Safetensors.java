@@ -25,10 +25,15 @@ import java.util.Set;
 
 /**
  * Reads and writes the safetensors format: an 8-byte little-endian header length N, N bytes of a UTF-8 JSON
- * header mapping each tensor name to its dtype ({@code F32}, {@code F64}, {@code I32}), shape and
+ * header mapping each tensor name to its dtype ({@code F32}, {@code F64}, {@code I32}, {@code I64}), shape and
  * {@code data_offsets} in the data block, with an optional {@code __metadata__} map of strings, then the raw
  * little-endian data. Files written by the Python {@code safetensors} package and PyTorch tools with these dtypes
  * can be read, and files written here load there.
+ *
+ * <p>Descent holds integers as {@code INT32}: an {@code I64} tensor (PyTorch's default integer type, that of
+ * BatchNorm's {@code num_batches_tracked}) is read into an {@code INT32} tensor when every value fits, and is a
+ * {@link SafetensorsFormatException} naming the tensor, the element and the value when one does not; the writer
+ * widens the {@code INT32} tensors it is told to store as {@code I64} ({@link #write(Path, Map, Map, Set)}).
  *
  * <pre>{@code
  * Safetensors.write(Path.of("model.safetensors"), Map.of("layer.weight", w), Map.of("format", "pt"));
@@ -88,7 +93,17 @@ public final class Safetensors {
 
     /** Writes {@code tensors} (in iteration order) and {@code metadata} to {@code file}, atomically. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
-        Layout layout = layout(tensors, metadata);
+        write(file, tensors, metadata, Set.of());
+    }
+
+    /**
+     * Writes {@code tensors} (in iteration order) and {@code metadata} to {@code file}, atomically, storing the
+     * {@code INT32} tensors named in {@code asInt64} as {@code I64} (sign-extended), as PyTorch keeps its integer
+     * tensors. Every name in {@code asInt64} must be an {@code INT32} tensor of {@code tensors}.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata, Set<String> asInt64)
+            throws IOException {
+        Layout layout = layout(tensors, metadata, asInt64);
         AtomicFiles.write(file, ch -> layout.writeTo(buffer -> {
             while (buffer.hasRemaining()) ch.write(buffer);
         }));
@@ -96,7 +111,12 @@ public final class Safetensors {
 
     /** The bytes of a safetensors file holding {@code tensors} and {@code metadata} (at most a Java array's size). */
     public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata) {
-        Layout layout = layout(tensors, metadata);
+        return toBytes(tensors, metadata, Set.of());
+    }
+
+    /** {@link #toBytes(Map, Map)} with the {@code INT32} tensors named in {@code asInt64} stored as {@code I64}. */
+    public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> metadata, Set<String> asInt64) {
+        Layout layout = layout(tensors, metadata, asInt64);
         if (layout.fileSize() > MAX_ELEMENTS) {
             throw new IllegalArgumentException("Safetensors.toBytes: " + layout.fileSize() + " bytes exceed a Java "
                     + "array; write the file with Safetensors.write");
@@ -115,8 +135,29 @@ public final class Safetensors {
         void write(ByteBuffer buffer) throws IOException;
     }
 
-    /** A file's header (padded) and the tensors whose data follows it. */
-    private record Layout(byte[] header, List<Tensor> tensors, long dataLength) {
+    /** How a tensor's elements are stored in a file: its dtype code and width, and the dtype Descent holds them in. */
+    private enum Stored {
+        F32(DType.FLOAT32, 4), F64(DType.FLOAT64, 8), I32(DType.INT32, 4), I64(DType.INT32, 8);
+
+        final DType dtype;
+        final int width;
+
+        Stored(DType dtype, int width) {
+            this.dtype = dtype;
+            this.width = width;
+        }
+
+        static Stored of(DType dtype) {
+            return switch (dtype) {
+                case FLOAT32 -> F32;
+                case FLOAT64 -> F64;
+                case INT32 -> I32;
+            };
+        }
+    }
+
+    /** A file's header (padded) and the tensors whose data follows it, with how each is stored. */
+    private record Layout(byte[] header, List<Tensor> tensors, List<Stored> stored, long dataLength) {
         long fileSize() {
             return 8L + header.length + dataLength;
         }
@@ -126,12 +167,12 @@ public final class Safetensors {
             buf.putLong(header.length).flip();
             sink.write(buf);
             sink.write(ByteBuffer.wrap(header));
-            for (Tensor t : tensors) writeData(t, buf, sink);
+            for (int i = 0; i < tensors.size(); i++) writeData(tensors.get(i), stored.get(i), buf, sink);
         }
 
         /** A tensor's elements in chunks, read out through the public API (never its storage). */
-        private static void writeData(Tensor t, ByteBuffer buf, Sink sink) throws IOException {
-            int n = t.size(), width = t.dtype().byteSize(), per = buf.capacity() / width;
+        private static void writeData(Tensor t, Stored how, ByteBuffer buf, Sink sink) throws IOException {
+            int n = t.size(), width = how.width, per = buf.capacity() / width;
             Object values = switch (t.dtype()) {
                 case FLOAT32 -> t.toFloatArray();
                 case FLOAT64 -> t.toDoubleArray();
@@ -140,10 +181,14 @@ public final class Safetensors {
             for (int done = 0; done < n; ) {
                 int k = Math.min(n - done, per);
                 buf.clear();
-                switch (t.dtype()) {
-                    case FLOAT32 -> buf.asFloatBuffer().put((float[]) values, done, k);
-                    case FLOAT64 -> buf.asDoubleBuffer().put((double[]) values, done, k);
-                    case INT32 -> buf.asIntBuffer().put((int[]) values, done, k);
+                switch (how) {
+                    case F32 -> buf.asFloatBuffer().put((float[]) values, done, k);
+                    case F64 -> buf.asDoubleBuffer().put((double[]) values, done, k);
+                    case I32 -> buf.asIntBuffer().put((int[]) values, done, k);
+                    case I64 -> {
+                        int[] ints = (int[]) values;
+                        for (int j = 0; j < k; j++) buf.putLong(j * 8, ints[done + j]);
+                    }
                 }
                 buf.limit(k * width);
                 sink.write(buf);
@@ -152,7 +197,15 @@ public final class Safetensors {
         }
     }
 
-    private static Layout layout(Map<String, Tensor> tensors, Map<String, String> metadata) {
+    private static Layout layout(Map<String, Tensor> tensors, Map<String, String> metadata, Set<String> asInt64) {
+        for (String name : asInt64) {
+            Tensor t = tensors.get(name);
+            if (t == null || t.dtype() != DType.INT32) {
+                throw new IllegalArgumentException("Safetensors.write: only INT32 tensors are stored as I64, but "
+                        + Json.quote(name) + (t == null ? " is not among the tensors" : " is " + t.dtype()));
+            }
+        }
+        List<Stored> stored = new ArrayList<>();
         StringBuilder header = new StringBuilder("{");
         long offset = 0;
         boolean first = true;
@@ -173,9 +226,11 @@ public final class Safetensors {
                 throw new IllegalArgumentException("Safetensors.write: invalid tensor name " + Json.quote(String.valueOf(name)));
             }
             Tensor t = e.getValue();
-            long bytes = (long) t.size() * t.dtype().byteSize();
+            Stored how = asInt64.contains(name) ? Stored.I64 : Stored.of(t.dtype());
+            stored.add(how);
+            long bytes = (long) t.size() * how.width;
             if (!first) header.append(',');
-            header.append(Json.quote(name)).append(":{\"dtype\":\"").append(t.dtype().safetensorsName())
+            header.append(Json.quote(name)).append(":{\"dtype\":\"").append(how.name())
                     .append("\",\"shape\":[");
             int[] dims = t.shape().dims();
             for (int i = 0; i < dims.length; i++) header.append(i == 0 ? "" : ",").append(dims[i]);
@@ -192,7 +247,7 @@ public final class Safetensors {
         }
         byte[] out = Arrays.copyOf(h, padded);
         Arrays.fill(out, h.length, padded, (byte) ' ');
-        return new Layout(out, List.copyOf(tensors.values()), offset);
+        return new Layout(out, List.copyOf(tensors.values()), List.copyOf(stored), offset);
     }
 
     // ---------------------------------------------------------------- reading
@@ -280,7 +335,7 @@ public final class Safetensors {
         }
     }
 
-    private record Entry(String name, DType dtype, int[] dims, long begin, long end) {
+    private record Entry(String name, Stored stored, int[] dims, long begin, long end) {
     }
 
     private record Header(List<Entry> entries, Map<String, String> metadata, long dataStart) {
@@ -399,12 +454,13 @@ public final class Safetensors {
             if (repeated) throw new SafetensorsFormatException(where + " has a duplicate key " + Json.quote(field));
         }
         if (dt == null) throw new SafetensorsFormatException(where + " has no dtype string");
-        DType dtype = switch (dt) {
-            case "F32" -> DType.FLOAT32;
-            case "F64" -> DType.FLOAT64;
-            case "I32" -> DType.INT32;
+        Stored stored = switch (dt) {
+            case "F32" -> Stored.F32;
+            case "F64" -> Stored.F64;
+            case "I32" -> Stored.I32;
+            case "I64" -> Stored.I64;
             default -> throw new SafetensorsFormatException(where + " has unsupported dtype " + dt
-                    + " (supported: F32, F64, I32)");
+                    + " (supported: F32, F64, I32, I64)");
         };
         if (dims == null) throw new SafetensorsFormatException(where + " has no shape list");
         if (offsets == null) throw new SafetensorsFormatException(where + " has no [begin, end] data_offsets");
@@ -415,12 +471,12 @@ public final class Safetensors {
             throw new SafetensorsFormatException(where + " has data_offsets [" + begin + ", " + end
                     + "] outside the data block of " + dataLength + " bytes");
         }
-        long expected = count * dtype.byteSize();
+        long expected = count * stored.width;
         if (end - begin != expected) {
             throw new SafetensorsFormatException(where + " has " + (end - begin) + " data bytes, but " + dt + " "
                     + Shape.of(dims) + " needs " + expected);
         }
-        return new Entry(name, dtype, dims, begin, end);
+        return new Entry(name, stored, dims, begin, end);
     }
 
     private static int[] shape(Json.Reader r, String where) throws SafetensorsFormatException {
@@ -499,9 +555,8 @@ public final class Safetensors {
 
     /** One tensor's data, streamed in chunks into a new array and handed to the backend through the factory. */
     private static Tensor tensor(Source src, long position, Entry e, Backend backend) throws IOException {
-        int n = (int) ((e.end - e.begin) / e.dtype.byteSize());
-        int width = e.dtype.byteSize(), per = CHUNK / width;
-        Object values = switch (e.dtype) {
+        int width = e.stored.width, n = (int) ((e.end - e.begin) / width), per = CHUNK / width;
+        Object values = switch (e.stored.dtype) {
             case FLOAT32 -> new float[n];
             case FLOAT64 -> new double[n];
             case INT32 -> new int[n];
@@ -509,19 +564,34 @@ public final class Safetensors {
         for (int done = 0; done < n; ) {
             int k = Math.min(n - done, per);
             ByteBuffer chunk = src.read(position + (long) done * width, k * width);
-            switch (e.dtype) {
-                case FLOAT32 -> chunk.asFloatBuffer().get((float[]) values, done, k);
-                case FLOAT64 -> chunk.asDoubleBuffer().get((double[]) values, done, k);
-                case INT32 -> chunk.asIntBuffer().get((int[]) values, done, k);
+            switch (e.stored) {
+                case F32 -> chunk.asFloatBuffer().get((float[]) values, done, k);
+                case F64 -> chunk.asDoubleBuffer().get((double[]) values, done, k);
+                case I32 -> chunk.asIntBuffer().get((int[]) values, done, k);
+                case I64 -> narrow(chunk, (int[]) values, done, k, e.name);
             }
             done += k;
         }
-        TensorFactory f = Tensor.on(backend, e.dtype);
-        Tensor flat = switch (e.dtype) {
+        TensorFactory f = Tensor.on(backend, e.stored.dtype);
+        Tensor flat = switch (e.stored.dtype) {
             case FLOAT32 -> f.of((float[]) values);
             case FLOAT64 -> f.of((double[]) values);
             case INT32 -> f.of((int[]) values);
         };
         return flat.reshape(e.dims);
+    }
+
+    /** {@code k} little-endian I64 values of {@code chunk} into {@code into[done..]}, each of which must fit INT32. */
+    private static void narrow(ByteBuffer chunk, int[] into, int done, int k, String name)
+            throws SafetensorsFormatException {
+        for (int j = 0; j < k; j++) {
+            long v = chunk.getLong(chunk.position() + j * 8);
+            if (v != (int) v) {
+                throw new SafetensorsFormatException("tensor " + Json.quote(name) + " has I64 value " + v
+                        + " at element " + (done + j) + ", outside INT32's range [" + Integer.MIN_VALUE + ", "
+                        + Integer.MAX_VALUE + "] (Descent holds integers as INT32)");
+            }
+            into[done + j] = (int) v;
+        }
     }
 }

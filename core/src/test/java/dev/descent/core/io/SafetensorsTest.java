@@ -97,6 +97,42 @@ class SafetensorsTest {
         assertEquals("torch.nn.Linear(3, 2)", c.metadata().get("source"));
     }
 
+    @Test
+    void readsI64IntoInt32AndWritesNamedInt32TensorsAsI64() throws IOException {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("w", Tensor.on(B, DType.FLOAT32).of(new float[] {0.5f, -1}));
+        m.put("num_batches_tracked", Tensor.on(B, DType.INT32).of(new int[] {3}).reshape());
+        m.put("ids", Tensor.on(B, DType.INT32).of(new int[] {-7, Integer.MAX_VALUE, Integer.MIN_VALUE}));
+        byte[] bytes = Safetensors.toBytes(m, Map.of(), java.util.Set.of("num_batches_tracked", "ids"));
+        String header = new String(bytes, 8, (int) ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(),
+                StandardCharsets.UTF_8).strip();
+        assertEquals("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"num_batches_tracked\":{\"dtype\":\"I64\",\"shape\":[],\"data_offsets\":[8,16]},"
+                + "\"ids\":{\"dtype\":\"I64\",\"shape\":[3],\"data_offsets\":[16,40]}}", header);
+        ByteBuffer data = ByteBuffer.wrap(bytes, bytes.length - 32, 32).slice().order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(3L, data.getLong(0));
+        assertEquals(-7L, data.getLong(8), "sign-extended");
+        assertEquals((long) Integer.MIN_VALUE, data.getLong(24));
+        Safetensors.Contents back = Safetensors.fromBytes(bytes, B);
+        assertEquals(DType.INT32, back.tensors().get("ids").dtype());
+        assertArrayEquals(new int[] {-7, Integer.MAX_VALUE, Integer.MIN_VALUE}, back.tensors().get("ids").toIntArray());
+        assertEquals(3, back.tensors().get("num_batches_tracked").toIntArray()[0]);
+        assertEquals(0, back.tensors().get("num_batches_tracked").shape().rank());
+        String notInt = assertThrows(IllegalArgumentException.class,
+                () -> Safetensors.toBytes(m, Map.of(), java.util.Set.of("w"))).getMessage();
+        assertTrue(notInt.contains("only INT32 tensors are stored as I64, but \"w\" is float32"), notInt);
+    }
+
+    @Test
+    void rejectsAnI64ValueOutsideInt32NamingTheTensorAndElement() {
+        String h = "{\"n\":{\"dtype\":\"I64\",\"shape\":[2],\"data_offsets\":[0,16]}}";
+        byte[] bytes = file(h, 16);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putLong(8 + h.length(), 5).putLong(16 + h.length(), 1L << 31);
+        rejects("tensor \"n\" has I64 value 2147483648 at element 1, outside INT32's range", bytes);
+        rejects("4 data bytes, but I64 (1,) needs 8",
+                file(h.replace("[2]", "[1]").replace("16]", "4]"), 4));
+    }
+
     private static byte[] file(String header, int dataBytes) {
         byte[] h = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);

@@ -29,8 +29,9 @@ public final class FashionMnistCommand extends DemoCommand {
     @Option(names = "--no-download", description = NO_DOWNLOAD_HELP)
     public boolean noDownload;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    public int epochs = DEFAULTS.epochs();
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: " + FashionMnistDemo.MLP_EPOCHS
+            + " for the MLP, " + FashionMnistDemo.CNN_EPOCHS + " for the CNN).")
+    public Integer epochs;
 
     @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
     public int batchSize = DEFAULTS.batchSize();
@@ -71,7 +72,7 @@ public final class FashionMnistCommand extends DemoCommand {
 
     @Override
     protected void validate() {
-        requirePositive("--epochs", epochs);
+        if (epochs != null) requirePositive("--epochs", epochs);
         requirePositive("--batch-size", batchSize);
         requirePositive("--learning-rate", learningRate);
         for (int h : hidden) requirePositive("--hidden", h);
@@ -84,8 +85,11 @@ public final class FashionMnistCommand extends DemoCommand {
 
     @Override
     protected Demo demo() {
-        return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, epochs, batchSize,
+        Classifier.Model architecture = Classifier.Model.of(model);
+        int n = epochs != null ? epochs
+                : architecture == Classifier.Model.CNN ? FashionMnistDemo.CNN_EPOCHS : FashionMnistDemo.MLP_EPOCHS;
+        return new FashionMnistDemo(new FashionMnistDemo.Settings(data, hidden, dropout, n, batchSize,
                 learningRate, schedule.equalsIgnoreCase("cosine"), trainSize, testSize, save, !noDownload, onnx),
-                Classifier.Model.of(model));
+                architecture);
     }
 }

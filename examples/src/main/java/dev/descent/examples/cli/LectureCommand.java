@@ -68,6 +68,10 @@ final class LectureCommand implements Callable<Integer> {
                 f.data = data;
                 f.noDownload = noDownload;
             }
+            if (d instanceof MlpVsCnnCommand m) {
+                m.data = data;
+                m.noDownload = noDownload;
+            }
             demos.add(lazy(d));
         }
         Lecture.Outcome o = Lecture.run(demos, ctx);

@@ -55,6 +55,10 @@ public final class FashionMnistDemo implements Demo {
     public static final int TARGET_PERCENT = 88;
     /** The test accuracy the CNN ({@code --model cnn}) should reach within 15 epochs, in percent. */
     public static final double CNN_TARGET_PERCENT = 92.5;
+    /** The MLP's default epochs. */
+    public static final int MLP_EPOCHS = 10;
+    /** The CNN's default epochs ({@code --model cnn}): its target is to be met within them. */
+    public static final int CNN_EPOCHS = 15;
     /** The CNN's dropout before its output layer when {@code dropout} is 0. */
     static final double CNN_DROPOUT = 0.25;
 
@@ -95,7 +99,14 @@ public final class FashionMnistDemo implements Demo {
         }
 
         public static Settings defaults(Path data) {
-            return new Settings(data, List.of(256, 128), 0, 10, 128, 1e-3, true, 0, 0, null);
+            return new Settings(data, List.of(256, 128), 0, MLP_EPOCHS, 128, 1e-3, true, 0, 0, null);
+        }
+
+        /** The defaults of {@code --model cnn}: {@link #defaults} with {@value FashionMnistDemo#CNN_EPOCHS} epochs. */
+        public static Settings cnnDefaults(Path data) {
+            Settings d = defaults(data);
+            return new Settings(data, d.hidden(), d.dropout(), CNN_EPOCHS, d.batchSize(), d.learningRate(), d.cosine(),
+                    d.trainSize(), d.testSize(), d.save(), d.download());
         }
     }
 

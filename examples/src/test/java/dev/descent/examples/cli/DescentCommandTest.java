@@ -44,7 +44,7 @@ class DescentCommandTest {
 
     static final List<String> SUBCOMMANDS = List.of("info", "init", "learning-rate", "gradient-descent", "optimizers",
             "clipping", "losses", "shapes", "hyperparameters", "layers", "early-stopping", "sparse", "training-steps",
-            "fashion-mnist", "train", "export", "predict", "lecture", "help");
+            "fashion-mnist", "mlp-vs-cnn", "train", "export", "predict", "lecture", "help");
 
     static final List<String> GLOBAL = List.of("--backend", "--dtype", "--seed", "--out", "--quiet", "--verbose",
             "--help");
@@ -84,6 +84,8 @@ class DescentCommandTest {
                 new Object[] {"fashion-mnist", List.of("--data", "--epochs", "--batch-size", "--learning-rate",
                         "--hidden", "--dropout", "--schedule", "--train-size", "--test-size", "--save",
                         "/usr/share/datasets/fashion-mnist")},
+                new Object[] {"mlp-vs-cnn", List.of("--images", "--data", "--no-download", "--train-size",
+                        "--test-size", "--hidden", "--epochs", "--batch-size", "--learning-rate")},
                 new Object[] {"train", List.of("--data", "--samples", "--hidden", "--activation", "--init", "--loss",
                         "--optimizer", "--learning-rate", "--momentum", "--betas", "--eps", "--weight-decay",
                         "--batch-mode", "--batch-size", "--epochs", "--validation", "--patience", "--save",

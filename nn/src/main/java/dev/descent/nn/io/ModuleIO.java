@@ -1,5 +1,6 @@
 package dev.descent.nn.io;
 
+import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.io.Safetensors;
 import dev.descent.core.io.SafetensorsFormatException;
@@ -7,7 +8,9 @@ import dev.descent.core.spi.Backend;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Model weight files: a module's state dict as a safetensors file, in Descent's layout or in PyTorch's, and back.
@@ -43,10 +46,16 @@ public final class ModuleIO {
 
     /**
      * Writes a state dict already in PyTorch's layout to {@code file}, atomically, tagged {@code format=pt}, so
-     * that {@code torch.nn.Module.load_state_dict(safetensors.torch.load_file(file))} accepts it.
+     * that {@code torch.nn.Module.load_state_dict(safetensors.torch.load_file(file))} accepts it. Integer tensors
+     * (Descent's {@code INT32}, such as BatchNorm's {@code num_batches_tracked}) are stored as {@code I64}, the
+     * dtype PyTorch gives them.
      */
     public static void saveForPyTorch(Path file, Map<String, Tensor> pyTorchStateDict) throws IOException {
-        Safetensors.write(file, pyTorchStateDict, Map.of(FORMAT, PYTORCH));
+        Set<String> integers = new HashSet<>();
+        pyTorchStateDict.forEach((name, t) -> {
+            if (t.dtype() == DType.INT32) integers.add(name);
+        });
+        Safetensors.write(file, pyTorchStateDict, Map.of(FORMAT, PYTORCH), integers);
     }
 
     /** The state dict in {@code file} (in file order), on {@code backend}; whichever layout it was written in. */

@@ -17,8 +17,8 @@ import dev.descent.nn.Module;
  * {@code null} momentum is the cumulative average {@code 1 / num_batches_tracked}); in eval mode (or inside
  * {@code InferenceMode}) it normalises with the running estimates and changes nothing. With {@code affine} a
  * per-channel {@code weight} (ones) and {@code bias} (zeros) follow. The state dict is PyTorch's: {@code weight},
- * {@code bias}, {@code running_mean}, {@code running_var}, {@code num_batches_tracked} (INT32 here, int64 in
- * PyTorch). Not for concurrent use in training mode.
+ * {@code bias}, {@code running_mean}, {@code running_var}, {@code num_batches_tracked} (INT32 here, stored as
+ * I64, PyTorch's int64, by {@code saveForPyTorch}). Not for concurrent use in training mode.
  */
 public abstract class BatchNorm extends Module {
     private final int features;

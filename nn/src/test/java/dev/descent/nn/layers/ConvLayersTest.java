@@ -79,14 +79,48 @@ class ConvLayersTest {
         for (Backend backend : TestBackends.all()) {
             TensorFactory f = Tensor.on(backend, DType.FLOAT32);
             Module model = torchCnn(f);
-            model.loadFromPyTorch(Path.of("src/test/resources/interop/torch_cnn.safetensors"));
+            model.loadFromPyTorch(TORCH_CNN);
             assertEquals(3.0, model.stateDict().get("1.num_batches_tracked").item());
+            assertEquals(DType.INT32, model.stateDict().get("5.num_batches_tracked").dtype());
             model.eval();
             double[] out = model.apply(Variable.constant(f.of(x, 2, 1, 8, 8))).value().toDoubleArray();
             for (int i = 0; i < y.length; i++) {
                 assertEquals(y[i], out[i], 1e-6 * Math.max(1, Math.abs(y[i])), backend.name() + " output " + i);
             }
         }
+    }
+
+    private static final Path TORCH_CNN = Path.of("src/test/resources/interop/torch_cnn.safetensors");
+
+    /** Each tensor's header entry (dtype and shape) and its data bytes, by name, from a safetensors file. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> entries(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int n = (int) java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        Map<String, Object> header = (Map<String, Object>) dev.descent.core.io.Json.parse(
+                new String(bytes, 8, n, java.nio.charset.StandardCharsets.UTF_8).strip());
+        Map<String, String> out = new java.util.TreeMap<>();
+        header.forEach((name, v) -> {
+            if (name.equals("__metadata__")) return;
+            Map<String, Object> e = (Map<String, Object>) v;
+            List<Object> at = (List<Object>) e.get("data_offsets");
+            int begin = 8 + n + ((Number) at.get(0)).intValue(), end = 8 + n + ((Number) at.get(1)).intValue();
+            out.put(name, e.get("dtype") + " " + e.get("shape") + " "
+                    + java.util.HexFormat.of().formatHex(bytes, begin, end));
+        });
+        return out;
+    }
+
+    @Test
+    void aPyTorchCnnWrittenBackHasPyTorchsDtypesShapesAndBytesIncludingI64BatchCounts(@org.junit.jupiter.api.io.TempDir
+                                                                                       Path dir) throws IOException {
+        Module model = torchCnn(Tensor.on(TestBackends.all().get(0), DType.FLOAT32));
+        model.loadFromPyTorch(TORCH_CNN);
+        Path back = dir.resolve("back.safetensors");
+        model.saveForPyTorch(back);
+        Map<String, String> torch = entries(TORCH_CNN), descent = entries(back);
+        assertEquals("I64 [] 0300000000000000", torch.get("1.num_batches_tracked"), "torch writes int64");
+        assertEquals(torch, descent);
     }
 
     @Test
@@ -113,6 +147,43 @@ class ConvLayersTest {
         assertEquals(List.of(), List.copyOf(plain.stateDict().keySet()));
         Tensor z = plain.apply(Variable.constant(x)).value();
         assertEquals(0.0, z.slice(1, 1, 2).mean().item(), 1e-12);
+    }
+
+    /**
+     * After many training batches of one distribution, eval mode (set on the parent, as a trainer's evaluation does)
+     * normalises with the running statistics, which by then are the data's: its output matches the training-mode
+     * output on a large batch. Wrong statistics in eval (stale, biased, the batch's), a mode not propagated to the
+     * children or running statistics that do not track would each break it.
+     */
+    @Test
+    void evalOutputAfterTrainingMatchesTheBatchStatisticsOfTheSameDistribution() {
+        Rng r = new Rng(12);
+        Conv2d conv = new Conv2d(F64, 2, 3, p(3, 3), p(1, 1), Padding.of(1), p(1, 1), 1, true, r);
+        BatchNorm2d bn = new BatchNorm2d(F64, 3, 1e-5, 0.1, true, true);
+        Sequential model = new Sequential(conv, bn, new ReLU());
+        Tensor shift = F64.of(new double[] {3, -1}).reshape(1, 2, 1, 1), scale = F64.of(new double[] {2, 0.5})
+                .reshape(1, 2, 1, 1);
+        for (int step = 0; step < 120; step++) {
+            model.apply(Variable.constant(F64.normal(r, 0, 1, 16, 2, 5, 5).mul(scale).add(shift)));
+        }
+        assertEquals(120.0, bn.numBatchesTracked().item());
+        Tensor big = F64.normal(r, 0, 1, 512, 2, 5, 5).mul(scale).add(shift);
+        Tensor trainMode = model.apply(Variable.constant(big)).value();
+        model.eval();
+        assertTrue(!bn.isTraining() && !conv.isTraining(), "eval reaches every child");
+        Tensor before = bn.runningMean().copy();
+        Tensor evalMode = model.apply(Variable.constant(big)).value();
+        assertTrue(bn.runningMean().equal(before), "eval changes no statistics");
+        Tensor alone = model.apply(Variable.constant(big.slice(0, 0, 2).add(1))).value();
+        Tensor inBatch = model.apply(Variable.constant(big.add(1))).value().slice(0, 0, 2);
+        assertArrayEquals(inBatch.toDoubleArray(), alone.toDoubleArray(), 1e-12, "eval normalises each sample alone, "
+                + "with the running statistics, not the batch's");
+        double spread = trainMode.sub(trainMode.mean()).abs().mean().item();
+        double gap = evalMode.sub(trainMode).abs().mean().item();
+        assertTrue(gap < 0.05 * spread, "eval output differs from the batch-statistics output by " + gap
+                + " (typical size " + spread + ")");
+        model.train();
+        assertTrue(bn.isTraining(), "train reaches every child");
     }
 
     @Test
