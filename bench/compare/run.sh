@@ -26,7 +26,7 @@ bench() { OPENBLAS_NUM_THREADS=$1 java -jar "$root/bench/target/benchmarks.jar" 
             -jvmArgsAppend "-Ddescent.ejml.threads=$1" -rf json -rff "$out/$2.json" > "$out/$2.log"; }
 for t in 1 2; do
   # jBLAS's bundled OpenBLAS and EJML's thread pool get the same thread count as torch.
-  bench $t jmh-$t "${jmh[@]}" 'MatmulBenchmark.descent$|KernelBenchmark|TrainingStepBenchmark|ConvBenchmark|CnnStepBenchmark'
+  bench $t jmh-$t "${jmh[@]}" 'MatmulBenchmark.descent$|KernelBenchmark|TrainingStepBenchmark|ConvBenchmark|CnnStepBenchmark|LstmStepBenchmark'
   bench $t jmh-$t-epoch "${epoch[@]}" 'EpochBenchmark'
   # Framework overhead: matmul beside the raw library call, a step's GEMMs alone.
   bench $t overhead-$t "${jmh[@]}" -p shape=128,512,256x784x512 'MatmulBenchmark|StepGemmsBenchmark'

@@ -6,7 +6,8 @@ The file layout follows the reference safetensors writer (tensors ordered by dty
 JSON header padded with spaces to 8 bytes, little-endian data); the model is torch.nn.Sequential(Linear(3, 4),
 ReLU(), Linear(4, 2)) in float64, so names are 0.weight (4, 3), 0.bias, 2.weight (2, 4), 2.bias; the CNN
 (torch_cnn.*) is a float32 nn.Sequential of Conv2d, BatchNorm2d, ReLU, MaxPool2d, a grouped Conv2d, BatchNorm2d,
-ReLU, AvgPool2d, Flatten and Linear after three training batches, in eval mode. Descent has no int64, so
+ReLU, AvgPool2d, Flatten and Linear after three training batches, in eval mode; torch_transformer.* is a float32
+nn.TransformerEncoder with its outputs under a key-padding mask. Descent has no int64, so
 num_batches_tracked is written as I32 (its value is small).
 """
 import json
@@ -65,6 +66,18 @@ def main():
     with torch.no_grad():
         y = cnn(x)
     write_outputs(out + "/torch_cnn_output.txt", x, y)
+
+    # a float32 nn.TransformerEncoder (2 post-norm blocks and a final LayerNorm) in eval mode, with a key-padding mask
+    # for lengths 7, 5, 3; the input requires grad so that PyTorch computes with its reference path (its fused
+    # inference path would return zeros at the padded positions)
+    torch.manual_seed(13)
+    encoder = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(16, 4, 32), 2, norm=torch.nn.LayerNorm(16))
+    encoder = encoder.float().eval()
+    write_safetensors(out + "/torch_transformer.safetensors", encoder.state_dict())
+    x = torch.randn(7, 3, 16, dtype=torch.float32, requires_grad=True)
+    padding = torch.tensor([[t >= n for t in range(7)] for n in (7, 5, 3)])
+    y = encoder(x, src_key_padding_mask=padding).detach()
+    write_outputs(out + "/torch_transformer_output.txt", x.detach(), y)
 
 
 if __name__ == "__main__":

@@ -233,6 +233,9 @@ final class OpSpecs {
                 x -> Variable.gruScan(x[0], x[1], x[2], null, new int[] {1, 3}));
         Rng recurrent = new Rng(23);
         for (int i = 0; i < 3; i++) randomScan(recurrent, i);
+        // attention: batched products, softmax over -inf (masked) scores, and the two together, on random shapes
+        Rng attention = new Rng(23);
+        for (int i = 0; i < 2; i++) randomAttention(attention, i);
     }
 
     /**
@@ -289,6 +292,29 @@ final class OpSpecs {
                     rng.nextInt(2) == 0);
             return;
         }
+    }
+
+    /**
+     * Rows on a random small geometry (batch, queries L, keys S, head size d): a batched product with transpose
+     * flags, a softmax over scores with -inf at masked keys (every row keeps one key), and scaled dot-product
+     * attention {@code softmax(q k^T / sqrt(d) + mask) v} with that mask.
+     */
+    private static void randomAttention(Rng rng, int i) {
+        int b = 1 + rng.nextInt(3), l = 1 + rng.nextInt(3), n = 1 + rng.nextInt(3), d = 1 + rng.nextInt(3);
+        String geometry = " random " + i + " (batch " + b + ", L " + l + ", S " + n + ", d " + d + ")";
+        binary("matmul batched A B^T" + geometry, Set.of("matmul"), s(b, l, d), s(b, n, d), ANY, ANY,
+                x -> x[0].matmul(x[1], false, true).square());
+        double[] mask = new double[l * n];
+        for (int r = 0; r < l; r++) {
+            int kept = rng.nextInt(n);
+            for (int c = 0; c < n; c++) mask[r * n + c] = c != kept && rng.nextInt(2) == 0 ? Double.NEGATIVE_INFINITY : 0;
+        }
+        unary("softmax over -inf masked scores" + geometry, Set.of("softmax"), s(b, l, n), ANY,
+                x -> x[0].add(constant(x[0], mask, l, n)).softmax(-1).mul(x[0].sin()));
+        SPECS.add(new Spec("scaled dot-product attention with a -inf mask" + geometry, Set.of("matmul", "softmax"),
+                new int[][] {s(b, l, d), s(b, n, d), s(b, n, d)}, new Domain[] {ANY, ANY, ANY},
+                x -> x[0].div(Math.sqrt(d)).matmul(x[1], false, true).add(constant(x[0], mask, l, n)).softmax(-1)
+                        .matmul(x[2])));
     }
 
     static List<Spec> all() {

@@ -65,8 +65,9 @@ final class Masks {
             return Tensor.where(mask, f.scalar(Double.NEGATIVE_INFINITY), f.scalar(0));
         }
         if (mask.dtype() != query.dtype()) {
-            throw new IllegalArgumentException(layer + ": expected " + what + " of dtype INT32 (boolean, non-zero = "
-                    + "masked) or the query's " + query.dtype() + " (added to the scores), got " + mask.dtype());
+            throw new IllegalArgumentException(layer + ": expected " + what + " of dtype " + DType.INT32
+                    + " (boolean, non-zero = masked) or the query's " + query.dtype() + " (added to the scores), got "
+                    + mask.dtype());
         }
         return mask;
     }

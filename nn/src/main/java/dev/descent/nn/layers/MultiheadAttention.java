@@ -176,9 +176,7 @@ public final class MultiheadAttention extends Module {
                              Tensor attnMask, boolean averageAttnWeights, boolean isCausal) {
         checkInputs(query, key, value);
         boolean batched = query.rank() == 3;
-        Variable q = batched ? (batchFirst ? query.transpose(0, 1) : query) : query.unsqueeze(1);
-        Variable k = batched ? (batchFirst ? key.transpose(0, 1) : key) : key.unsqueeze(1);
-        Variable v = batched ? (batchFirst ? value.transpose(0, 1) : value) : value.unsqueeze(1);
+        Variable q = seqFirst(query, batched), k = seqFirst(key, batched), v = seqFirst(value, batched);
         int tgtLen = q.shape().dim(0), n = q.shape().dim(1), srcLen = k.shape().dim(0);
         if (isCausal && attnMask == null) {
             if (tgtLen != srcLen) {
@@ -198,28 +196,45 @@ public final class MultiheadAttention extends Module {
             v = Variable.concat(0, v, biasV.broadcastTo(1, n, embedDim));
             mask = Masks.padLast(mask);
         }
-        // (len, N, E) -> (N·H, len, d): head h of sample b is batch b·H + h, as torch's view and transpose
-        q = q.reshape(tgtLen, n * numHeads, headDim).transpose(0, 1);
-        k = k.reshape(k.shape().dim(0), n * numHeads, headDim).transpose(0, 1);
-        v = v.reshape(v.shape().dim(0), n * numHeads, headDim).transpose(0, 1);
+        q = splitHeads(q, n);
+        k = splitHeads(k, n);
+        v = splitHeads(v, n);
         if (addZeroAttn) {
             Variable zeros = Variable.constant(Tensor.on(q.value().backend(), q.dtype()).zeros(n * numHeads, 1, headDim));
             k = Variable.concat(1, k, zeros);
             v = Variable.concat(1, v, zeros);
             mask = Masks.padLast(mask);
         }
-        Variable scores = q.div(Math.sqrt(headDim)).matmul(k, false, true);   // (N·H, L, S)
-        if (mask != null) scores = scores.add(mask);
-        Variable weights = scores.softmax(-1);
-        if (rng != null && isTraining()) weights = Dropout.drop(weights, dropout, rng);
-        int s = k.shape().dim(1);
+        Variable weights = weights(q, k, mask);                                // (N·H, L, S)
         Variable heads = weights.matmul(v);                                    // (N·H, L, d)
         Variable out = outProj.apply(heads.transpose(0, 1).reshape(tgtLen * n, embedDim)).reshape(tgtLen, n, embedDim);
         out = batched ? (batchFirst ? out.transpose(0, 1) : out) : out.squeeze(1);
         if (!needWeights) return new Attention(out, null);
-        Variable w = weights.reshape(n, numHeads, tgtLen, s);
+        Variable w = weights.reshape(n, numHeads, tgtLen, k.shape().dim(1));
         if (averageAttnWeights) w = w.sum(1).div(numHeads);
         return new Attention(out, batched ? w : w.squeeze(0));
+    }
+
+    /** The input as {@code (len, N, features)}: transposed from batch-first, or given a batch of one if unbatched. */
+    private Variable seqFirst(Variable x, boolean batched) {
+        if (!batched) return x.unsqueeze(1);
+        return batchFirst ? x.transpose(0, 1) : x;
+    }
+
+    /** {@code (len, N, E) -> (N·H, len, d)}: head h of sample b is batch {@code b·H + h}, as torch's view + transpose. */
+    private Variable splitHeads(Variable x, int n) {
+        return x.reshape(x.shape().dim(0), n * numHeads, headDim).transpose(0, 1);
+    }
+
+    /**
+     * {@code softmax(q k^T / sqrt(d) + mask)} over the keys, then dropout in training. NOTE: q is divided by
+     * {@code sqrt(d)} before the product, as torch does.
+     */
+    private Variable weights(Variable q, Variable k, Tensor mask) {
+        Variable scores = q.div(Math.sqrt(headDim)).matmul(k, false, true);
+        if (mask != null) scores = scores.add(mask);
+        Variable weights = scores.softmax(-1);
+        return rng != null && isTraining() ? Dropout.drop(weights, dropout, rng) : weights;
     }
 
     /**

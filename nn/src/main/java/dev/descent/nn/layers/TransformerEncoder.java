@@ -15,6 +15,10 @@ import java.util.List;
  * parameters, separate storage), named {@code layers.0}, {@code layers.1}, ..., and the final norm {@code norm}, so a
  * PyTorch state dict loads with {@link #loadStateDictFromPyTorch}.
  *
+ * <p>NOTE: every position is computed as PyTorch's reference path computes it, padded ones included. In inference
+ * without gradients, PyTorch 1.13 may take a fused path (nested tensors) that returns 0 at padded positions instead;
+ * the valid positions agree either way.
+ *
  * <pre>{@code
  * TransformerEncoder encoder = new TransformerEncoder(new TransformerEncoderLayer(64, 4, rng), 2, null, rng);
  * Variable y = encoder.forward(x, null, padding);

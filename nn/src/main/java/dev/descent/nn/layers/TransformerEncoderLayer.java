@@ -111,6 +111,10 @@ public final class TransformerEncoderLayer extends Module {
                     + "batch_first) or 2 (unbatched (L, E)), got " + (src == null ? "null" : "rank " + src.rank()
                     + " " + src.shape()));
         }
+        if (src.shape().dim(-1) != dModel) {
+            throw new IllegalArgumentException(describe() + ": expected src with d_model=" + dModel
+                    + " features on its last axis, got " + src.shape());
+        }
         Variable x = src;
         if (normFirst) {
             x = x.add(selfAttention(norm1.apply(x), srcMask, srcKeyPaddingMask, isCausal));

@@ -1,4 +1,6 @@
 /**
- * Layers: Linear (x·W + b with W stored (in, out)), Dropout, Flatten, Identity, Sequential.
+ * Layers: Linear (x·W + b with W stored (in, out)), Dropout, Flatten, Identity, Sequential; attention
+ * (MultiheadAttention, TransformerEncoderLayer, TransformerEncoder) and positional encodings (PositionalEncoding,
+ * LearnedPositionalEmbedding).
  */
 package dev.descent.nn.layers;
