@@ -23,9 +23,9 @@ else
   jmh=(-f 1 -wi 5 -i 5 -w 1s -r 1s); epoch=(-f 1 -wi 1 -i 3)
 fi
 bench() { OPENBLAS_NUM_THREADS=$1 java -jar "$root/bench/target/benchmarks.jar" "${@:3}" \
-            -jvmArgsAppend "-Ddescent.ejml.threads=$1" -rf json -rff "$out/$2.json" > "$out/$2.log"; }
+            -jvmArgsAppend "-Ddescent.threads=$1 -Ddescent.ejml.threads=$1" -rf json -rff "$out/$2.json" > "$out/$2.log"; }
 for t in 1 2; do
-  # jBLAS's bundled OpenBLAS and EJML's thread pool get the same thread count as torch.
+  # Descent's one thread setting (intra-op pool, OpenBLAS, EJML) and jBLAS's OpenBLAS get torch's thread count.
   bench $t jmh-$t "${jmh[@]}" 'MatmulBenchmark.descent$|KernelBenchmark|TrainingStepBenchmark|ConvBenchmark|CnnStepBenchmark|LstmStepBenchmark'
   bench $t jmh-$t-epoch "${epoch[@]}" 'EpochBenchmark'
   # Framework overhead: matmul beside the raw library call, a step's GEMMs alone.

@@ -57,6 +57,11 @@ for dt_name, dt in (("FLOAT32", torch.float32), ("FLOAT64", torch.float64)):
         out["kernel/exp/%s/%d" % (dt_name, size)] = timed(lambda: torch.exp(x))
         out["kernel/relu/%s/%d" % (dt_name, size)] = timed(lambda: torch.relu(x))
         out["kernel/sumAxis0/%s/%d" % (dt_name, size)] = timed(lambda: x.sum(0))
+        y, positive = torch.randn(size // 100, 100, dtype=dt), x.abs()
+        out["kernel/add/%s/%d" % (dt_name, size)] = timed(lambda: x + y)
+        out["kernel/log/%s/%d" % (dt_name, size)] = timed(lambda: torch.log(positive))
+        out["kernel/tanh/%s/%d" % (dt_name, size)] = timed(lambda: torch.tanh(x))
+        out["kernel/sigmoid/%s/%d" % (dt_name, size)] = timed(lambda: torch.sigmoid(x))
     for network in ("mlp", "tiny"):
         for opt_name in ("adam", "sgd"):
             if network == "mlp":

@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The shared elementwise and reduction kernels through the tensor API, on a {@code (rows, 100)} tensor of
- * {@code size} elements: add of a broadcast row, exp, sigmoid, tanh, log (of |x|), relu, and a sum over the first
- * axis. Elements per second =
- * {@code size / time}.
+ * {@code size} elements: add of a broadcast row, add of a tensor of the same shape, exp, sigmoid, tanh, log (of |x|),
+ * relu, and a sum over the first axis. Elements per second = {@code size / time}. The intra-op pool splits these
+ * from {@code Parallel.THRESHOLD} elements on; {@code -jvmArgsAppend -Ddescent.threads=1} (or 2) fixes its size.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,12 +40,13 @@ public class KernelBenchmark {
     @Param({"1000", "100000", "10000000"})
     int size;
 
-    Tensor x, row, positive;
+    Tensor x, y, row, positive;
 
     @Setup
     public void setup() {
         var f = Tensor.on(BenchMain.backend(backend), dtype);
         x = f.normal(new Rng(1), 0, 1, size / 100, 100);
+        y = f.normal(new Rng(3), 0, 1, size / 100, 100);
         row = f.normal(new Rng(2), 0, 1, 100);
         positive = x.abs();
     }
@@ -53,6 +54,11 @@ public class KernelBenchmark {
     @Benchmark
     public Tensor addBroadcastRow() {
         return x.add(row);
+    }
+
+    @Benchmark
+    public Tensor add() {
+        return x.add(y);
     }
 
     @Benchmark

@@ -1,5 +1,6 @@
 package dev.descent.backend.ejml;
 
+import dev.descent.core.Threads;
 import dev.descent.core.kernels.ArrayBackend;
 
 /**
@@ -22,12 +23,15 @@ public final class EjmlBackend extends ArrayBackend {
 
     private final boolean multiThreaded;
 
-    /** System property limiting EJML's threads (for benchmarks that compare at a fixed thread count). */
+    /**
+     * System property that overrides Descent's one thread setting for EJML alone (kept for benchmarks that set it);
+     * without it, EJML follows {@link Threads#count()} ({@code descent.threads} / {@code DESCENT_THREADS}).
+     */
     public static final String THREADS_PROPERTY = "descent.ejml.threads";
 
     /**
-     * A backend that uses EJML's multi-threaded GEMM for large products when the machine has several cores, or
-     * when {@value #THREADS_PROPERTY} allows more than one thread (it also caps EJML's pool).
+     * A backend that uses EJML's multi-threaded GEMM for large products when the thread setting allows more than
+     * one thread; EJML's pool ({@code EjmlConcurrency.setMaxThreads}) gets that many threads.
      */
     public EjmlBackend() {
         this(threads() > 1);
@@ -35,7 +39,11 @@ public final class EjmlBackend extends ArrayBackend {
 
     private static int threads() {
         String limit = System.getProperty(THREADS_PROPERTY);
-        if (limit == null) return Runtime.getRuntime().availableProcessors();
+        if (limit == null) {
+            int n = Threads.count();
+            org.ejml.concurrency.EjmlConcurrency.setMaxThreads(n);
+            return n;
+        }
         int n;
         try {
             n = Integer.parseInt(limit.trim());

@@ -24,10 +24,15 @@ import java.util.Map;
  *   {@code mallopt(M_MMAP_THRESHOLD, 1 GiB)} and {@code mallopt(M_TRIM_THRESHOLD, 1 GiB)} keep them, like
  *   {@code MALLOC_MMAP_THRESHOLD_} and {@code MALLOC_TRIM_THRESHOLD_} at process start. The cost: the process keeps
  *   up to its largest GEMM's buffers after use.</li>
+ *   <li><b>Threads</b>: {@code OPENBLAS_NUM_THREADS} set with {@code setenv} to Descent's one thread setting
+ *   ({@code descent.threads} / {@code DESCENT_THREADS}, default the available processors), which jBLAS's OpenBLAS
+ *   reads when its library loads. Its calls are serialised (see {@code JblasBackend}), so this is the threads of one
+ *   product.</li>
  * </ul>
  *
  * <p>A value the user set always wins: {@code OPENBLAS_CORETYPE} in the environment, and for each threshold its
- * {@code MALLOC_*_} variable or a {@code GLIBC_TUNABLES} entry. Each decision is logged at DEBUG.
+ * {@code MALLOC_*_} variable or a {@code GLIBC_TUNABLES} entry, and {@code OPENBLAS_NUM_THREADS},
+ * {@code GOTO_NUM_THREADS} or {@code OMP_NUM_THREADS} for the threads. Each decision is logged at DEBUG.
  */
 final class JblasSettings {
     static final String CORETYPE_PROPERTY = "descent.jblas.coretype";
@@ -54,6 +59,15 @@ final class JblasSettings {
             return new Decision("Haswell", "OPENBLAS_CORETYPE=Haswell (AVX2 and FMA CPU)");
         }
         return new Decision(null, "core type left to OpenBLAS (no AVX2 and FMA)");
+    }
+
+    /** The thread count to set for jBLAS's OpenBLAS, unless the environment already names one. */
+    static Decision threads(Map<String, String> env, int count) {
+        for (String v : new String[] {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"}) {
+            String user = env.get(v);
+            if (user != null && !user.isBlank()) return new Decision(null, v + "=" + user + " (set by the user)");
+        }
+        return new Decision(Integer.toString(count), "OPENBLAS_NUM_THREADS=" + count + " (descent.threads)");
     }
 
     /**
@@ -90,6 +104,14 @@ final class JblasSettings {
         // loads, before the library that reads it exists in the process
         if (core.value() != null && libc.setenv("OPENBLAS_CORETYPE", core.value(), 0) == 0) made.add("core " + core.value());
         log(core);
+        Decision threads = threads(env, dev.descent.core.Threads.count());
+        if (threads.value() != null && jblasLoaded()) {
+            threads = new Decision(null, "OPENBLAS_NUM_THREADS not set: jBLAS's library was loaded before this backend");
+        }
+        if (threads.value() != null && libc.setenv("OPENBLAS_NUM_THREADS", threads.value(), 0) == 0) {
+            made.add(threads.value() + " thread(s)");
+        }
+        log(threads);
         String malloc = System.getProperty(MALLOC_PROPERTY);
         Decision mmap = mallocThreshold(malloc, env, "MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold");
         Decision trim = mallocThreshold(malloc, env, "MALLOC_TRIM_THRESHOLD_", "glibc.malloc.trim_threshold");

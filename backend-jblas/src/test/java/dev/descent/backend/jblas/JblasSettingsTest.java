@@ -41,4 +41,12 @@ class JblasSettingsTest {
         assertNull(JblasSettings.mallocThreshold(null, Map.of("GLIBC_TUNABLES", "glibc.malloc.mmap_threshold=65536"), v, t).value());
         assertNull(JblasSettings.mallocThreshold("off", Map.of(), v, t).value());
     }
+
+    @Test
+    void threadsFollowDescentsSettingUnlessTheEnvironmentNamesThem() {
+        assertEquals("3", JblasSettings.threads(Map.of(), 3).value());
+        assertEquals(null, JblasSettings.threads(Map.of("OPENBLAS_NUM_THREADS", "1"), 3).value());
+        assertEquals(null, JblasSettings.threads(Map.of("OMP_NUM_THREADS", "2"), 3).value());
+        assertEquals("2", JblasSettings.threads(Map.of("OPENBLAS_NUM_THREADS", " "), 2).value());
+    }
 }

@@ -84,16 +84,33 @@ public final class DoubleArray extends FloatingArray {
 
     @Override
     void map(UnaryOp op, FloatingArray x, @Float64Only double p, @Float64Only double q) {
-        DoubleKernels.map(op, ((DoubleArray) x).data, 0, data, 0, data.length, (double) p, (double) q);
+        double[] src = ((DoubleArray) x).data;
+        double pp = (double) p, qq = (double) q;
+        Parallel.forRange(data.length, 1, (from, to) -> DoubleKernels.map(op, src, data, from, to, pp, qq));
     }
 
     @Override
     void zipRows(BinaryOp op, FloatingArray a, int[] aOffsets, int aRowStep, int sa,
                  FloatingArray b, int[] bOffsets, int bRowStep, int sb, int rows, int len) {
         double[] x = ((DoubleArray) a).data, y = ((DoubleArray) b).data;
-        for (int r = 0; r < rows; r++) {
-            int ia = aOffsets == null ? r * aRowStep : aOffsets[r], ib = bOffsets == null ? r * bRowStep : bOffsets[r];
-            DoubleKernels.zip(op, x, ia, sa, y, ib, sb, data, r * len, len);
+        if (rows == 1) {
+            // one row (operands of out's shape or single elements): split along it
+            int ia = aOffsets == null ? 0 : aOffsets[0], ib = bOffsets == null ? 0 : bOffsets[0];
+            Parallel.forRange(len, 1, (from, to) ->
+                    DoubleKernels.zip(op, x, ia + from * sa, sa, y, ib + from * sb, sb, data, from, to - from));
+        } else if (aOffsets == null && bOffsets == null && sa == 1 && sb == 1
+                && (aRowStep == 0) != (bRowStep == 0) && aRowStep + bRowStep == len) {
+            // one operand is a row repeated for every row of the other (a bias row)
+            boolean rowFirst = aRowStep == 0;
+            Parallel.forRange(rows, len, (r0, r1) ->
+                    DoubleKernels.zipRepeatedRow(op, rowFirst ? y : x, rowFirst ? x : y, rowFirst, data, r0, r1, len));
+        } else {
+            Parallel.forRange(rows, len, (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    int ia = aOffsets == null ? r * aRowStep : aOffsets[r], ib = bOffsets == null ? r * bRowStep : bOffsets[r];
+                    DoubleKernels.zip(op, x, ia, sa, y, ib, sb, data, r * len, len);
+                }
+            });
         }
     }
 
@@ -107,7 +124,13 @@ public final class DoubleArray extends FloatingArray {
 
     @Override
     void reduce(ReduceOp op, FloatingArray out, int outer, int n, int inner) {
-        DoubleKernels.reduce(op, data, ((DoubleArray) out).data, outer, n, inner);
+        double[] o = ((DoubleArray) out).data;
+        if (outer == 1 && Parallel.blocks((long) n * inner) > 1) {
+            DoubleKernels.reduceBlocked(op, data, o, n, inner);
+        } else {
+            Parallel.forRange(outer, n * inner, (o0, o1) ->
+                    DoubleKernels.reduce(op, data, o0 * n * inner, o, o0 * inner, o1 - o0, n, inner));
+        }
     }
 
     @Override
@@ -124,7 +147,9 @@ public final class DoubleArray extends FloatingArray {
 
     @Override
     void axpby(@Float64Only double alpha, FloatingArray x, @Float64Only double beta) {
-        DoubleKernels.axpby(data.length, (double) alpha, ((DoubleArray) x).data, 0, (double) beta, data, 0);
+        double[] src = ((DoubleArray) x).data;
+        double a = (double) alpha, b = (double) beta;
+        Parallel.forRange(data.length, 1, (from, to) -> DoubleKernels.axpby(from, to, a, src, b, data));
     }
 
     @Override
@@ -135,14 +160,14 @@ public final class DoubleArray extends FloatingArray {
     @Override
     void step(ElementwiseProgram.Step step, FloatingArray[] buffers, int from, int len) {
         if (step instanceof ElementwiseProgram.Map s) {
-            DoubleKernels.map(s.op(), ((DoubleArray) buffers[s.x()]).data, from, data, from, len, (double) s.p(),
+            DoubleKernels.map(s.op(), ((DoubleArray) buffers[s.x()]).data, data, from, from + len, (double) s.p(),
                     (double) s.q());
         } else if (step instanceof ElementwiseProgram.Zip s) {
             DoubleKernels.zip(s.op(), ((DoubleArray) buffers[s.a()]).data, from, 1, ((DoubleArray) buffers[s.b()]).data,
                     from, 1, data, from, len);
         } else if (step instanceof ElementwiseProgram.Axpby s) {
-            DoubleKernels.axpby(len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data, from, (double) s.beta(),
-                    data, from);
+            DoubleKernels.axpby(from, from + len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data,
+                    (double) s.beta(), data);
         }
     }
 

@@ -23,43 +23,46 @@ public final class DoubleKernels {
     private DoubleKernels() {
     }
 
-    /** {@code out[oo + i] = op(x[xo + i])} for {@code i < n}; {@code out} may be {@code x}. */
-    public static void map(UnaryOp op, double[] x, int xo, double[] out, int oo, int n, double p, double q) {
+    /**
+     * {@code out[i] = op(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. Both arrays share one
+     * index: C2 (Java 17) vectorises a loop only when all its arrays are indexed alike.
+     */
+    public static void map(UnaryOp op, double[] x, double[] out, int from, int to, double p, double q) {
         switch (op) {
-            case NEG -> { for (int i = 0; i < n; i++) out[oo + i] = -x[xo + i]; }
-            case ABS -> { for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[xo + i]); }
-            case SIGN -> { for (int i = 0; i < n; i++) out[oo + i] = Math.signum(x[xo + i]); }
-            case EXP -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.exp(x[xo + i]); }
-            case LOG -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log(x[xo + i]); }
-            case LOG1P -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log1p(x[xo + i]); }
-            case SQRT -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sqrt(x[xo + i]); }
-            case SQUARE -> { for (int i = 0; i < n; i++) out[oo + i] = x[xo + i] * x[xo + i]; }
-            case RECIPROCAL -> { for (int i = 0; i < n; i++) out[oo + i] = 1 / x[xo + i]; }
-            case SIN -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sin(x[xo + i]); }
-            case COS -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.cos(x[xo + i]); }
-            case TANH -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.tanh(x[xo + i]); }
-            case SIGMOID -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.sigmoid(x[xo + i]); }
-            case RELU -> { for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[xo + i], 0); }
-            case ERF -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Special.erf(x[xo + i]); }
+            case NEG -> { for (int i = from; i < to; i++) out[i] = -x[i]; }
+            case ABS -> { for (int i = from; i < to; i++) out[i] = Math.abs(x[i]); }
+            case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
+            case EXP -> DoubleMath.exp(x, out, from, to);
+            case LOG -> DoubleMath.log(x, out, from, to);
+            case LOG1P -> { for (int i = from; i < to; i++) out[i] = (double) Math.log1p(x[i]); }
+            case SQRT -> { for (int i = from; i < to; i++) out[i] = (double) Math.sqrt(x[i]); }
+            case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
+            case RECIPROCAL -> { for (int i = from; i < to; i++) out[i] = 1 / x[i]; }
+            case SIN -> { for (int i = from; i < to; i++) out[i] = (double) Math.sin(x[i]); }
+            case COS -> { for (int i = from; i < to; i++) out[i] = (double) Math.cos(x[i]); }
+            case TANH -> DoubleMath.tanh(x, out, from, to);
+            case SIGMOID -> DoubleMath.sigmoid(x, out, from, to);
+            case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0); }
+            case ERF -> { for (int i = from; i < to; i++) out[i] = (double) Special.erf(x[i]); }
             case LEAKY_RELU -> {
-                for (int i = 0; i < n; i++) out[oo + i] = x[xo + i] > 0 ? x[xo + i] : p * x[xo + i];
+                for (int i = from; i < to; i++) out[i] = x[i] > 0 ? x[i] : p * x[i];
             }
             case ELU -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = x[xo + i] > 0 ? x[xo + i] : (double) (p * Math.expm1(x[xo + i]));
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] > 0 ? x[i] : (double) (p * Math.expm1(x[i]));
                 }
             }
             // NOTE: torch.nn.functional.softplus (beta 1, threshold 20): x itself above 20, where log1p(exp(x))
             // differs from x by less than 2.1e-9; log1p keeps precision for very negative x.
             case SOFTPLUS -> {
-                for (int i = 0; i < n; i++) {
-                    double v = x[xo + i];
-                    out[oo + i] = v > 20 ? v : (double) Math.log1p(Math.exp(v));
+                for (int i = from; i < to; i++) {
+                    double v = x[i];
+                    out[i] = v > 20 ? v : (double) Math.log1p(Math.exp(v));
                 }
             }
-            case POW_SCALAR -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.pow(x[xo + i], p); }
-            case AFFINE -> { for (int i = 0; i < n; i++) out[oo + i] = p * x[xo + i] + q; }
-            case CLAMP -> { for (int i = 0; i < n; i++) out[oo + i] = Math.min(Math.max(x[xo + i], p), q); }
+            case POW_SCALAR -> { for (int i = from; i < to; i++) out[i] = (double) Math.pow(x[i], p); }
+            case AFFINE -> { for (int i = from; i < to; i++) out[i] = p * x[i] + q; }
+            case CLAMP -> { for (int i = from; i < to; i++) out[i] = Math.min(Math.max(x[i], p), q); }
             default -> throw new IllegalArgumentException("map: unknown unary op " + op);
         }
     }
@@ -105,19 +108,87 @@ public final class DoubleKernels {
         }
     }
 
-    /** {@link #zip} when both inputs are contiguous: the loops the JIT vectorises. */
+    /**
+     * {@link #zip} when both inputs are contiguous. With one offset for all three arrays the loops vectorise (see
+     * {@link #map}); otherwise the elements go through this thread's tiles at offset 0 ({@link #zipTiled}).
+     */
     private static void zipContiguous(BinaryOp op, double[] a, int ia, double[] b, int ib, double[] o, int io, int n) {
+        if (!vectorises(op)) {
+            zipStrided(op, a, ia, 1, b, ib, 1, o, io, n);
+        } else if (ia == io && ib == io) {
+            zipAligned(op, a, b, o, io, io + n);
+        } else {
+            zipTiled(op, a, ia, b, ib, o, io, n);
+        }
+    }
+
+    /** Whether {@link #zipAligned} has a loop for {@code op} (the others run strided). */
+    private static boolean vectorises(BinaryOp op) {
+        return switch (op) {
+            case ADD, SUB, MUL, DIV, MAXIMUM, MINIMUM, RELU_GRAD, TANH_GRAD, SIGMOID_GRAD -> true;
+            default -> false;
+        };
+    }
+
+    /** {@code o[j] = op(a[j], b[j])} for {@code from <= j < to}, for the ops of {@link #vectorises}. */
+    private static void zipAligned(BinaryOp op, double[] a, double[] b, double[] o, int from, int to) {
         switch (op) {
-            case ADD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] + b[ib + j]; }
-            case SUB -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] - b[ib + j]; }
-            case MUL -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * b[ib + j]; }
-            case DIV -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] / b[ib + j]; }
-            case MAXIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j], b[ib + j]); }
-            case MINIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j], b[ib + j]); }
-            case RELU_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * positive(b[ib + j]); }
-            case TANH_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * (1 - b[ib + j] * b[ib + j]); }
-            case SIGMOID_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * b[ib + j] * (1 - b[ib + j]); }
-            default -> zipStrided(op, a, ia, 1, b, ib, 1, o, io, n);
+            case ADD -> { for (int j = from; j < to; j++) o[j] = a[j] + b[j]; }
+            case SUB -> { for (int j = from; j < to; j++) o[j] = a[j] - b[j]; }
+            case MUL -> { for (int j = from; j < to; j++) o[j] = a[j] * b[j]; }
+            case DIV -> { for (int j = from; j < to; j++) o[j] = a[j] / b[j]; }
+            case MAXIMUM -> { for (int j = from; j < to; j++) o[j] = Math.max(a[j], b[j]); }
+            case MINIMUM -> { for (int j = from; j < to; j++) o[j] = Math.min(a[j], b[j]); }
+            case RELU_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * positive(b[j]); }
+            case TANH_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * (1 - b[j] * b[j]); }
+            case SIGMOID_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * b[j] * (1 - b[j]); }
+            default -> throw new IllegalArgumentException("zip: no aligned loop for " + op);
+        }
+    }
+
+    /** Elements per tile of {@link #zipTiled} and {@link #zipRepeatedRow}. */
+    static final int TILE = 2048;
+    private static final ThreadLocal<double[][]> TILES = ThreadLocal.withInitial(() -> new double[][] {
+        new double[TILE], new double[TILE]});
+
+    /** {@link #zipContiguous} for operands at different offsets: copied tile by tile to offset 0 and back. */
+    private static void zipTiled(BinaryOp op, double[] a, int ia, double[] b, int ib, double[] o, int io, int n) {
+        double[][] t = TILES.get();
+        double[] x = t[0], y = t[1];
+        for (int c = 0; c < n; c += TILE) {
+            int len = Math.min(TILE, n - c);
+            System.arraycopy(a, ia + c, x, 0, len);
+            System.arraycopy(b, ib + c, y, 0, len);
+            zipAligned(op, x, y, x, 0, len);
+            System.arraycopy(x, 0, o, io + c, len);
+        }
+    }
+
+    /**
+     * Rows {@code [rowFrom, rowTo)} of {@code len} elements of {@code o = op(full, row)} (or {@code op(row, full)} when
+     * {@code rowFirst}), where {@code full} is {@code rows x len} and {@code row} one row repeated for each (a
+     * bias row). Whole rows go through a tile at offset 0 next to a tile of the row repeated, so the loop
+     * vectorises; {@code o} may be {@code full}.
+     */
+    public static void zipRepeatedRow(BinaryOp op, double[] full, double[] row, boolean rowFirst, double[] o,
+                                      int rowFrom, int rowTo, int len) {
+        int rows = rowTo - rowFrom;
+        if (!vectorises(op) || len > TILE / 2) {
+            for (int r = rowFrom; r < rowTo; r++) {
+                if (rowFirst) zip(op, row, 0, 1, full, r * len, 1, o, r * len, len);
+                else zip(op, full, r * len, 1, row, 0, 1, o, r * len, len);
+            }
+            return;
+        }
+        double[][] t = TILES.get();
+        double[] x = t[0], rep = t[1];
+        int per = Math.min(TILE / len, rows);
+        for (int r = 0; r < per; r++) System.arraycopy(row, 0, rep, r * len, len);
+        for (int r = rowFrom; r < rowTo; r += per) {
+            int n = Math.min(per, rowTo - r) * len;
+            System.arraycopy(full, r * len, x, 0, n);
+            zipAligned(op, rowFirst ? rep : x, rowFirst ? x : rep, x, 0, n);
+            System.arraycopy(x, 0, o, r * len, n);
         }
     }
 
@@ -143,14 +214,14 @@ public final class DoubleKernels {
      * <p>NOTE: sums accumulate in the element type in index order, as PyTorch's CPU kernels do for float32 within a
      * vector lane; float32 sums over very long axes carry float32 rounding.
      */
-    public static void reduce(ReduceOp op, double[] x, double[] out, int outer, int n, int inner) {
+    public static void reduce(ReduceOp op, double[] x, int xo, double[] out, int oo, int outer, int n, int inner) {
         if (inner == 1) {
-            reduceRows(op, x, out, outer, n);
+            reduceRows(op, x, xo, out, oo, outer, n);
             return;
         }
         for (int o = 0; o < outer; o++) {
-            int base = o * n * inner;
-            int ob = o * inner;
+            int base = xo + o * n * inner;
+            int ob = oo + o * inner;
             switch (op) {
                 case SUM -> {
                     for (int j = 0; j < inner; j++) out[ob + j] = 0;
@@ -182,28 +253,46 @@ public final class DoubleKernels {
      * {@link #reduce} with {@code inner == 1} (each output reduces one contiguous row): the same operations in the
      * same order, with the running value in a register instead of in {@code out}.
      */
-    private static void reduceRows(ReduceOp op, double[] x, double[] out, int outer, int n) {
+    private static void reduceRows(ReduceOp op, double[] x, int xo, double[] out, int oo, int outer, int n) {
         for (int o = 0; o < outer; o++) {
-            int base = o * n;
+            int base = xo + o * n;
             switch (op) {
                 case SUM -> {
                     double s = 0;
                     for (int k = 0; k < n; k++) s += x[base + k];
-                    out[o] = s;
+                    out[oo + o] = s;
                 }
                 case MAX -> {
                     double s = x[base];
                     for (int k = 1; k < n; k++) s = Math.max(s, x[base + k]);
-                    out[o] = s;
+                    out[oo + o] = s;
                 }
                 case MIN -> {
                     double s = x[base];
                     for (int k = 1; k < n; k++) s = Math.min(s, x[base + k]);
-                    out[o] = s;
+                    out[oo + o] = s;
                 }
                 default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
             }
         }
+    }
+
+    /**
+     * {@link #reduce} of {@code x} viewed as {@code (n, inner)} along its first axis, in fixed blocks of rows
+     * ({@link Parallel#BLOCK} elements) reduced over the intra-op pool and combined in block order: the same value
+     * for every thread count and every run. For reductions of at least {@link Parallel#THRESHOLD} elements.
+     */
+    public static void reduceBlocked(ReduceOp op, double[] x, double[] out, int n, int inner) {
+        int rowsPerBlock = Math.max(1, Parallel.BLOCK / Math.max(1, inner));
+        int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
+        double[] partial = new double[blocks * inner];
+        Parallel.forRange(blocks, rowsPerBlock * inner, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int rows = Math.min(rowsPerBlock, n - b * rowsPerBlock);
+                reduce(op, x, b * rowsPerBlock * inner, partial, b * inner, 1, rows, inner);
+            }
+        });
+        reduce(op, partial, 0, out, 0, 1, blocks, inner);
     }
 
     /**
@@ -262,14 +351,17 @@ public final class DoubleKernels {
         }
     }
 
-    /** {@code y[i] = alpha * x[i] + beta * y[i]}; with {@code beta == 0} the old {@code y} is ignored. */
-    public static void axpby(int n, double alpha, double[] x, int xo, double beta, double[] y, int yo) {
+    /**
+     * {@code y[i] = alpha * x[i] + beta * y[i]} for {@code from <= i < to} (one index, see the note on {@link #map});
+     * with {@code beta == 0} the old {@code y} is ignored.
+     */
+    public static void axpby(int from, int to, double alpha, double[] x, double beta, double[] y) {
         if (beta == 0) {
-            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i];
+            for (int i = from; i < to; i++) y[i] = alpha * x[i];
         } else if (beta == 1) {
-            for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+            for (int i = from; i < to; i++) y[i] += alpha * x[i];
         } else {
-            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
+            for (int i = from; i < to; i++) y[i] = alpha * x[i] + beta * y[i];
         }
     }
 

@@ -1,21 +1,31 @@
 package dev.descent.core.kernels;
 
 /**
- * The float64 elementary functions of the kernels: the JDK's. {@link DoubleKernels} calls these by this class's
- * name, so its generated float32 twin calls {@link FloatMath}'s float32 approximations instead.
+ * The float64 elementary functions of the kernels over array ranges: the JDK's. {@link DoubleKernels} calls these by
+ * this class's name, so its generated float32 twin calls {@link FloatMath}'s float32 approximations instead.
  */
 final class DoubleMath {
     private DoubleMath() {
     }
 
-    /** {@link Math#exp}. */
-    static double exp(double x) {
-        return Math.exp(x);
+    /** {@code out[i] = exp(x[i])} for {@code from <= i < to} (the float32 twin runs FloatMath's chunked passes). */
+    static void exp(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = Math.exp(x[i]);
     }
 
-    /** {@link Math#tanh}. */
-    static double tanh(double x) {
-        return Math.tanh(x);
+    /** {@code out[i] = log(x[i])} for {@code from <= i < to}. */
+    static void log(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = Math.log(x[i]);
+    }
+
+    /** {@code out[i] = tanh(x[i])} for {@code from <= i < to}. */
+    static void tanh(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = Math.tanh(x[i]);
+    }
+
+    /** {@code out[i] = sigmoid(x[i])} for {@code from <= i < to}. */
+    static void sigmoid(double[] x, double[] out, int from, int to) {
+        for (int i = from; i < to; i++) out[i] = sigmoid(x[i]);
     }
 
     /**

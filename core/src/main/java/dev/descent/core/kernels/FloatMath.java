@@ -8,8 +8,17 @@ package dev.descent.core.kernels;
  * is in ulps of its float32 result, against the float64 function of the JDK rounded to float32, and is tested over
  * every 97th bit pattern of both signs up to where the function saturates, and every float32 of its overflow,
  * underflow and switch-over ranges ({@code FloatMathTest}). Measured maxima: exp 1 ulp, tanh 2 (near 0.552, where
- * it switches form), sigmoid within the asserted 2. Special values are those of {@link Math}: NaN gives NaN, and each function's limits at
- * ±0 and ±infinity hold exactly.
+ * it switches form), sigmoid within the asserted 2, log 1 (over every positive float32, subnormals included, checked
+ * once exhaustively; the test sweeps every 7th bit pattern). Special values are those of {@link Math}: NaN gives NaN,
+ * and each function's limits at ±0 and ±infinity hold exactly.
+ *
+ * <p><b>Array forms.</b> C2 in Java 17 vectorises neither {@code Float.floatToRawIntBits} nor
+ * {@code Float.intBitsToFloat} (nor int/float conversions), and it vectorises a loop only when every array in it is
+ * indexed with the same offset. The array forms ({@link #exp(float[], float[], int, int)} and its siblings) therefore
+ * run a chunk of {@value #CHUNK} elements at a time through scratch arrays at offset 0, in passes that are pure float
+ * or pure int arithmetic, and move bit patterns between the float and the int arrays with a memory copy
+ * ({@link Lanes}). Each pass computes exactly the operations of the scalar function in the same order, so the array
+ * forms equal the scalar ones bit for bit (tested) and inherit their error bounds.
  */
 final class FloatMath {
     private static final float LOG2E = 1.44269504f;
@@ -19,6 +28,9 @@ final class FloatMath {
     /** 1.5 * 2^23: adding it rounds a float32 of magnitude below 2^22 to an integer, in the low bits. */
     private static final float ROUND = 12582912f;
     private static final int ROUND_BITS = 0x4B400000;
+
+    /** Elements per chunk of an array form: its seven scratch arrays (28 KiB) stay in the L1 and L2 caches. */
+    static final int CHUNK = 1024;
 
     private FloatMath() {
     }
@@ -36,8 +48,14 @@ final class FloatMath {
     static float exp(float x) {
         float c = Math.min(Math.max(x, -104f), 89f);
         float t = c * LOG2E + ROUND;
-        float n = t - ROUND;
         int k = Float.floatToRawIntBits(t) - ROUND_BITS; // n as an int (NaN gives garbage, and a NaN result anyway)
+        int h = k >> 1;
+        return expFinish(c, t, Float.intBitsToFloat((h + 127) << 23), Float.intBitsToFloat((k - h + 127) << 23));
+    }
+
+    /** {@code e^r 2^n} for the clamped {@code c}, {@code t = n + ROUND} and the two factors of {@code 2^n}. */
+    private static float expFinish(float c, float t, float scale1, float scale2) {
+        float n = t - ROUND;
         float r = c - n * LN2_HI - n * LN2_LO;
         float q = 1f / 5040;
         q = q * r + 1f / 720;
@@ -46,8 +64,7 @@ final class FloatMath {
         q = q * r + 1f / 6;
         q = q * r + 0.5f;
         float p = 1f + r + r * r * q;
-        int h = k >> 1;
-        return p * Float.intBitsToFloat((h + 127) << 23) * Float.intBitsToFloat((k - h + 127) << 23);
+        return p * scale1 * scale2;
     }
 
     /**
@@ -70,10 +87,17 @@ final class FloatMath {
      * <p>NOTE: with {@code a = |x|}: below 0.55 its Taylor series to {@code a^19} (truncation below 7e-10
      * relative there); above, {@code 1 - 2 / (e^(2a) + 1)}, which no longer cancels since {@code tanh(0.55) > 0.5}.
      * Both are computed, each on an argument clamped to its own range, and {@code w * large + (1 - w) * small}
-     * with {@code w} 0 or 1 picks one exactly, without a branch.
+     * with {@code w} 0 or 1 picks one exactly, without a branch. The sign is restored by a product with
+     * {@link #sign(float)} (what {@code Math.copySign} gives, which C2 does not vectorise).
      */
     static float tanh(float x) {
         float a = Math.abs(x);
+        float large = 1f - 2f / (exp(2f * Math.max(a, 0.55f)) + 1f);
+        return tanhFinish(x, large, tanhSmall(a));
+    }
+
+    /** The Taylor series of {@link #tanh} for {@code |x| = a}, on {@code a} clamped to 0.55. */
+    private static float tanhSmall(float a) {
         float s = Math.min(a, 0.55f), s2 = s * s;
         float p = -2.3912911e-4f;
         p = p * s2 + 5.9002744e-4f;
@@ -84,10 +108,170 @@ final class FloatMath {
         p = p * s2 - 5.3968254e-2f;
         p = p * s2 + 1.3333334e-1f;
         p = p * s2 - 3.3333334e-1f;
-        float small = s + s * s2 * p;
-        float large = 1f - 2f / (exp(2f * Math.max(a, 0.55f)) + 1f);
-        float w = positive(a - 0.55f);
-        return Math.copySign(w * large + (1f - w) * small, x);
+        return s + s * s2 * p;
+    }
+
+    private static float tanhFinish(float x, float large, float small) {
+        float w = positive(Math.abs(x) - 0.55f);
+        return (w * large + (1f - w) * small) * sign(x);
+    }
+
+    /**
+     * -1 when the sign bit of {@code x} is set (-0 and -infinity included), 1 otherwise, NaN for NaN: {@code -x}
+     * is positive for every negative {@code x} but -0, and {@code -1 / x} is positive for -0 (and every finite
+     * negative), so their maximum tells the sign bit with float arithmetic alone.
+     */
+    private static float sign(float x) {
+        return 1f - 2f * Math.max(positive(-x), positive(-1f / x));
+    }
+
+    /**
+     * {@code ln x}, at most 1 ulp from {@code (float) Math.log(x)} for every positive float32, subnormals included;
+     * -infinity at ±0, NaN below 0 (and at -infinity), +infinity at +infinity, exactly 0 at 1.
+     *
+     * <p>NOTE: a subnormal {@code x} is first scaled by 2^23 (and 23 taken off its exponent). Then
+     * {@code x = 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))}, found by adding {@code 1 - sqrt(1/2)}'s bit
+     * offset to {@code x}'s bits so that the exponent field carries over exactly when {@code m} would pass
+     * {@code sqrt(2)}. With {@code f = m - 1} (exact) and {@code s = f / (2 + f)}, {@code ln m = 2 atanh(s)
+     * = f - f^2/2 + s (f^2/2 + R(s^2))}, where {@code R} is the atanh series {@code 2/3 z + 2/5 z^2 + 2/7 z^3 + 2/9 z^4}
+     * ({@code z = s^2 <= 0.0295}, so the truncated terms are below 2e-9 relative), and
+     * {@code ln x = e ln2_hi + (ln m + e ln2_lo)} with {@code e ln2_hi} exact. The special values come from
+     * {@code min}, {@code max} and products of the input, without a branch.
+     */
+    static float log(float x) {
+        float sub = positive(Float.MIN_NORMAL - x);
+        int b = Float.floatToRawIntBits(x * (1f + sub * SUBNORMAL_SCALE)) + SQRT_HALF_SHIFT;
+        float e = (float) ((b >> 23) - 127);
+        float m = Float.intBitsToFloat((b & MANTISSA) + SQRT_HALF_BITS);
+        return logFinish(x, sub, e, m);
+    }
+
+    /** 2^23 - 1: {@code x (1 + SUBNORMAL_SCALE)} is {@code x 2^23}. */
+    private static final float SUBNORMAL_SCALE = 8388607f;
+    private static final int SQRT_HALF_BITS = 0x3F3504F3;
+    private static final int SQRT_HALF_SHIFT = 0x3F800000 - SQRT_HALF_BITS;
+    private static final int MANTISSA = 0x007FFFFF;
+
+    /** {@link #log} after the bit manipulation: {@code e} and {@code m} as described there. */
+    private static float logFinish(float x, float sub, float e, float m) {
+        return logSpecial(x, logCore(e - sub * 23f, m));
+    }
+
+    /** {@code e ln 2 + ln m} for {@code m} in {@code [sqrt(1/2), sqrt(2))}. */
+    private static float logCore(float e, float m) {
+        float f = m - 1f;
+        float s = f / (2f + f), z = s * s;
+        float r = z * (2f / 3 + z * (0.4f + z * (2f / 7 + z * (2f / 9))));
+        float hf = 0.5f * f * f;
+        return e * LN2_HI + ((f - hf + s * (hf + r)) + e * LN2_LO);
+    }
+
+    /**
+     * {@code y}, the logarithm of a positive finite {@code x}, or the special value: -infinity at ±0, +infinity at
+     * +infinity, NaN below 0 ({@code 0 / (1 - positive(-x))} is 0, or 0 / 0) and for NaN.
+     */
+    private static float logSpecial(float x, float y) {
+        float zero = (2f * positive(Math.abs(x)) - 1f) * Float.POSITIVE_INFINITY;      // -inf at ±0, else +inf
+        float inf = (2f * positive(x - Float.MAX_VALUE) - 1f) * Float.POSITIVE_INFINITY; // +inf at +inf, else -inf
+        return Math.max(Math.min(y, zero), inf) + 0f / (1f - positive(-x));
+    }
+
+    // ---------------------------------------------------------------- array forms
+
+    /** {@code out[i] = exp(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. */
+    static void exp(float[] x, float[] out, int from, int to) {
+        Scratch s = Scratch.get();
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            System.arraycopy(x, c, s.v, 0, n);
+            exp(s, n);
+            System.arraycopy(s.v, 0, out, c, n);
+        }
+    }
+
+    /** {@code s.v[i] = exp(s.v[i])} for {@code i < n}: {@link #exp(float)} split into passes. */
+    private static void exp(Scratch s, int n) {
+        float[] v = s.v, t = s.t, f1 = s.f1, f2 = s.f2;
+        int[] bits = s.i0, k1 = s.i1, k2 = s.i2;
+        for (int i = 0; i < n; i++) {
+            float c = Math.min(Math.max(v[i], -104f), 89f);
+            v[i] = c;
+            t[i] = c * LOG2E + ROUND;
+        }
+        Lanes.bits(t, bits, n);
+        for (int i = 0; i < n; i++) {
+            int k = bits[i] - ROUND_BITS, h = k >> 1;
+            k1[i] = (h + 127) << 23;
+            k2[i] = (k - h + 127) << 23;
+        }
+        Lanes.floats(k1, f1, n);
+        Lanes.floats(k2, f2, n);
+        for (int i = 0; i < n; i++) v[i] = expFinish(v[i], t[i], f1[i], f2[i]);
+    }
+
+    /** {@code out[i] = sigmoid(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. */
+    static void sigmoid(float[] x, float[] out, int from, int to) {
+        Scratch s = Scratch.get();
+        float[] x0 = s.x0, v = s.v;
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            System.arraycopy(x, c, x0, 0, n);
+            for (int i = 0; i < n; i++) v[i] = -Math.abs(x0[i]);
+            exp(s, n);
+            for (int i = 0; i < n; i++) v[i] = Math.max(v[i], positive(x0[i])) / (1f + v[i]);
+            System.arraycopy(v, 0, out, c, n);
+        }
+    }
+
+    /** {@code out[i] = tanh(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. */
+    static void tanh(float[] x, float[] out, int from, int to) {
+        Scratch s = Scratch.get();
+        float[] x0 = s.x0, v = s.v, t = s.t;
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            System.arraycopy(x, c, x0, 0, n);
+            for (int i = 0; i < n; i++) v[i] = 2f * Math.max(Math.abs(x0[i]), 0.55f);
+            exp(s, n);
+            for (int i = 0; i < n; i++) v[i] = 1f - 2f / (v[i] + 1f);
+            for (int i = 0; i < n; i++) t[i] = tanhSmall(Math.abs(x0[i]));
+            for (int i = 0; i < n; i++) v[i] = tanhFinish(x0[i], v[i], t[i]);
+            System.arraycopy(v, 0, out, c, n);
+        }
+    }
+
+    /** {@code out[i] = log(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. */
+    static void log(float[] x, float[] out, int from, int to) {
+        Scratch s = Scratch.get();
+        float[] x0 = s.x0, t = s.t, f1 = s.f1, f2 = s.f2, v = s.v;
+        int[] bits = s.i0, k1 = s.i1, k2 = s.i2;
+        for (int c = from; c < to; c += CHUNK) {
+            int n = Math.min(CHUNK, to - c);
+            System.arraycopy(x, c, x0, 0, n);
+            for (int i = 0; i < n; i++) t[i] = x0[i] * (1f + positive(Float.MIN_NORMAL - x0[i]) * SUBNORMAL_SCALE);
+            Lanes.bits(t, bits, n);
+            for (int i = 0; i < n; i++) {
+                int b = bits[i] + SQRT_HALF_SHIFT;
+                k1[i] = ROUND_BITS + (b >> 23) - 127; // the bits of ROUND + e
+                k2[i] = (b & MANTISSA) + SQRT_HALF_BITS;
+            }
+            Lanes.floats(k1, f1, n);
+            Lanes.floats(k2, f2, n);
+            for (int i = 0; i < n; i++) v[i] = logCore((f1[i] - ROUND) - positive(Float.MIN_NORMAL - x0[i]) * 23f, f2[i]);
+            for (int i = 0; i < n; i++) v[i] = logSpecial(x0[i], v[i]);
+            System.arraycopy(v, 0, out, c, n);
+        }
+    }
+
+    /** One thread's scratch arrays for the array forms, {@value #CHUNK} elements each. */
+    private static final class Scratch {
+        private static final ThreadLocal<Scratch> OF_THREAD = ThreadLocal.withInitial(Scratch::new);
+        final float[] x0 = new float[CHUNK], v = new float[CHUNK], t = new float[CHUNK];
+        final float[] f1 = new float[CHUNK], f2 = new float[CHUNK];
+        final int[] i0 = new int[CHUNK], i1 = new int[CHUNK], i2 = new int[CHUNK];
+
+        static Scratch get() {
+            return OF_THREAD.get();
+        }
     }
 
     /** 1 for {@code x > 0}, 0 for {@code x <= 0}, NaN for NaN, without a branch (see DoubleKernels' positive). */

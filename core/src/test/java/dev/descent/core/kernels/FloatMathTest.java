@@ -114,4 +114,85 @@ class FloatMathTest {
         assertEquals(Float.MIN_VALUE, FloatMath.sigmoid(-103.9f));
         assertTrue(Float.isNaN(FloatMath.sigmoid(Float.NaN)));
     }
+
+    @Test
+    void logIsWithinOneUlpEverywhere() {
+        // every 7th positive bit pattern, subnormals, +infinity and NaNs included (all of them: at most 1 ulp)
+        assertTrue(worstUlps(FloatMath::log, Math::log, 0, 0x7FFFFFFF, 7) <= 1, "every 7th positive bit pattern");
+        // every float32 around 1, where the result is small, and through the subnormals' top and the first normals
+        assertTrue(worstUlps(FloatMath::log, Math::log, bits(0.7f), bits(1.42f), 1) <= 1, "[0.7, 1.42)");
+        assertTrue(worstUlps(FloatMath::log, Math::log, bits(Float.MIN_NORMAL) - 100_000, bits(Float.MIN_NORMAL) + 100_000, 1) <= 1,
+                "around MIN_NORMAL");
+        // negative inputs: NaN
+        assertEquals(0, worstUlps(FloatMath::log, Math::log, 0x80000001, 0xFFFFFFFF, 9_973));
+    }
+
+    @Test
+    void logSpecialValues() {
+        assertEquals(Float.NEGATIVE_INFINITY, FloatMath.log(0f));
+        assertEquals(Float.NEGATIVE_INFINITY, FloatMath.log(-0f));
+        assertEquals(Float.floatToRawIntBits(0f), Float.floatToRawIntBits(FloatMath.log(1f)));
+        assertEquals(Float.POSITIVE_INFINITY, FloatMath.log(Float.POSITIVE_INFINITY));
+        assertTrue(Float.isNaN(FloatMath.log(Float.NEGATIVE_INFINITY)));
+        assertTrue(Float.isNaN(FloatMath.log(-1f)));
+        assertTrue(Float.isNaN(FloatMath.log(-Float.MIN_VALUE)));
+        assertTrue(Float.isNaN(FloatMath.log(Float.NaN)));
+        assertEquals((float) Math.log(Float.MIN_VALUE), FloatMath.log(Float.MIN_VALUE));
+        assertEquals((float) Math.log(Float.MAX_VALUE), FloatMath.log(Float.MAX_VALUE));
+        assertEquals((float) Math.log(Float.MIN_NORMAL), FloatMath.log(Float.MIN_NORMAL));
+        assertEquals(1f, FloatMath.log((float) Math.E), Math.ulp(1f));
+    }
+
+    private interface ArrayForm {
+        void apply(float[] x, float[] out, int from, int to);
+    }
+
+    /** Inputs for the array forms: special values, then bit patterns spread over every sign and exponent. */
+    private static float[] arrayInputs(int n) {
+        float[] specials = {0f, -0f, 1f, -1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY,
+            Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 0.55f, -0.55f,
+            88.72f, 89f, -103.9f, -104f, 20f};
+        float[] x = new float[n];
+        System.arraycopy(specials, 0, x, 0, specials.length);
+        for (int i = specials.length; i < n; i++) x[i] = Float.intBitsToFloat((int) (i * 2_654_435_761L));
+        return x;
+    }
+
+    private static void assertArrayFormEqualsScalar(String name, ArrayForm array, FloatFunction scalar) {
+        // several chunks and a partial one, at an offset, into another array and in place
+        int n = 3 * FloatMath.CHUNK + 77, from = 5, to = n - 3;
+        float[] x = arrayInputs(n), out = new float[n], inPlace = x.clone();
+        array.apply(x, out, from, to);
+        array.apply(inPlace, inPlace, from, to);
+        for (int i = 0; i < n; i++) {
+            float expected = i >= from && i < to ? scalar.apply(x[i]) : (inPlace == x ? 0 : x[i]);
+            if (i >= from && i < to) {
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(out[i]), name + " of " + x[i] + " at " + i);
+                assertEquals(Float.floatToIntBits(expected), Float.floatToIntBits(inPlace[i]), name + " in place at " + i);
+            } else {
+                assertEquals(0f, out[i], name + " wrote outside its range at " + i);
+                assertEquals(Float.floatToIntBits(x[i]), Float.floatToIntBits(inPlace[i]), name + " changed " + i);
+            }
+        }
+    }
+
+    @Test
+    void arrayFormsEqualTheScalarFunctionsBitForBit() {
+        assertTrue(Lanes.fast(), "the bit moves use the memory copy");
+        assertArrayFormEqualsScalar("exp", FloatMath::exp, FloatMath::exp);
+        assertArrayFormEqualsScalar("log", FloatMath::log, FloatMath::log);
+        assertArrayFormEqualsScalar("tanh", FloatMath::tanh, FloatMath::tanh);
+        assertArrayFormEqualsScalar("sigmoid", FloatMath::sigmoid, FloatMath::sigmoid);
+    }
+
+    @Test
+    void laneMovesKeepBitPatterns() {
+        float[] x = arrayInputs(300), back = new float[300];
+        int[] bits = new int[300];
+        Lanes.bits(x, bits, 300);
+        for (int i = 0; i < 300; i++) assertEquals(Float.floatToRawIntBits(x[i]), bits[i]);
+        Lanes.floats(bits, back, 300);
+        for (int i = 0; i < 300; i++) assertEquals(Float.floatToRawIntBits(x[i]), Float.floatToRawIntBits(back[i]));
+        org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> Lanes.bits(x, new int[2], 3));
+    }
 }
