@@ -22,10 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SequenceDemoTest {
     /**
-     * Configurations that train in seconds: sequences of 4 digits (10,000 in all), 6,000 for training and 500 held
-     * out, batches of 128; the recurrent models for 8 epochs, the transformer (which needs fewer steps) for 3.
+     * Configurations that train in seconds: sequences of 4 digits (10,000 in all), 500 held out, batches of 128; the
+     * recurrent models train on 9,000 for 8 epochs (on fewer they generalise less: a GRU trained on 6,000 ended at
+     * 98.8%), the transformer, which needs fewer steps, on 6,000 for 3.
      */
-    static final SequenceDemo.Config RECURRENT = new SequenceDemo.Config(4, 6000, 500, 8, 128, 2e-2, 16, 64, 32, 4, 64,
+    static final SequenceDemo.Config RECURRENT = new SequenceDemo.Config(4, 9000, 500, 8, 128, 2e-2, 16, 64, 32, 4, 64,
             List.of("lstm", "gru"));
     static final SequenceDemo.Config TRANSFORMER = new SequenceDemo.Config(4, 6000, 500, 3, 128, 1e-2, 16, 64, 32, 4,
             64, List.of("transformer"));
