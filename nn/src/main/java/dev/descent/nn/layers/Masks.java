@@ -9,7 +9,8 @@ import dev.descent.core.Tensor;
  * Attention masks as PyTorch 1.13's {@code multi_head_attention_forward} merges them: a boolean (INT32) mask becomes
  * {@code 0} where it is 0 and {@code -inf} where it is set, a float mask is added as it is, and the key-padding mask
  * {@code (N, S)} is repeated over the heads into {@code (N·H, 1, S)}, so that the sum broadcasts to the scores
- * {@code (N·H, L, S)}.
+ * {@code (N·H, L, S)}. A float mask of another float dtype than the query's is converted to the query's, as PyTorch
+ * adds it.
  */
 final class Masks {
     private Masks() {
@@ -64,11 +65,7 @@ final class Masks {
             var f = Tensor.on(mask.backend(), query.dtype());
             return Tensor.where(mask, f.scalar(Double.NEGATIVE_INFINITY), f.scalar(0));
         }
-        if (mask.dtype() != query.dtype()) {
-            throw new IllegalArgumentException(layer + ": expected " + what + " of dtype " + DType.INT32
-                    + " (boolean, non-zero = masked) or the query's " + query.dtype() + " (added to the scores), got "
-                    + mask.dtype());
-        }
-        return mask;
+        // NOTE: PyTorch adds a float mask of another float dtype in the query's dtype (baddbmm casts it).
+        return mask.dtype() == query.dtype() ? mask : mask.to(query.dtype());
     }
 }

@@ -36,8 +36,8 @@ import dev.descent.nn.init.Initializers;
  *
  * <p>Masks: {@code keyPaddingMask (N, S)} (or {@code (S)} unbatched) and {@code attnMask (L, S)} or
  * {@code (N·H, L, S)}. An INT32 mask is boolean (Descent has no bool dtype): non-zero means "may not attend"; a float
- * mask of the query's dtype is added to the scores. A query row whose every key is masked has softmax
- * {@code 0/0}: its weights and its output are NaN, exactly as PyTorch 1.13 returns them (in training and in
+ * mask is added to the scores (in the query's dtype, as PyTorch adds a mask of another float dtype). A query row
+ * whose every key is masked has softmax {@code 0/0}: its weights and its output are NaN, exactly as PyTorch 1.13 returns them (in training and in
  * evaluation); mask at least one key per query, or drop such rows.
  *
  * <pre>{@code
@@ -233,6 +233,7 @@ public final class MultiheadAttention extends Module {
     private Variable weights(Variable q, Variable k, Tensor mask) {
         Variable scores = q.div(Math.sqrt(headDim)).matmul(k, false, true);
         if (mask != null) scores = scores.add(mask);
+        if (scores.shape().dim(-1) == 0) return scores; // no key (S = 0): PyTorch's softmax over nothing is empty
         Variable weights = scores.softmax(-1);
         return rng != null && isTraining() ? Dropout.drop(weights, dropout, rng) : weights;
     }
@@ -282,6 +283,18 @@ public final class MultiheadAttention extends Module {
         if (key.dtype() != query.dtype() || value.dtype() != query.dtype() || !query.dtype().isFloating()) {
             throw new IllegalArgumentException(name + ": expected query, key and value of one floating dtype, got "
                     + query.dtype() + ", " + key.dtype() + ", " + value.dtype());
+        }
+        Variable param = outProj.weight();
+        if (query.dtype() != param.dtype() || !query.value().backend().equals(param.value().backend())) {
+            throw new IllegalArgumentException(name + ": expected query, key and value of the parameters' dtype "
+                    + param.dtype() + " on backend " + param.value().backend().name() + ", got " + query.dtype()
+                    + " on backend " + query.value().backend().name() + " (convert the input or the module)");
+        }
+        if (!key.value().backend().equals(query.value().backend())
+                || !value.value().backend().equals(query.value().backend())) {
+            throw new IllegalArgumentException(name + ": expected query, key and value on one backend, got "
+                    + query.value().backend().name() + ", " + key.value().backend().name() + ", "
+                    + value.value().backend().name());
         }
         checkFeatures(name, "query", query, embedDim, "embed_dim");
         checkFeatures(name, "key", key, kdim, "kdim");

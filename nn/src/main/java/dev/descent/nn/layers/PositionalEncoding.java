@@ -41,6 +41,9 @@ public final class PositionalEncoding extends Module {
             throw new IllegalArgumentException("PositionalEncoding: d_model and max_len must be >= 1, got d_model="
                     + dModel + ", max_len=" + maxLen);
         }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("PositionalEncoding: expected 0 <= dropout < 1, got " + dropout);
+        }
         if (rng == null) throw new IllegalArgumentException("PositionalEncoding: rng must not be null");
         this.dModel = dModel;
         this.maxLen = maxLen;

@@ -52,6 +52,13 @@ public final class TransformerEncoderLayer extends Module {
     public TransformerEncoderLayer(TensorFactory f, int dModel, int nhead, int dimFeedforward, double dropout,
                                    String activation, double layerNormEps, boolean batchFirst, boolean normFirst,
                                    boolean bias, Rng rng) {
+        if (dModel < 1 || nhead < 1 || dModel % nhead != 0) {
+            throw new IllegalArgumentException("TransformerEncoderLayer: expected d_model >= 1 divisible by nhead >= 1, "
+                    + "got d_model=" + dModel + ", nhead=" + nhead);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("TransformerEncoderLayer: expected 0 <= dropout < 1, got " + dropout);
+        }
         if (dimFeedforward < 1) {
             throw new IllegalArgumentException("TransformerEncoderLayer: dim_feedforward must be >= 1, got "
                     + dimFeedforward);

@@ -203,7 +203,8 @@ class TransformerEncoderTest {
         Rng rng = new Rng(7);
         AttentionAsserts.message("TransformerEncoderLayer: activation should be relu or gelu, got tanh",
                 () -> new TransformerEncoderLayer(F64, 8, 2, 16, 0.1, "tanh", 1e-5, false, false, true, rng));
-        AttentionAsserts.message("embed_dim must be divisible by num_heads, got embed_dim=8, num_heads=3",
+        AttentionAsserts.message("TransformerEncoderLayer: expected d_model >= 1 divisible by nhead >= 1, got "
+                + "d_model=8, nhead=3",
                 () -> new TransformerEncoderLayer(F64, 8, 3, 16, 0.1, "relu", 1e-5, false, false, true, rng));
         AttentionAsserts.message("TransformerEncoder: num_layers must be >= 1, got 0",
                 () -> new TransformerEncoder(layer(false, true, 0, rng), 0, null, rng));
