@@ -31,7 +31,9 @@ import java.util.Locale;
         subcommands = {InfoCommand.class, InitCommand.class, LearningRateCommand.class, GradientDescentCommand.class,
                 OptimizersCommand.class, ClippingCommand.class, LossesCommand.class, ShapesCommand.class,
                 HyperparametersCommand.class, LayersCommand.class, EarlyStoppingCommand.class, SparseCommand.class,
-                TrainingStepsCommand.class, FashionMnistCommand.class, MlpVsCnnCommand.class, TrainCommand.class, ExportCommand.class,
+                TrainingStepsCommand.class, SequenceCommand.class, ExplodingGradientsCommand.class,
+                FashionMnistCommand.class, MlpVsCnnCommand.class, TrainCommand.class, TextCommand.class,
+                ExportCommand.class,
                 PredictCommand.class, LectureCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 failure, 2 usage error.",
                 "Run 'descent COMMAND --help' for a command's options."})

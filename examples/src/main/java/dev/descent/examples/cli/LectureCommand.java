@@ -22,7 +22,8 @@ import java.util.concurrent.Callable;
 @Command(name = "lecture", mixinStandardHelpOptions = true,
         header = "Every demo of the lecture, and the HTML report",
         description = {"Runs the lecture's demos (init, learning-rate, gradient-descent, optimizers, clipping, losses,",
-                "shapes, hyperparameters, layers, early-stopping, sparse, training-steps, and fashion-mnist, whose",
+                "shapes, hyperparameters, layers, early-stopping, sparse, training-steps, sequence, exploding-gradients,",
+                "fashion-mnist and mlp-vs-cnn, whose",
                 "data is found or downloaded) and writes OUT/report/index.html."})
 final class LectureCommand implements Callable<Integer> {
     @ParentCommand

@@ -44,7 +44,8 @@ class DescentCommandTest {
 
     static final List<String> SUBCOMMANDS = List.of("info", "init", "learning-rate", "gradient-descent", "optimizers",
             "clipping", "losses", "shapes", "hyperparameters", "layers", "early-stopping", "sparse", "training-steps",
-            "fashion-mnist", "mlp-vs-cnn", "train", "export", "predict", "lecture", "help");
+            "sequence", "exploding-gradients", "fashion-mnist", "mlp-vs-cnn", "train", "text", "export", "predict",
+            "lecture", "help");
 
     static final List<String> GLOBAL = List.of("--backend", "--dtype", "--seed", "--out", "--quiet", "--verbose",
             "--help");
@@ -90,6 +91,13 @@ class DescentCommandTest {
                         "--optimizer", "--learning-rate", "--momentum", "--betas", "--eps", "--weight-decay",
                         "--batch-mode", "--batch-size", "--epochs", "--validation", "--patience", "--save",
                         "batch (all), mini-batch (--batch-size) or stochastic (one) (default: mini-batch)")},
+                new Object[] {"sequence", List.of("--models", "--length", "--train-size", "--test-size", "--epochs",
+                        "--batch-size", "--learning-rate", "--hidden", "--model-dim")},
+                new Object[] {"exploding-gradients", List.of("--length", "--hidden", "--gain", "--learning-rate",
+                        "--steps", "--max-norm")},
+                new Object[] {"text", List.of("--file", "--cell", "--context", "--embedding", "--hidden", "--layers",
+                        "--epochs", "--batch-size", "--learning-rate", "--validation", "--temperature", "--length",
+                        "--prompt")},
                 new Object[] {"lecture", List.of("--only", "--skip", "--data")});
     }
 
