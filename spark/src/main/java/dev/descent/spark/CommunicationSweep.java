@@ -29,7 +29,9 @@ import java.util.stream.IntStream;
  * Options (all optional): {@code --models w0-w1-...-wk,...} (widths from features to classes; default from about
  * 1k to 4M parameters), {@code --steps n} (30, timed), {@code --warmup n} (20, not timed), {@code --batch b}
  * (2 × partitions), {@code --partitions p} (the context's default parallelism), {@code --dtype float32|float64}
- * (float32), {@code --seed s} (1).
+ * (float32), {@code --seed s} (1), {@code --steps-per-job k,...} (1: one job per step; k above 1 adds rows for
+ * {@link SparkTrainer.Builder#stepsPerJob} mode, whose per-step figures are its jobs' times divided by their steps),
+ * {@code --depth d} (1, {@link SparkTrainer.Builder#aggregationDepth}).
  */
 public final class CommunicationSweep {
     /** The default models: about 1.3k, 9.6k, 102k, 1.07M and 4.2M parameters. */
@@ -41,10 +43,15 @@ public final class CommunicationSweep {
     /** One model's medians over the timed steps, in nanoseconds; {@code emptyJobNanos} is the same for every row. */
     public record Row(String model, long parameters, long broadcastBytes, int steps, long stepNanos, long encodeNanos,
                       long broadcastNanos, long jobNanos, long loadNanos, long computeNanos, long overheadNanos,
-                      long emptyJobNanos) {
+                      long emptyJobNanos, int stepsPerJob) {
         Row withEmptyJob(long nanos) {
             return new Row(model, parameters, broadcastBytes, steps, stepNanos, encodeNanos, broadcastNanos, jobNanos,
-                    loadNanos, computeNanos, overheadNanos, nanos);
+                    loadNanos, computeNanos, overheadNanos, nanos, stepsPerJob);
+        }
+
+        /** The step less the slowest partition's computing: what Spark and the exchange cost per step. */
+        public long costNanos() {
+            return stepNanos - computeNanos;
         }
     }
 
@@ -64,19 +71,27 @@ public final class CommunicationSweep {
         int batch = Integer.parseInt(o.getOrDefault("batch", Integer.toString(2 * partitions)));
         long seed = Long.parseLong(o.getOrDefault("seed", "1"));
         DType dtype = DType.valueOf(o.getOrDefault("dtype", "float32").toUpperCase());
+        int depth = Integer.parseInt(o.getOrDefault("depth", "1"));
+        int[] modes = Arrays.stream(o.getOrDefault("steps-per-job", "1").split(",")).mapToInt(Integer::parseInt).toArray();
 
         out.printf("%d partitions, batch %d, %s, medians of %d steps after %d warm-up steps%n%n", partitions, batch,
                 dtype, steps, warmup);
-        out.println("| model | parameters | broadcast | step | encode | broadcast | job | load | compute | Spark overhead |");
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        out.println("| model | parameters | steps per job | broadcast | step | encode | broadcast | job | load | compute "
+                + "| Spark overhead | step less compute | target |");
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         List<Row> rows = new ArrayList<>();
         for (String model : o.getOrDefault("models", MODELS).split(",")) {
-            Row r = measure(sc, model, partitions, batch, warmup, steps, seed, dtype);
-            rows.add(r);
-            out.printf("| %s | %,d | %.1f kB | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n",
-                    r.model(), r.parameters(), r.broadcastBytes() / 1024.0, r.stepNanos() / 1e6, r.encodeNanos() / 1e6,
-                    r.broadcastNanos() / 1e6, r.jobNanos() / 1e6, r.loadNanos() / 1e6, r.computeNanos() / 1e6,
-                    r.overheadNanos() / 1e6);
+            for (int k : modes) {
+                Row r = measure(sc, model, partitions, batch, warmup, steps, seed, dtype, k, depth);
+                rows.add(r);
+                // the targets of the step's cost over its compute: 10 ms up to 100k parameters, 30 ms up to 1M
+                String target = r.parameters() <= 110_000 ? (r.costNanos() <= 10_000_000 ? "met (<= 10 ms)" : "missed (> 10 ms)")
+                        : r.parameters() <= 1_100_000 ? (r.costNanos() <= 30_000_000 ? "met (<= 30 ms)" : "missed (> 30 ms)") : "-";
+                out.printf("| %s | %,d | %d | %.1f kB | %.2f ms | %s | %s | %s | %s | %.2f ms | %.2f ms | %.2f ms | %s |%n",
+                        r.model(), r.parameters(), k, r.broadcastBytes() / 1024.0, r.stepNanos() / 1e6,
+                        ms(k, r.encodeNanos()), ms(k, r.broadcastNanos()), ms(k, r.jobNanos()), ms(k, r.loadNanos()),
+                        r.computeNanos() / 1e6, r.overheadNanos() / 1e6, r.costNanos() / 1e6, target);
+            }
         }
         // NOTE: measured last, in a warm JVM, like the steps after their warm-up
         long empty = emptyJobNanos(sc, partitions, warmup, steps);
@@ -84,24 +99,42 @@ public final class CommunicationSweep {
         return rows.stream().map(r -> r.withEmptyJob(empty)).toList();
     }
 
-    private static Row measure(JavaSparkContext sc, String model, int partitions, int batch, int warmup, int steps,
-                               long seed, DType dtype) {
+    /** Milliseconds, or a dash for the parts a barrier job does not time apart. */
+    private static String ms(int stepsPerJob, long nanos) {
+        return stepsPerJob > 1 ? "-" : String.format("%.2f ms", nanos / 1e6);
+    }
+
+    static Row measure(JavaSparkContext sc, String model, int partitions, int batch, int warmup, int steps,
+                       long seed, DType dtype, int stepsPerJob, int depth) {
         int[] w = Arrays.stream(model.split("-")).mapToInt(Integer::parseInt).toArray();
         if (w.length < 2) throw new IllegalArgumentException("CommunicationSweep: a model is its widths, e.g. 16-64-4; got " + model);
         List<Integer> hidden = Arrays.stream(w, 1, w.length - 1).boxed().toList();
         SparkTrainMain.Mlp mlp = new SparkTrainMain.Mlp(w[0], hidden, w[w.length - 1], seed, dtype);
+        if (stepsPerJob > 1) { // whole jobs: the warm-up's, then the timed ones
+            warmup = (warmup + stepsPerJob - 1) / stepsPerJob * stepsPerJob;
+            steps = (steps + stepsPerJob - 1) / stepsPerJob * stepsPerJob;
+        }
         JavaRDD<Sample> rows = SparkTrainMain.blobs(sc, (warmup + steps) * batch, w[0], w[w.length - 1], partitions, seed);
         try (SparkTrainer trainer = SparkTrainer.builder(sc, mlp, Losses::crossEntropy)
                 .optimizer(ps -> new SGD(ps, SGD.options(0.01)))
-                .trainData(rows).batchSize(batch).epochs(1)
+                .trainData(rows).batchSize(batch).epochs(1).stepsPerJob(stepsPerJob).aggregationDepth(depth)
                 .build()) {
             trainer.fit();
+            if (stepsPerJob > 1) {
+                // the jobs after those holding the warm-up steps; each job's figures divided by its steps
+                List<SparkTrainer.JobCost> jobs = trainer.jobCosts();
+                List<SparkTrainer.JobCost> timed = jobs.subList(warmup / stepsPerJob, jobs.size());
+                long step = median(timed, c -> c.nanos() / c.steps()), compute = median(timed, c -> c.computeNanos() / c.steps());
+                int n = timed.stream().mapToInt(SparkTrainer.JobCost::steps).sum();
+                return new Row(model, trainer.model().parameterCount(), timed.get(0).broadcastBytes(), n, step, 0, 0,
+                        step, 0, compute, step - compute, 0, stepsPerJob);
+            }
             List<SparkTrainer.StepCost> timed = trainer.stepCosts().subList(warmup, warmup + steps);
             return new Row(model, trainer.model().parameterCount(), timed.get(0).broadcastBytes(), steps,
                     median(timed, SparkTrainer.StepCost::nanos), median(timed, SparkTrainer.StepCost::encodeNanos),
                     median(timed, SparkTrainer.StepCost::broadcastNanos), median(timed, SparkTrainer.StepCost::jobNanos),
                     median(timed, SparkTrainer.StepCost::loadNanos), median(timed, SparkTrainer.StepCost::computeNanos),
-                    median(timed, SparkTrainer.StepCost::overheadNanos), 0);
+                    median(timed, SparkTrainer.StepCost::overheadNanos), 0, 1);
         }
     }
 

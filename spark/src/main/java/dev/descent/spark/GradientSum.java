@@ -1,24 +1,40 @@
 package dev.descent.spark;
 
+import dev.descent.autodiff.Variable;
+import dev.descent.core.DType;
+import dev.descent.core.Tensor;
+
 import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
 
 /**
- * A sum of partitions' weighted loss gradients, one {@code double[]} per parameter in {@code namedParameters} order
- * ({@code null}: no gradient reached it), with their weighted losses and row counts; summed by
- * the driver in partition order. It also carries the slowest partition's time to load the parameters and to compute its
- * gradient (the maxima, since partitions run in parallel). NOTE: sums are kept in float64 whatever the model's dtype.
+ * A sum of partitions' weighted loss gradients with their weighted losses and row counts, summed in partition order.
+ * The gradients are one primitive array over all parameters in {@code namedParameters} order ({@code lengths[i]}
+ * elements for parameter {@code i}, or -1 when no gradient reached it): a partition's share is {@code float[]} for a
+ * float32 model (half the bytes, and exact, since its gradients are float32), {@code double[]} otherwise; sums are
+ * kept in float64 whatever the model's dtype. It also carries the slowest partition's time to load the parameters
+ * and to compute its gradient (the maxima, since partitions run in parallel).
  */
 final class GradientSum implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    double[][] grads;
+    /** Elements per parameter, -1 for a parameter without gradient; null while empty. */
+    int[] lengths;
+    /** A float32 share's values; null otherwise. */
+    float[] f32;
+    /** A float64 share's values, or a sum's; null otherwise. */
+    double[] f64;
     double loss;
     long rows;
     long loadNanos;
     long computeNanos;
 
-    GradientSum(double[][] grads, double loss, long rows, long loadNanos, long computeNanos) {
-        this.grads = grads;
+    private GradientSum(int[] lengths, float[] f32, double[] f64, double loss, long rows, long loadNanos, long computeNanos) {
+        this.lengths = lengths;
+        this.f32 = f32;
+        this.f64 = f64;
         this.loss = loss;
         this.rows = rows;
         this.loadNanos = loadNanos;
@@ -26,7 +42,37 @@ final class GradientSum implements Serializable {
     }
 
     static GradientSum zero() {
-        return new GradientSum(null, 0, 0, 0, 0);
+        return new GradientSum(null, null, null, 0, 0, 0, 0);
+    }
+
+    /** The share of a partition whose parameters hold its gradients: float32 values for a float32 model. */
+    static GradientSum share(List<Variable> params, double loss, long rows, long loadNanos, long computeNanos) {
+        int[] lengths = new int[params.size()];
+        boolean single = true;
+        int total = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            Tensor g = params.get(i).grad();
+            lengths[i] = g == null ? -1 : (int) g.size();
+            if (g != null) {
+                total += lengths[i];
+                single &= g.dtype() == DType.FLOAT32;
+            }
+        }
+        float[] f = single ? new float[total] : null;
+        double[] d = single ? null : new double[total];
+        int at = 0;
+        for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] < 0) continue;
+            Tensor g = params.get(i).grad();
+            if (single) System.arraycopy(g.toFloatArray(), 0, f, at, lengths[i]);
+            else System.arraycopy(g.to(DType.FLOAT64).toDoubleArray(), 0, d, at, lengths[i]);
+            at += lengths[i];
+        }
+        return new GradientSum(lengths, f, d, loss, rows, loadNanos, computeNanos);
+    }
+
+    private double value(int j) {
+        return f32 != null ? f32[j] : f64[j];
     }
 
     /** Adds {@code other} into this sum (Spark lets aggregate functions modify their first argument). */
@@ -35,29 +81,96 @@ final class GradientSum implements Serializable {
         computeNanos = Math.max(computeNanos, other.computeNanos);
         if (other.rows == 0) return this;
         if (rows == 0) {
-            grads = other.grads == null ? null : copy(other.grads);
+            lengths = other.lengths.clone();
+            f64 = new double[other.size()];
+            for (int j = 0; j < f64.length; j++) f64[j] = other.value(j);
+            f32 = null;
             loss = other.loss;
             rows = other.rows;
             return this;
         }
-        for (int i = 0; i < grads.length; i++) {
-            double[] o = other.grads[i];
-            if (o == null) continue;
-            if (grads[i] == null) {
-                grads[i] = o.clone();
-                continue;
+        if (f32 != null) throw new IllegalStateException("GradientSum: a share cannot be summed into");
+        // NOTE: the layouts agree unless a parameter has a gradient in one partition and none in another
+        int[] merged = lengths.clone();
+        for (int i = 0; i < merged.length; i++) merged[i] = Math.max(lengths[i], other.lengths[i]);
+        double[] sum = java.util.Arrays.equals(merged, lengths) ? f64 : new double[total(merged)];
+        int here = 0, there = 0, out = 0;
+        for (int i = 0; i < merged.length; i++) {
+            int n = merged[i];
+            if (n < 0) continue;
+            boolean mine = lengths[i] >= 0, theirs = other.lengths[i] >= 0;
+            for (int j = 0; j < n; j++) {
+                double v = mine ? f64[here + j] : 0;
+                sum[out + j] = !theirs ? v : mine ? v + other.value(there + j) : other.value(there + j);
             }
-            double[] g = grads[i];
-            for (int j = 0; j < g.length; j++) g[j] += o[j];
+            if (mine) here += n;
+            if (theirs) there += n;
+            out += n;
         }
+        lengths = merged;
+        f64 = sum;
         loss += other.loss;
         rows += other.rows;
         return this;
     }
 
-    private static double[][] copy(double[][] a) {
-        double[][] c = new double[a.length][];
-        for (int i = 0; i < a.length; i++) c[i] = a[i] == null ? null : a[i].clone();
-        return c;
+    private int size() {
+        return f32 != null ? f32.length : f64 == null ? 0 : f64.length;
+    }
+
+    private static int total(int[] lengths) {
+        int t = 0;
+        for (int n : lengths) if (n > 0) t += n;
+        return t;
+    }
+
+    /** Adds this sum into the parameters' gradients (in their dtypes), as if it had been back-propagated there. */
+    void backwardInto(List<Variable> params) {
+        if (rows == 0) return;
+        int at = 0;
+        for (int i = 0; i < params.size(); i++) {
+            int n = lengths[i];
+            if (n < 0) continue;
+            double[] g = java.util.Arrays.copyOfRange(f64, at, at + n);
+            at += n;
+            Tensor value = params.get(i).value();
+            params.get(i).backward(Tensor.on(value.backend(), value.dtype()).of(g, value.shape().dims()));
+        }
+    }
+
+    // ---------------------------------------------------------------- as bytes, for the gradient exchange
+
+    /**
+     * This share or sum as bytes: the partition, rows, loss and lengths, then the values' little-endian bytes
+     * (float32 or float64).
+     */
+    byte[] encode(int partition) {
+        int n = lengths == null ? 0 : lengths.length, size = size();
+        int width = f32 != null ? 4 : 8;
+        ByteBuffer b = ByteBuffer.allocate(4 + 8 + 8 + 4 + 1 + 4 * n + width * size).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(partition).putLong(rows).putDouble(loss).putInt(n).put((byte) width);
+        for (int i = 0; i < n; i++) b.putInt(lengths[i]);
+        if (f32 != null) b.asFloatBuffer().put(f32);
+        else if (f64 != null) b.asDoubleBuffer().put(f64);
+        return b.array();
+    }
+
+    /** Reads a share or sum written by {@link #encode} (bytes after it are ignored). */
+    static GradientSum decode(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.getInt();
+        long rows = b.getLong();
+        double loss = b.getDouble();
+        int n = b.getInt();
+        int width = b.get();
+        if (rows == 0) return zero();
+        int[] lengths = new int[n];
+        for (int i = 0; i < n; i++) lengths[i] = b.getInt();
+        int size = total(lengths);
+        float[] f = null;
+        double[] d = null;
+        if (width == 4) b.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f = new float[size]);
+        else b.slice().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(d = new double[size]);
+        return new GradientSum(lengths, f, d, loss, rows, 0, 0);
     }
 }

@@ -11,9 +11,13 @@ import dev.descent.nn.losses.Loss;
 import dev.descent.nn.losses.Reduction;
 import dev.descent.optim.train.DataParallel;
 import dev.descent.optim.train.Metric;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+
+import scala.Tuple2;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -39,7 +43,11 @@ final class SparkDataParallel implements DataParallel {
     record Data(String name, JavaRDD<Shard> shards, Sample first) {
     }
 
-    SparkDataParallel(JavaSparkContext sc, Job job, Module model, Loss loss) {
+    /** Levels of the sum: 1 collects every share on the driver; more sum groups of partitions on the executors first. */
+    private final int depth;
+
+    SparkDataParallel(JavaSparkContext sc, Job job, Module model, Loss loss, int depth) {
+        this.depth = depth;
         this.sc = sc;
         this.job = job;
         this.model = model;
@@ -109,7 +117,8 @@ final class SparkDataParallel implements DataParallel {
         long broadcast = System.nanoTime();
         GradientSum sum;
         try {
-            sum = step(train.shards(), job, parameters, batch.samples(), weight);
+            sum = depth > 1 ? treeStep(train.shards(), job, parameters, batch.samples(), weight, depth)
+                    : step(train.shards(), job, parameters, batch.samples(), weight);
         } finally {
             parameters.destroy();
         }
@@ -120,13 +129,7 @@ final class SparkDataParallel implements DataParallel {
             throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows + " rows of a batch of "
                     + batch.size() + " (was the training RDD changed since the trainer was built?)");
         }
-        List<Variable> params = model.parameters();
-        for (int i = 0; i < params.size(); i++) {
-            double[] g = sum.grads[i];
-            if (g == null) continue;
-            Tensor value = params.get(i).value();
-            params.get(i).backward(Tensor.on(value.backend(), value.dtype()).of(g, value.shape().dims()));
-        }
+        sum.backwardInto(model.parameters());
         return sum.loss;
     }
 
@@ -142,6 +145,38 @@ final class SparkDataParallel implements DataParallel {
         for (GradientSum share : shards.map(s -> Tasks.gradient(s, job, parameters, samples, weight)).collect()) {
             sum.add(share);
         }
+        return sum;
+    }
+
+    /**
+     * One distributed gradient summed over {@code depth} levels, as {@code treeAggregate} does, but in a fixed order:
+     * each level groups consecutive partition indices ({@code fanIn = ceil(P^(1/depth))} of them) and sums each group
+     * on an executor in index order, and the driver sums the last level's groups in order. The result depends on the
+     * partitioning and the depth only, never on which task finished first or was retried.
+     */
+    private static GradientSum treeStep(JavaRDD<Shard> shards, Job job, Broadcast<byte[]> parameters, int[] samples,
+                                        double weight, int depth) {
+        int n = shards.getNumPartitions();
+        int fanIn = Math.max(2, (int) Math.ceil(Math.pow(n, 1.0 / depth) - 1e-9));
+        JavaPairRDD<Integer, GradientSum> level = shards.mapToPair(s ->
+                new Tuple2<>(s.partition, Tasks.gradient(s, job, parameters, samples, weight)));
+        while (n > fanIn) {
+            int groups = (n + fanIn - 1) / fanIn, f = fanIn;
+            level = level.mapToPair(t -> new Tuple2<>(t._1() / f, t)).groupByKey(new HashPartitioner(groups))
+                    .mapValues(SparkDataParallel::inOrder);
+            n = groups;
+        }
+        List<Tuple2<Integer, GradientSum>> last = new ArrayList<>(level.collect());
+        return inOrder(last);
+    }
+
+    /** The sum of indexed shares in index order. */
+    private static GradientSum inOrder(Iterable<Tuple2<Integer, GradientSum>> shares) {
+        List<Tuple2<Integer, GradientSum>> sorted = new ArrayList<>();
+        shares.forEach(sorted::add);
+        sorted.sort(java.util.Comparator.comparing(Tuple2::_1));
+        GradientSum sum = GradientSum.zero();
+        for (Tuple2<Integer, GradientSum> t : sorted) sum.add(t._2());
         return sum;
     }
 

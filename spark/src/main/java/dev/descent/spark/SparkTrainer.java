@@ -67,9 +67,12 @@ public final class SparkTrainer implements AutoCloseable {
     private final List<JavaRDD<Shard>> cached;
     private final String jobId;
     private final String executorBackends;
+    /** The loop of {@link Builder#stepsPerJob} mode; null for one job per step. */
+    private final BarrierLoop barrier;
 
     private SparkTrainer(Trainer trainer, Module model, SparkDataParallel engine, List<JavaRDD<Shard>> cached, String jobId,
-                         String executorBackends) {
+                         String executorBackends, BarrierLoop barrier) {
+        this.barrier = barrier;
         this.trainer = trainer;
         this.model = model;
         this.engine = engine;
@@ -84,11 +87,12 @@ public final class SparkTrainer implements AutoCloseable {
 
     /** Trains from the first epoch. */
     public History fit() {
-        return trainer.fit();
+        return barrier != null ? barrier.fit() : trainer.fit();
     }
 
     /** Continues from a checkpoint written by a trainer configured like this one. */
     public History resume(Path checkpoint) throws IOException {
+        if (barrier != null) throw new UnsupportedOperationException("SparkTrainer.resume: not supported with stepsPerJob");
         return trainer.resume(checkpoint);
     }
 
@@ -116,12 +120,37 @@ public final class SparkTrainer implements AutoCloseable {
     }
 
     public Communication communication() {
-        long bytes = 0, nanos = 0;
+        long steps = engine.costs.size(), bytes = 0, nanos = 0;
         for (StepCost c : engine.costs) {
             bytes += c.broadcastBytes();
             nanos += c.nanos();
         }
-        return new Communication(engine.costs.size(), bytes, nanos);
+        if (barrier != null) {
+            for (BarrierLoop.JobCost c : barrier.costs) {
+                steps += c.steps();
+                bytes += c.broadcastBytes();
+                nanos += c.nanos();
+            }
+        }
+        return new Communication(steps, bytes, nanos);
+    }
+
+    /**
+     * What each barrier job of {@link Builder#stepsPerJob} mode cost: its steps, the state it broadcast, its time on
+     * the driver (broadcast to loaded result), the slowest task's computing and its slowest exchange of one step.
+     */
+    public record JobCost(int steps, long broadcastBytes, long nanos, long computeNanos, long exchangeNanos) {
+        /** Mean milliseconds per step of the job. */
+        public double millisPerStep() {
+            return nanos / 1e6 / steps;
+        }
+    }
+
+    /** The cost of every barrier job so far, in order (empty unless {@link Builder#stepsPerJob} is above 1). */
+    public List<JobCost> jobCosts() {
+        if (barrier == null) return List.of();
+        return barrier.costs.stream().map(c -> new JobCost(c.steps(), c.broadcastBytes(), c.nanos(), c.computeNanos(),
+                c.exchangeNanos())).toList();
     }
 
     /**
@@ -162,6 +191,7 @@ public final class SparkTrainer implements AutoCloseable {
             shards.unpersist(false);
         }
         Replicas.forget(id);
+        if (barrier != null) barrier.close();
     }
 
     // ---------------------------------------------------------------- builder
@@ -176,6 +206,12 @@ public final class SparkTrainer implements AutoCloseable {
         private final LossFactory lossFactory;
         private Function<List<Variable>, Optimizer<?>> optimizerFactory;
         private JavaRDD<Sample> train, validation;
+        private int stepsPerJob = 1;
+        private int aggregationDepth = 1;
+        private int epochs = 1;
+        private Metric[] metrics = new Metric[0];
+        /** The loop options {@link #stepsPerJob} mode does not run, by name, as set. */
+        private final Set<String> stepOptions = new LinkedHashSet<>();
         private BatchMode mode = BatchMode.miniBatch(32);
         private Rng shuffle;
         private boolean dropLast;
@@ -198,6 +234,43 @@ public final class SparkTrainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * As {@link #optimizer(Function)}, with a serialisable factory (which a lambda or method reference written
+         * here is): {@link #stepsPerJob} mode builds the optimiser on the executors too.
+         */
+        public Builder optimizer(OptimizerFactory factory) {
+            this.optimizerFactory = factory;
+            return this;
+        }
+
+        /**
+         * Runs {@code k} optimiser steps per Spark job instead of one: a barrier job whose tasks (one per partition,
+         * all running at once) exchange their gradient shares every step through {@code BarrierTaskContext.allGather},
+         * sum them in partition order and take the same optimiser step on their replicas, so the parameters equal
+         * those of one job per step (and of one machine). Spark's fixed cost per job is then paid once per {@code k}
+         * steps. Needs a serialisable optimiser factory, at most as many partitions as the cluster has task slots,
+         * no empty partition, and no per-step driver option (schedule, regularizer, gradient accumulation, early
+         * stopping, listeners, checkpoints); epochs, metrics and validation work as in the default mode.
+         */
+        /**
+         * Sums the partitions' gradients over {@code depth} levels (default 1: every share goes to the driver), as
+         * {@code treeAggregate} does but in a fixed order: with many partitions, groups of
+         * {@code ceil(P^(1/depth))} consecutive partitions are summed on the executors first (one shuffle per
+         * level), so the driver receives fewer shares. Equal to one machine's training as every depth is; a given
+         * depth and partitioning give the same bits every run.
+         */
+        public Builder aggregationDepth(int depth) {
+            if (depth < 1) throw new IllegalArgumentException("SparkTrainer.aggregationDepth: depth must be >= 1, got " + depth);
+            this.aggregationDepth = depth;
+            return this;
+        }
+
+        public Builder stepsPerJob(int k) {
+            if (k < 1) throw new IllegalArgumentException("SparkTrainer.stepsPerJob: k must be >= 1, got " + k);
+            this.stepsPerJob = k;
+            return this;
+        }
+
         public Builder trainData(JavaRDD<Sample> rows) {
             this.train = rows;
             return this;
@@ -206,6 +279,15 @@ public final class SparkTrainer implements AutoCloseable {
         public Builder validationData(JavaRDD<Sample> rows) {
             this.validation = rows;
             return this;
+        }
+
+        /** The training rows as a {@code Dataset<Sample>} (see {@link Samples}), in the Dataset's order. */
+        public Builder trainDataset(org.apache.spark.sql.Dataset<Sample> rows) {
+            return trainData(Samples.of(rows));
+        }
+
+        public Builder validationDataset(org.apache.spark.sql.Dataset<Sample> rows) {
+            return validationData(Samples.of(rows));
         }
 
         /** Batch, mini-batch (default, 32) or stochastic, as {@link DataLoader}'s. */
@@ -251,41 +333,49 @@ public final class SparkTrainer implements AutoCloseable {
 
         public Builder epochs(int epochs) {
             loop.add(b -> b.epochs(epochs));
+            this.epochs = epochs;
             return this;
         }
 
         public Builder metrics(Metric... metrics) {
             loop.add(b -> b.metrics(metrics));
+            this.metrics = metrics.clone();
             return this;
         }
 
         public Builder schedule(Schedule schedule, Trainer.ScheduleUnit unit) {
+            stepOptions.add("schedule");
             loop.add(b -> b.schedule(schedule, unit));
             return this;
         }
 
         /** Adds the penalty over every parameter, computed on the driver. */
         public Builder regularizer(Regularizer regularizer) {
+            stepOptions.add("regularizer");
             loop.add(b -> b.regularizer(regularizer));
             return this;
         }
 
         public Builder accumulateGradients(int k) {
+            stepOptions.add("accumulateGradients");
             loop.add(b -> b.accumulateGradients(k));
             return this;
         }
 
         public Builder earlyStopping(EarlyStopping rule) {
+            stepOptions.add("earlyStopping");
             loop.add(b -> b.earlyStopping(rule));
             return this;
         }
 
         public Builder listener(TrainingListener listener) {
+            stepOptions.add("listener");
             loop.add(b -> b.listener(listener));
             return this;
         }
 
         public Builder checkpoints(Path directory, int everyEpochs) {
+            stepOptions.add("checkpoints");
             loop.add(b -> b.checkpoints(directory, everyEpochs));
             return this;
         }
@@ -295,6 +385,14 @@ public final class SparkTrainer implements AutoCloseable {
             if (train == null) throw new IllegalArgumentException("SparkTrainer: trainData is required");
             serialisable("model factory", modelFactory);
             serialisable("loss factory", lossFactory);
+            if (stepsPerJob > 1) {
+                if (!stepOptions.isEmpty()) {
+                    throw new IllegalArgumentException("SparkTrainer: stepsPerJob(" + stepsPerJob + ") runs the optimiser "
+                            + "on the executors, without the driver's per-step options; remove " + stepOptions
+                            + " or use one job per step");
+                }
+                serialisable("optimizer factory", optimizerFactory);
+            }
             Module model = modelFactory.create();
             if (model == null) throw new IllegalArgumentException("SparkTrainer: the model factory returned null");
             if (model.parameters().isEmpty()) throw new IllegalArgumentException("SparkTrainer: the model has no parameters");
@@ -309,7 +407,7 @@ public final class SparkTrainer implements AutoCloseable {
             if (optimizer == null) throw new IllegalArgumentException("SparkTrainer: the optimizer factory returned null");
 
             Job job = new Job(UUID.randomUUID().toString(), modelFactory, lossFactory, reduction);
-            SparkDataParallel engine = new SparkDataParallel(sc, job, model, loss);
+            SparkDataParallel engine = new SparkDataParallel(sc, job, model, loss, aggregationDepth);
             List<JavaRDD<Shard>> cached = new ArrayList<>();
             Set<String> backends = new LinkedHashSet<>();
             try {
@@ -318,17 +416,25 @@ public final class SparkTrainer implements AutoCloseable {
                 DataLoader trainLoader = indexLoader(model, t.rows, mode, shuffle, dropLast);
                 engine.register(trainLoader, t.data);
                 Trainer.Builder tb = Trainer.builder(model, loss, optimizer).trainData(trainLoader).dataParallel(engine);
+                DataLoader validationLoader = null;
                 if (validation != null) {
                     Prepared v = prepare("validation", validation, job, expected, backends, cached);
                     int chunk = validationBatchSize > 0 ? validationBatchSize : Math.min(trainLoader.batchSize(), v.rows);
-                    DataLoader validationLoader = indexLoader(model, v.rows, BatchMode.miniBatch(chunk), null, false);
+                    validationLoader = indexLoader(model, v.rows, BatchMode.miniBatch(chunk), null, false);
                     engine.register(validationLoader, v.data);
                     tb.validationData(validationLoader);
                 }
                 for (Consumer<Trainer.Builder> option : loop) option.accept(tb);
                 String report = String.join("\n", backends);
                 LOG.log(System.Logger.Level.INFO, "SparkTrainer: executor backends:\n" + report);
-                return new SparkTrainer(tb.build(), model, engine, cached, job.id(), report);
+                Trainer built = tb.build();
+                BarrierLoop barrier = null;
+                if (stepsPerJob > 1) {
+                    checkBarrier(sc, t);
+                    barrier = new BarrierLoop(sc, job, (OptimizerFactory) optimizerFactory, model, optimizer, engine,
+                            t.data.shards(), trainLoader, validationLoader, epochs, List.of(metrics), stepsPerJob);
+                }
+                return new SparkTrainer(built, model, engine, cached, job.id(), report, barrier);
             } catch (RuntimeException e) {
                 for (JavaRDD<Shard> s : cached) s.unpersist(false);
                 Replicas.forget(job.id());
@@ -336,7 +442,23 @@ public final class SparkTrainer implements AutoCloseable {
             }
         }
 
-        private record Prepared(SparkDataParallel.Data data, int rows) {
+        private record Prepared(SparkDataParallel.Data data, int rows, List<Integer> emptyPartitions) {
+        }
+
+        /** A barrier job runs every partition's task at once: each must hold rows, and the cluster needs the slots. */
+        private static void checkBarrier(JavaSparkContext sc, Prepared t) {
+            int partitions = t.data.shards().getNumPartitions();
+            if (!t.emptyPartitions.isEmpty()) {
+                throw new IllegalArgumentException("SparkTrainer: stepsPerJob needs rows in every partition, but training "
+                        + "partition" + (t.emptyPartitions.size() == 1 ? " " : "s ") + t.emptyPartitions + " of " + partitions
+                        + " hold none; repartition or coalesce the data first");
+            }
+            int slots = sc.defaultParallelism();
+            if (partitions > slots) {
+                throw new IllegalArgumentException("SparkTrainer: stepsPerJob runs all " + partitions + " training "
+                        + "partitions at once (a barrier job), but the cluster has " + slots + " task slots "
+                        + "(spark.default.parallelism); coalesce the data to at most " + slots + " partitions");
+            }
         }
 
         /** Numbers, packs and caches the rows, then checks every partition's summary on the driver. */
@@ -350,6 +472,7 @@ public final class SparkTrainer implements AutoCloseable {
             long total = 0;
             Summary first = null;
             String nonFinite = null;
+            List<Integer> empty = new ArrayList<>();
             for (Summary s : summaries) {
                 if (s.replicaError() != null) {
                     throw new IllegalStateException("SparkTrainer: the executor of " + name + " partition " + s.partition()
@@ -363,7 +486,10 @@ public final class SparkTrainer implements AutoCloseable {
                 if (s.problem() != null) {
                     throw new IllegalArgumentException("SparkTrainer: the " + name + " rows disagree: " + s.problem());
                 }
-                if (s.size() == 0) continue;
+                if (s.size() == 0) {
+                    empty.add(s.partition());
+                    continue;
+                }
                 if (nonFinite == null) nonFinite = s.nonFinite(); // partitions come in row order
                 if (s.start() != total) {
                     throw new IllegalStateException("SparkTrainer: " + name + " partition " + s.partition()
@@ -390,7 +516,7 @@ public final class SparkTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("SparkTrainer: the " + name + " data has " + total
                         + " rows; at most " + Integer.MAX_VALUE + " are supported");
             }
-            return new Prepared(new SparkDataParallel.Data(name, shards, first.first()), (int) total);
+            return new Prepared(new SparkDataParallel.Data(name, shards, first.first()), (int) total, empty);
         }
 
         private static List<Summary> summaries(JavaRDD<Shard> shards, Job job) {

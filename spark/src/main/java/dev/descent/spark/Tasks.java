@@ -3,7 +3,6 @@ package dev.descent.spark;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Backends;
-import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.core.io.Safetensors;
 import dev.descent.core.io.SafetensorsFormatException;
@@ -32,28 +31,35 @@ final class Tasks {
         if (rows.length == 0) return GradientSum.zero();
         long start = System.nanoTime();
         Replicas.Replica r = Replicas.borrow(job);
+        load(r.model(), parameters.value(), r);
+        GradientSum sum = share(shard, job, r, rows, samples.length, weight, System.nanoTime() - start);
+        Replicas.giveBack(job, r);
+        return sum;
+    }
+
+    /**
+     * The share of local rows {@code rows} of a batch of {@code batchSize} rows, computed with replica {@code r}
+     * whose parameters are loaded; leaves the replica's gradients zero.
+     */
+    static GradientSum share(Shard shard, Job job, Replicas.Replica r, int[] rows, int batchSize, double weight,
+                             long loadNanos) {
+        if (rows.length == 0) return GradientSum.zero();
+        long start = System.nanoTime();
         Module model = r.model();
-        load(model, parameters.value(), r);
-        long loaded = System.nanoTime();
         model.train();
         model.zeroGrad();
         Variable l = r.loss().apply(model.apply(Variable.constant(shard.features(r.factory(), rows))),
                 Variable.constant(shard.targets(r.factory(), rows)));
-        double share = job.reduction() == Reduction.MEAN ? (double) rows.length / samples.length : 1.0;
+        double share = job.reduction() == Reduction.MEAN ? (double) rows.length / batchSize : 1.0;
         double factor = share * weight;
         double value = l.value().item();
         // NOTE: a partition holding the whole batch multiplies by nothing, so one partition reproduces the
         // single-machine graph exactly; otherwise the shares make the sum the gradient of the batch's mean loss.
         (factor == 1.0 ? l : l.mul(factor)).backward();
-        List<Variable> params = model.parameters();
-        double[][] grads = new double[params.size()][];
-        for (int i = 0; i < grads.length; i++) {
-            Tensor g = params.get(i).grad();
-            grads[i] = g == null ? null : g.to(DType.FLOAT64).toDoubleArray();
-        }
+        GradientSum sum = GradientSum.share(model.parameters(), value * share, rows.length, loadNanos,
+                System.nanoTime() - start);
         model.zeroGrad();
-        Replicas.giveBack(job, r);
-        return new GradientSum(grads, value * share, rows.length, loaded - start, System.nanoTime() - loaded);
+        return sum;
     }
 
     /** The partition's loss (and, with {@code outputs}, predictions) in eval mode, in chunks of {@code chunk} rows. */
@@ -119,7 +125,7 @@ final class Tasks {
         return sb.toString();
     }
 
-    private static void load(Module model, byte[] parameters, Replicas.Replica r) {
+    static void load(Module model, byte[] parameters, Replicas.Replica r) {
         model.loadStateDict(read(parameters, r.factory().backend()));
     }
 

@@ -96,6 +96,14 @@ class BadInputTest {
     }
 
     @Test
+    void aModelFactoryThatCannotBeSerialisedIsNamed() {
+        Module notSerialisable = Fixtures.mlp();
+        String message = failure(IllegalArgumentException.class, SparkTrainer.builder(SC, () -> notSerialisable,
+                Losses::crossEntropy).optimizer(SparkTrainerTest::adam).trainData(SC.parallelize(Fixtures.blobs(20, 3), 2)));
+        assertTrue(message.contains("model factory") && message.contains("not serialisable"), message);
+    }
+
+    @Test
     void aSumLossDeclaredAsMeanIsCaught() {
         String message = failure(IllegalArgumentException.class, builder(SC.parallelize(Fixtures.blobs(20, 3), 2),
                 () -> Losses.crossEntropy(Reduction.SUM)));

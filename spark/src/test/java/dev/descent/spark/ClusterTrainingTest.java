@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -175,6 +176,60 @@ class ClusterTrainingTest {
         }
     }
 
+    /** A barrier run; {@code listener} (if any) listens from the first step on, after the trainer's build. */
+    private static SparkTrainerTest.Result barrierRun(SparkListener listener) throws InterruptedException {
+        awaitExecutors(2); // the worker replaces an executor killed before: a barrier job needs both slots
+        try (SparkTrainer trainer = BarrierTrainingTest.builder(sc, 2).stepsPerJob(BarrierTrainingTest.STEPS_PER_JOB).build()) {
+            if (listener != null) sc.sc().addSparkListener(listener);
+            History h;
+            try {
+                h = trainer.fit();
+            } finally {
+                if (listener != null) sc.sc().removeSparkListener(listener);
+            }
+            assertEquals(8, trainer.jobCosts().size(), "barrier jobs");
+            return new SparkTrainerTest.Result(trainer.model().stateDict(), h);
+        }
+    }
+
+    private static SparkTrainerTest.Result cleanBarrier;
+
+    @Order(3)
+    @Test
+    void severalStepsPerBarrierJobEqualTheSingleMachineRun() throws InterruptedException {
+        cleanBarrier = barrierRun(null);
+        BarrierTrainingTest.assertMatches(BarrierTrainingTest.singleMachine(), cleanBarrier,
+                "cluster, stepsPerJob(3), 2 partitions");
+    }
+
+    @Order(4)
+    @Test
+    void anExecutorKilledInABarrierJobLeavesTheTrainedParametersUnchanged() throws Exception {
+        if (cleanBarrier == null) cleanBarrier = barrierRun(null);
+        AtomicInteger started = new AtomicInteger();
+        AtomicReference<String> killed = new AtomicReference<>();
+        SparkListener killer = new SparkListener() {
+            @Override
+            public void onTaskStart(SparkListenerTaskStart start) {
+                // two tasks per barrier job: task 5 is the first of the third job (steps 7 to 9)
+                if (started.incrementAndGet() != 5) return;
+                String id = start.taskInfo().executorId();
+                cluster.executor(id).ifPresent(jvm -> {
+                    jvm.destroyForcibly(); // SIGKILL, as kill -9
+                    killed.set(id + " (pid " + jvm.pid() + ")");
+                });
+            }
+        };
+        SparkTrainerTest.Result run = barrierRun(killer);
+        assertNotNull(killed.get(), "an executor was killed");
+        System.out.println("cluster: killed executor " + killed.get() + " in a barrier job; the run completed");
+        assertEquals(0.0, Fixtures.relativeError(run.parameters(), cleanBarrier.parameters()),
+                "the rerun stage starts from the same broadcast state, so the run is bit for bit the clean one");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(cleanBarrier.history().steps().get(i).loss(), run.history().steps().get(i).loss(), 0.0);
+        }
+    }
+
     /** The module's classes as the application jar that spark-submit ships. */
     private static Path applicationJar() throws IOException {
         Path jar = cluster.file("descent-spark-app.jar"), classes = Path.of("target", "classes");
@@ -188,7 +243,7 @@ class ClusterTrainingTest {
         return jar;
     }
 
-    @Order(3)
+    @Order(5)
     @Test
     void sparkSubmitRunsTheEntryPointOnTheCluster() throws Exception {
         sc.stop(); // the cluster's two cores go to the submitted application

@@ -18,19 +18,27 @@ class CommunicationSweepTest {
     void timesEveryPartOfTheStepsOfEachModel() {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<CommunicationSweep.Row> rows = CommunicationSweep.run(LocalSpark.context(), new String[] {"--models",
-            "4-8-3,8-32-16-2", "--steps", "3", "--warmup", "1", "--partitions", "2"},
+            "4-8-3,8-32-16-2", "--steps", "3", "--warmup", "1", "--partitions", "2", "--steps-per-job", "1,3"},
                 new PrintStream(text, true, StandardCharsets.UTF_8));
         String out = text.toString(StandardCharsets.UTF_8);
         System.out.print(out);
-        assertEquals(2, rows.size());
+        assertEquals(4, rows.size());
         assertEquals(4 * 8 + 8 + 8 * 3 + 3, rows.get(0).parameters());
-        assertEquals(8 * 32 + 32 + 32 * 16 + 16 + 16 * 2 + 2, rows.get(1).parameters());
+        assertEquals(8 * 32 + 32 + 32 * 16 + 16 + 16 * 2 + 2, rows.get(2).parameters());
         for (CommunicationSweep.Row r : rows) {
+            if (r.stepsPerJob() == 3) { // one barrier job of 3 timed steps after the one holding the warm-up step
+                assertEquals(3, r.steps(), r.toString());
+                assertTrue(r.stepNanos() > 0 && r.computeNanos() > 0 && r.costNanos() == r.stepNanos() - r.computeNanos(),
+                        r.toString());
+                continue;
+            }
             assertEquals(3, r.steps());
             assertTrue(r.broadcastBytes() > 4 * r.parameters(), "float32 parameters and a header: " + r);
             assertTrue(r.jobNanos() > 0 && r.computeNanos() > 0 && r.loadNanos() > 0 && r.emptyJobNanos() > 0, r.toString());
             assertTrue(r.stepNanos() >= r.jobNanos(), r.toString());
         }
-        assertEquals(2, out.lines().filter(l -> l.startsWith("| 4-8-3 |") || l.startsWith("| 8-32-16-2 |")).count(), out);
+        assertEquals(4, out.lines().filter(l -> l.startsWith("| 4-8-3 |") || l.startsWith("| 8-32-16-2 |")).count(), out);
+        assertTrue(out.contains("| 4-8-3 | 67 | 3 |"), out);
+        assertTrue(out.contains("missed (> 10 ms)") || out.contains("met (<= 10 ms)"), out);
     }
 }

@@ -84,7 +84,7 @@ public final class DoubleArray extends FloatingArray {
 
     @Override
     void map(UnaryOp op, FloatingArray x, @Float64Only double p, @Float64Only double q) {
-        DoubleKernels.map(op, ((DoubleArray) x).data, 0, data, 0, data.length, (double) p, (double) q);
+        DoubleKernels.map(op, ((DoubleArray) x).data, data, 0, data.length, (double) p, (double) q);
     }
 
     @Override
@@ -124,7 +124,7 @@ public final class DoubleArray extends FloatingArray {
 
     @Override
     void axpby(@Float64Only double alpha, FloatingArray x, @Float64Only double beta) {
-        DoubleKernels.axpby(data.length, (double) alpha, ((DoubleArray) x).data, 0, (double) beta, data, 0);
+        DoubleKernels.axpby(0, data.length, (double) alpha, ((DoubleArray) x).data, (double) beta, data);
     }
 
     @Override
@@ -135,14 +135,14 @@ public final class DoubleArray extends FloatingArray {
     @Override
     void step(ElementwiseProgram.Step step, FloatingArray[] buffers, int from, int len) {
         if (step instanceof ElementwiseProgram.Map s) {
-            DoubleKernels.map(s.op(), ((DoubleArray) buffers[s.x()]).data, from, data, from, len, (double) s.p(),
+            DoubleKernels.map(s.op(), ((DoubleArray) buffers[s.x()]).data, data, from, from + len, (double) s.p(),
                     (double) s.q());
         } else if (step instanceof ElementwiseProgram.Zip s) {
             DoubleKernels.zip(s.op(), ((DoubleArray) buffers[s.a()]).data, from, 1, ((DoubleArray) buffers[s.b()]).data,
                     from, 1, data, from, len);
         } else if (step instanceof ElementwiseProgram.Axpby s) {
-            DoubleKernels.axpby(len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data, from, (double) s.beta(),
-                    data, from);
+            DoubleKernels.axpby(from, from + len, (double) s.alpha(), ((DoubleArray) buffers[s.x()]).data,
+                    (double) s.beta(), data);
         }
     }
 

@@ -23,43 +23,49 @@ public final class DoubleKernels {
     private DoubleKernels() {
     }
 
-    /** {@code out[oo + i] = op(x[xo + i])} for {@code i < n}; {@code out} may be {@code x}. */
-    public static void map(UnaryOp op, double[] x, int xo, double[] out, int oo, int n, double p, double q) {
+    /**
+     * {@code out[i] = op(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}.
+     *
+     * <p>NOTE: one index for input and output: with an offset per array ({@code out[oo + i] = f(x[xo + i])})
+     * the JIT of JDK 17 cannot rule out an overlap and leaves the loop scalar
+     * (several times slower for sqrt and division).
+     */
+    public static void map(UnaryOp op, double[] x, double[] out, int from, int to, double p, double q) {
         switch (op) {
-            case NEG -> { for (int i = 0; i < n; i++) out[oo + i] = -x[xo + i]; }
-            case ABS -> { for (int i = 0; i < n; i++) out[oo + i] = Math.abs(x[xo + i]); }
-            case SIGN -> { for (int i = 0; i < n; i++) out[oo + i] = Math.signum(x[xo + i]); }
-            case EXP -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.exp(x[xo + i]); }
-            case LOG -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log(x[xo + i]); }
-            case LOG1P -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.log1p(x[xo + i]); }
-            case SQRT -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sqrt(x[xo + i]); }
-            case SQUARE -> { for (int i = 0; i < n; i++) out[oo + i] = x[xo + i] * x[xo + i]; }
-            case RECIPROCAL -> { for (int i = 0; i < n; i++) out[oo + i] = 1 / x[xo + i]; }
-            case SIN -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.sin(x[xo + i]); }
-            case COS -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.cos(x[xo + i]); }
-            case TANH -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.tanh(x[xo + i]); }
-            case SIGMOID -> { for (int i = 0; i < n; i++) out[oo + i] = DoubleMath.sigmoid(x[xo + i]); }
-            case RELU -> { for (int i = 0; i < n; i++) out[oo + i] = Math.max(x[xo + i], 0); }
-            case ERF -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Special.erf(x[xo + i]); }
+            case NEG -> { for (int i = from; i < to; i++) out[i] = -x[i]; }
+            case ABS -> { for (int i = from; i < to; i++) out[i] = Math.abs(x[i]); }
+            case SIGN -> { for (int i = from; i < to; i++) out[i] = Math.signum(x[i]); }
+            case EXP -> { for (int i = from; i < to; i++) out[i] = DoubleMath.exp(x[i]); }
+            case LOG -> { for (int i = from; i < to; i++) out[i] = (double) Math.log(x[i]); }
+            case LOG1P -> { for (int i = from; i < to; i++) out[i] = (double) Math.log1p(x[i]); }
+            case SQRT -> { for (int i = from; i < to; i++) out[i] = (double) Math.sqrt(x[i]); }
+            case SQUARE -> { for (int i = from; i < to; i++) out[i] = x[i] * x[i]; }
+            case RECIPROCAL -> { for (int i = from; i < to; i++) out[i] = 1 / x[i]; }
+            case SIN -> { for (int i = from; i < to; i++) out[i] = (double) Math.sin(x[i]); }
+            case COS -> { for (int i = from; i < to; i++) out[i] = (double) Math.cos(x[i]); }
+            case TANH -> { for (int i = from; i < to; i++) out[i] = DoubleMath.tanh(x[i]); }
+            case SIGMOID -> { for (int i = from; i < to; i++) out[i] = DoubleMath.sigmoid(x[i]); }
+            case RELU -> { for (int i = from; i < to; i++) out[i] = Math.max(x[i], 0); }
+            case ERF -> { for (int i = from; i < to; i++) out[i] = (double) Special.erf(x[i]); }
             case LEAKY_RELU -> {
-                for (int i = 0; i < n; i++) out[oo + i] = x[xo + i] > 0 ? x[xo + i] : p * x[xo + i];
+                for (int i = from; i < to; i++) out[i] = x[i] > 0 ? x[i] : p * x[i];
             }
             case ELU -> {
-                for (int i = 0; i < n; i++) {
-                    out[oo + i] = x[xo + i] > 0 ? x[xo + i] : (double) (p * Math.expm1(x[xo + i]));
+                for (int i = from; i < to; i++) {
+                    out[i] = x[i] > 0 ? x[i] : (double) (p * Math.expm1(x[i]));
                 }
             }
             // NOTE: torch.nn.functional.softplus (beta 1, threshold 20): x itself above 20, where log1p(exp(x))
             // differs from x by less than 2.1e-9; log1p keeps precision for very negative x.
             case SOFTPLUS -> {
-                for (int i = 0; i < n; i++) {
-                    double v = x[xo + i];
-                    out[oo + i] = v > 20 ? v : (double) Math.log1p(Math.exp(v));
+                for (int i = from; i < to; i++) {
+                    double v = x[i];
+                    out[i] = v > 20 ? v : (double) Math.log1p(Math.exp(v));
                 }
             }
-            case POW_SCALAR -> { for (int i = 0; i < n; i++) out[oo + i] = (double) Math.pow(x[xo + i], p); }
-            case AFFINE -> { for (int i = 0; i < n; i++) out[oo + i] = p * x[xo + i] + q; }
-            case CLAMP -> { for (int i = 0; i < n; i++) out[oo + i] = Math.min(Math.max(x[xo + i], p), q); }
+            case POW_SCALAR -> { for (int i = from; i < to; i++) out[i] = (double) Math.pow(x[i], p); }
+            case AFFINE -> { for (int i = from; i < to; i++) out[i] = p * x[i] + q; }
+            case CLAMP -> { for (int i = from; i < to; i++) out[i] = Math.min(Math.max(x[i], p), q); }
             default -> throw new IllegalArgumentException("map: unknown unary op " + op);
         }
     }
@@ -71,8 +77,8 @@ public final class DoubleKernels {
      */
     public static void zip(BinaryOp op, double[] a, int ia, int sa, double[] b, int ib, int sb,
                            double[] o, int io, int n) {
-        if (sa == 1 && sb == 1) {
-            zipContiguous(op, a, ia, b, ib, o, io, n);
+        if (sa == 1 && sb == 1 && ia == io && ib == io) {
+            zipAligned(op, a, b, o, io, io + n);
         } else {
             zipStrided(op, a, ia, sa, b, ib, sb, o, io, n);
         }
@@ -105,19 +111,22 @@ public final class DoubleKernels {
         }
     }
 
-    /** {@link #zip} when both inputs are contiguous: the loops the JIT vectorises. */
-    private static void zipContiguous(BinaryOp op, double[] a, int ia, double[] b, int ib, double[] o, int io, int n) {
+    /**
+     * {@link #zip} when the inputs and the output are contiguous at the same offsets: one index for all three (see
+     * the note on {@link #map}), the loops the JIT vectorises.
+     */
+    private static void zipAligned(BinaryOp op, double[] a, double[] b, double[] o, int from, int to) {
         switch (op) {
-            case ADD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] + b[ib + j]; }
-            case SUB -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] - b[ib + j]; }
-            case MUL -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * b[ib + j]; }
-            case DIV -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] / b[ib + j]; }
-            case MAXIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.max(a[ia + j], b[ib + j]); }
-            case MINIMUM -> { for (int j = 0; j < n; j++) o[io + j] = Math.min(a[ia + j], b[ib + j]); }
-            case RELU_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * positive(b[ib + j]); }
-            case TANH_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * (1 - b[ib + j] * b[ib + j]); }
-            case SIGMOID_GRAD -> { for (int j = 0; j < n; j++) o[io + j] = a[ia + j] * b[ib + j] * (1 - b[ib + j]); }
-            default -> zipStrided(op, a, ia, 1, b, ib, 1, o, io, n);
+            case ADD -> { for (int j = from; j < to; j++) o[j] = a[j] + b[j]; }
+            case SUB -> { for (int j = from; j < to; j++) o[j] = a[j] - b[j]; }
+            case MUL -> { for (int j = from; j < to; j++) o[j] = a[j] * b[j]; }
+            case DIV -> { for (int j = from; j < to; j++) o[j] = a[j] / b[j]; }
+            case MAXIMUM -> { for (int j = from; j < to; j++) o[j] = Math.max(a[j], b[j]); }
+            case MINIMUM -> { for (int j = from; j < to; j++) o[j] = Math.min(a[j], b[j]); }
+            case RELU_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * positive(b[j]); }
+            case TANH_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * (1 - b[j] * b[j]); }
+            case SIGMOID_GRAD -> { for (int j = from; j < to; j++) o[j] = a[j] * b[j] * (1 - b[j]); }
+            default -> zipStrided(op, a, from, 1, b, from, 1, o, from, to - from);
         }
     }
 
@@ -262,14 +271,17 @@ public final class DoubleKernels {
         }
     }
 
-    /** {@code y[i] = alpha * x[i] + beta * y[i]}; with {@code beta == 0} the old {@code y} is ignored. */
-    public static void axpby(int n, double alpha, double[] x, int xo, double beta, double[] y, int yo) {
+    /**
+     * {@code y[i] = alpha * x[i] + beta * y[i]} for {@code from <= i < to} (one index, see the note on {@link #map});
+     * with {@code beta == 0} the old {@code y} is ignored.
+     */
+    public static void axpby(int from, int to, double alpha, double[] x, double beta, double[] y) {
         if (beta == 0) {
-            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i];
+            for (int i = from; i < to; i++) y[i] = alpha * x[i];
         } else if (beta == 1) {
-            for (int i = 0; i < n; i++) y[yo + i] += alpha * x[xo + i];
+            for (int i = from; i < to; i++) y[i] += alpha * x[i];
         } else {
-            for (int i = 0; i < n; i++) y[yo + i] = alpha * x[xo + i] + beta * y[yo + i];
+            for (int i = from; i < to; i++) y[i] = alpha * x[i] + beta * y[i];
         }
     }
 

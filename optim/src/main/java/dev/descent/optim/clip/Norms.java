@@ -64,12 +64,30 @@ public final class Norms {
         if (!t.dtype().isFloating() || t.size() == 0) return -1;
         // NOTE: the sum of all elements is finite whenever every element is, so one pass without a temporary
         // answers the common case; a non-finite sum (a bad element, or an overflow of finite ones) is then searched.
-        if (Double.isFinite(t.flatten().sum().item())) return -1;
+        if (Double.isFinite(laneSum(t))) return -1;
         double[] x = t.toDoubleArray();
         for (int i = 0; i < x.length; i++) {
             if (!Double.isFinite(x[i])) return i;
         }
         return -1;
+    }
+
+    /** The most columns {@link #laneSum} sums separately. */
+    private static final int LANES = 512;
+
+    /**
+     * The sum of all elements of {@code t}, in another order than {@code t.sum()}: the column sums of its elements
+     * viewed as rows of {@code LANES} columns (or of the largest power of two that divides its size), then their sum.
+     * NOTE: one sum is one serial chain of additions, each waiting for the last; column sums are independent
+     * chains, and the guard runs over every gradient on every step.
+     */
+    private static double laneSum(Tensor t) {
+        int n = t.size(), lanes = LANES;
+        while (n % lanes != 0) lanes /= 2;
+        Tensor flat = t.flatten();
+        // A small tensor is summed at once: its chain is short, and the column sums would be one more tensor.
+        if (n < 8 * LANES || lanes == 1) return flat.sum().item();
+        return flat.reshape(n / lanes, lanes).sum(0).sum().item();
     }
 
     /** Whether every element of {@code t} is finite. */

@@ -30,6 +30,24 @@ class NormsTest {
         }
     }
 
+    /** Sizes that sum in columns (512, 16 and 2 of them) and one that sums at once; finite values whose sum overflows. */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void firstNonFiniteFindsTheBadElementOfLargeGradients(DType dt) {
+        double big = dt == DType.FLOAT32 ? 3e38 : 1.7e308;
+        for (int n : new int[] {4096, 5120, 4112, 4098, 4097}) {
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) x[i] = i % 5 == 0 ? big : (i % 3 - 1) * 0.5;
+            assertEquals(-1, Norms.firstNonFinite(tensor(dt, x)), "all finite, n=" + n);
+            for (int at : new int[] {0, 1, 511, 512, n / 2, n - 1}) {
+                double[] y = x.clone();
+                y[at] = at % 2 == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
+                if (at + 1 < n) y[at + 1] = Double.POSITIVE_INFINITY;
+                assertEquals(at, Norms.firstNonFinite(tensor(dt, y)), "n=" + n + " at=" + at);
+            }
+        }
+    }
+
     private static Tensor tensor(DType dt, double[] x) {
         return Tensor.on(Backends.get(), dt).of(x, x.length);
     }
