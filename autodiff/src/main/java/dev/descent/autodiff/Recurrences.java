@@ -1,8 +1,11 @@
 package dev.descent.autodiff;
 
 import dev.descent.core.DType;
+import dev.descent.core.InPlace;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +29,9 @@ import java.util.List;
  * {@code pack_padded_sequence} gives). The output stacks the {@code T} outputs, then {@code h_n} (and {@code c_n}
  * for the LSTM): shape {@code (T + 1, B, H)} ({@code (T + 2, B, H)} for the LSTM).
  *
- * <p>The forward pass is the recurrence written once with primitive operations, run without recording; it keeps
- * each step's gate activations for the backward loop. NOTE: when the backward pass is itself recorded
+ * <p>The forward pass runs the recurrence on tensors, in place where it can (one {@code h W_hh^T + b_hh} buffer for
+ * every step, the gate pre-activations activated where they lie), with the same kernels in the same order as the
+ * composed definition, so it gives the same values; it keeps each step's gate activations for the backward loop. NOTE: when the backward pass is itself recorded
  * ({@code createGraph}), the gradients are those of the same recurrence recorded step by step, so they can be
  * differentiated to any order; otherwise they come from the backward loop, which equals them up to rounding.
  */
@@ -151,22 +155,85 @@ final class Recurrences {
     private static Forward forward(Cell cell, Dims d, Variable[] inputs, Tensor[] masks) {
         Tensor[] hPrev = new Tensor[d.steps];
         Tensor[][] saved = new Tensor[d.steps][];
-        Tensor out;
-        try (NoGrad scope = NoGrad.enter()) {
-            Variable[] constants = new Variable[inputs.length];
-            for (int i = 0; i < inputs.length; i++) constants[i] = Variable.constant(inputs[i].value());
-            out = run(cell, d, constants, masks, hPrev, saved).value();
+        boolean lstm = cell == Cell.LSTM;
+        Tensor xp = inputs[0].value(), h = inputs[1].value(), c = lstm ? inputs[2].value() : null;
+        Tensor whh = inputs[lstm ? 3 : 2].value();
+        Tensor bhh = inputs.length > (lstm ? 4 : 3) ? inputs[lstm ? 4 : 3].value() : null;
+        int n = d.hidden;
+        // one buffer for h W_hh^T + b_hh, reused by every step, and one (B, H) scratch
+        Tensor gh = zeros(xp, d.batch, d.gates * n), tmp = zeros(xp, d.batch, n);
+        Tensor[] rows = new Tensor[d.steps + (lstm ? 2 : 1)];
+        for (int t = 0; t < d.steps; t++) {
+            Tensor x = xp.slice(0, t, t + 1).reshape(d.batch, d.gates * n);
+            InPlace.matmul(h, whh, false, true, gh);
+            if (bhh != null) InPlace.zip(BinaryOp.ADD, gh, bhh, gh);
+            Tensor hNew, cNew = null;
+            switch (cell) {
+                case RNN_TANH, RNN_RELU -> {
+                    InPlace.zip(BinaryOp.ADD, x, gh, x);
+                    InPlace.map(cell == Cell.RNN_TANH ? UnaryOp.TANH : UnaryOp.RELU, x, 0, 0, x);
+                    hNew = x;
+                    saved[t] = new Tensor[] {hNew};
+                }
+                case LSTM -> {
+                    InPlace.zip(BinaryOp.ADD, x, gh, x);
+                    Tensor i = gate(x, 0, n, UnaryOp.SIGMOID), f = gate(x, 1, n, UnaryOp.SIGMOID);
+                    Tensor g = gate(x, 2, n, UnaryOp.TANH), o = gate(x, 3, n, UnaryOp.SIGMOID);
+                    cNew = f.mul(c);
+                    InPlace.zip(BinaryOp.MUL, i, g, tmp);
+                    InPlace.zip(BinaryOp.ADD, cNew, tmp, cNew);
+                    Tensor tc = cNew.tanh();
+                    hNew = o.mul(tc);
+                    saved[t] = new Tensor[] {i, f, g, o, c, tc};
+                }
+                case GRU -> {
+                    Tensor xn = x.slice(1, 2 * n, 3 * n), ghn = gh.slice(1, 2 * n, 3 * n);
+                    InPlace.zip(BinaryOp.ADD, x, gh, x); // only the r and z blocks of this sum are read
+                    Tensor r = gate(x, 0, n, UnaryOp.SIGMOID), z = gate(x, 1, n, UnaryOp.SIGMOID);
+                    InPlace.zip(BinaryOp.MUL, r, ghn, tmp);
+                    InPlace.zip(BinaryOp.ADD, xn, tmp, xn);
+                    InPlace.map(UnaryOp.TANH, xn, 0, 0, xn);
+                    hNew = h.sub(xn);
+                    InPlace.zip(BinaryOp.MUL, z, hNew, hNew);
+                    InPlace.zip(BinaryOp.ADD, xn, hNew, hNew);
+                    saved[t] = new Tensor[] {r, z, xn, ghn};
+                }
+                default -> throw new IllegalStateException(cell.toString());
+            }
+            hPrev[t] = h;
+            if (masks == null) {
+                rows[t] = hNew;
+                h = hNew;
+                c = cNew;
+            } else {
+                Tensor m = masks[t];
+                rows[t] = hNew.mul(m);
+                h = Tensor.where(m, hNew, h);
+                if (cNew != null) c = Tensor.where(m, cNew, c);
+            }
         }
-        return new Forward(out, hPrev, saved);
+        rows[d.steps] = h;
+        if (lstm) rows[d.steps + 1] = c;
+        return new Forward(Tensor.stack(0, rows), hPrev, saved);
+    }
+
+    /** Gate block {@code k} (H columns) of the pre-activations {@code a}, activated: a new tensor. */
+    private static Tensor gate(Tensor a, int k, int n, UnaryOp act) {
+        Tensor out = a.slice(1, k * n, (k + 1) * n);
+        InPlace.map(act, out, 0, 0, out);
+        return out;
+    }
+
+    private static Tensor zeros(Tensor like, int... dims) {
+        return Tensor.on(like.backend(), like.dtype()).zeros(dims);
     }
 
     /**
-     * The recurrence on {@code inputs} (xp, h0, [c0], whh, [bhh]) as primitive operations: recorded, it is the
-     * composed definition; under no-grad, it is the fused forward, which keeps each step's previous state and gate
-     * activations in {@code hPrev} and {@code saved} (when not null) for the backward loop.
+     * The recurrence on {@code inputs} (xp, h0, [c0], whh, [bhh]) as primitive operations, recorded: the composed
+     * definition. {@link #forward} computes the same values with the same kernels in the same order, in place where
+     * it can.
      */
-    private static Variable run(Cell cell, Dims d, Variable[] inputs, Tensor[] masks, Tensor[] hPrev,
-                                Tensor[][] saved) {
+    private static Variable run(Cell cell, Dims d, Variable[] inputs, Tensor[] masks) {
         boolean lstm = cell == Cell.LSTM;
         Variable xp = inputs[0], h = inputs[1], c = lstm ? inputs[2] : null, whh = inputs[lstm ? 3 : 2];
         Variable bhh = inputs.length > (lstm ? 4 : 3) ? inputs[lstm ? 4 : 3] : null;
@@ -177,12 +244,10 @@ final class Recurrences {
             Variable gh = h.matmul(whh, false, true);
             if (bhh != null) gh = gh.add(bhh);
             Variable hNew, cNew = null;
-            Variable[] keep;
             switch (cell) {
                 case RNN_TANH, RNN_RELU -> {
                     Variable a = x.add(gh);
                     hNew = cell == Cell.RNN_TANH ? a.tanh() : a.relu();
-                    keep = new Variable[] {hNew};
                 }
                 case LSTM -> {
                     Variable a = x.add(gh);
@@ -191,7 +256,6 @@ final class Recurrences {
                     cNew = f.mul(c).add(i.mul(g));
                     Variable tc = cNew.tanh();
                     hNew = o.mul(tc);
-                    keep = new Variable[] {i, f, g, o, c, tc};
                 }
                 case GRU -> {
                     Variable r = x.slice(1, 0, n).add(gh.slice(1, 0, n)).sigmoid();
@@ -199,14 +263,8 @@ final class Recurrences {
                     Variable ghn = gh.slice(1, 2 * n, 3 * n);
                     Variable nn = x.slice(1, 2 * n, 3 * n).add(r.mul(ghn)).tanh();
                     hNew = nn.add(z.mul(h.sub(nn)));
-                    keep = new Variable[] {r, z, nn, ghn};
                 }
                 default -> throw new IllegalStateException(cell.toString());
-            }
-            if (saved != null) {
-                hPrev[t] = h.value();
-                saved[t] = new Tensor[keep.length];
-                for (int k = 0; k < keep.length; k++) saved[t][k] = keep[k].value();
             }
             if (masks == null) {
                 rows.add(hNew);
@@ -226,55 +284,75 @@ final class Recurrences {
 
     // ---------------------------------------------------------------- backward
 
-    /** Gradients in the order of the op's inputs (xp, h0, [c0], whh, [bhh]). */
+    /**
+     * Gradients in the order of the op's inputs (xp, h0, [c0], whh, [bhh]). The loop writes into tensors it owns
+     * (the row of the output gradient, the running {@code dh} and {@code dc}, four {@code (B, H)} scratch buffers),
+     * so that a step allocates only its output-gradient row and its gate gradients {@code (B, G H)}.
+     */
     private static Tensor[] backward(Cell cell, Dims d, Forward f, Tensor gOut, Tensor whh, boolean bias,
                                      Tensor[] masks) {
         int n = d.hidden, steps = d.steps;
         Tensor dh = row(gOut, steps, d), dc = cell == Cell.LSTM ? row(gOut, steps + 1, d) : null;
         Tensor[] dx = new Tensor[steps], dgh = new Tensor[steps];
+        Tensor s1 = zeros(dh, d.batch, n), s2 = zeros(dh, d.batch, n);
+        Tensor s3 = cell.gates > 1 ? zeros(dh, d.batch, n) : null, s4 = cell.gates > 1 ? zeros(dh, d.batch, n) : null;
         for (int t = steps - 1; t >= 0; t--) {
             Tensor dOut = row(gOut, t, d);
             Tensor m = masks == null ? null : masks[t];
             // the state after step t is where(m, new, previous): the new state gets m dh, the previous (1 - m) dh
-            Tensor dhNew = m == null ? dh.add(dOut) : dh.add(dOut).mul(m);
             Tensor carryH = m == null ? null : Tensor.where(m, dh.zerosLike(), dh);
+            Tensor dhNew;
+            if (m == null) {
+                InPlace.zip(BinaryOp.ADD, dh, dOut, dOut);
+                dhNew = dOut;
+            } else {
+                dhNew = dh.add(dOut).mul(m);
+            }
             Tensor[] s = f.saved[t];
-            Tensor dhPrev;
+            // dh is not read again: it receives dh_{t-1}
             switch (cell) {
                 case RNN_TANH, RNN_RELU -> {
-                    Tensor da = cell == Cell.RNN_TANH ? dhNew.tanhGrad(s[0]) : dhNew.reluGrad(s[0]);
-                    dx[t] = da;
-                    dgh[t] = da;
-                    dhPrev = da.matmul(whh);
+                    InPlace.zip(cell == Cell.RNN_TANH ? BinaryOp.TANH_GRAD : BinaryOp.RELU_GRAD, dhNew, s[0], dhNew);
+                    dx[t] = dhNew;
+                    dgh[t] = dhNew;
+                    InPlace.matmul(dhNew, whh, false, false, dh);
                 }
                 case LSTM -> {
                     Tensor i = s[0], fg = s[1], g = s[2], o = s[3], cPrev = s[4], tc = s[5];
-                    Tensor dcNew = m == null ? dc : dc.mul(m);
                     Tensor carryC = m == null ? null : Tensor.where(m, dc.zerosLike(), dc);
-                    Tensor dcTot = dcNew.add(dhNew.mul(o).tanhGrad(tc));
-                    Tensor di = dcTot.mul(g).sigmoidGrad(i);
-                    Tensor df = dcTot.mul(cPrev).sigmoidGrad(fg);
-                    Tensor dg = dcTot.mul(i).tanhGrad(g);
-                    Tensor dO = dhNew.mul(tc).sigmoidGrad(o);
-                    Tensor da = Tensor.concat(1, di, df, dg, dO);
+                    Tensor dcTot = m == null ? dc : dc.mul(m);
+                    gradThrough(BinaryOp.TANH_GRAD, dhNew, o, tc, s1);
+                    InPlace.zip(BinaryOp.ADD, dcTot, s1, dcTot);
+                    gradThrough(BinaryOp.SIGMOID_GRAD, dcTot, g, i, s1);
+                    gradThrough(BinaryOp.SIGMOID_GRAD, dcTot, cPrev, fg, s2);
+                    gradThrough(BinaryOp.TANH_GRAD, dcTot, i, g, s3);
+                    gradThrough(BinaryOp.SIGMOID_GRAD, dhNew, tc, o, s4);
+                    Tensor da = Tensor.concat(1, s1, s2, s3, s4);
                     dx[t] = da;
                     dgh[t] = da;
-                    dhPrev = da.matmul(whh);
-                    dc = dcTot.mul(fg);
-                    if (carryC != null) dc = dc.add(carryC);
+                    InPlace.matmul(da, whh, false, false, dh);
+                    InPlace.zip(BinaryOp.MUL, dcTot, fg, dcTot);
+                    dc = dcTot;
+                    if (carryC != null) InPlace.zip(BinaryOp.ADD, dc, carryC, dc);
                 }
                 case GRU -> {
                     Tensor r = s[0], z = s[1], nn = s[2], ghn = s[3], hp = f.hPrev[t];
-                    Tensor dan = dhNew.sub(dhNew.mul(z)).tanhGrad(nn);
-                    Tensor dar = dan.mul(ghn).sigmoidGrad(r);
-                    Tensor daz = dhNew.mul(hp.sub(nn)).sigmoidGrad(z);
-                    dx[t] = Tensor.concat(1, dar, daz, dan);
-                    dgh[t] = Tensor.concat(1, dar, daz, dan.mul(r));
-                    dhPrev = dgh[t].matmul(whh).add(dhNew.mul(z));
+                    InPlace.zip(BinaryOp.MUL, dhNew, z, s1); // dh z, the direct path to h_{t-1}
+                    InPlace.zip(BinaryOp.SUB, dhNew, s1, s2);
+                    InPlace.zip(BinaryOp.TANH_GRAD, s2, nn, s2); // dan
+                    gradThrough(BinaryOp.SIGMOID_GRAD, s2, ghn, r, s3); // dar
+                    InPlace.zip(BinaryOp.SUB, hp, nn, s4);
+                    InPlace.zip(BinaryOp.MUL, dhNew, s4, s4);
+                    InPlace.zip(BinaryOp.SIGMOID_GRAD, s4, z, s4); // daz
+                    dx[t] = Tensor.concat(1, s3, s4, s2);
+                    InPlace.zip(BinaryOp.MUL, s2, r, s2);
+                    dgh[t] = Tensor.concat(1, s3, s4, s2);
+                    InPlace.matmul(dgh[t], whh, false, false, dh);
+                    InPlace.zip(BinaryOp.ADD, dh, s1, dh);
                 }
                 default -> throw new IllegalStateException(cell.toString());
             }
-            dh = carryH == null ? dhPrev : dhPrev.add(carryH);
+            if (carryH != null) InPlace.zip(BinaryOp.ADD, dh, carryH, dh);
         }
         int gh = d.gates * n;
         Tensor dxp = Tensor.stack(0, dx);
@@ -287,6 +365,12 @@ final class Recurrences {
         grads.add(dwhh);
         if (bias) grads.add(flatDgh.sum(0));
         return grads.toArray(Tensor[]::new);
+    }
+
+    /** {@code out = grad(a * b, y)}: the gradient {@code a * b} passed back through an activation with output y. */
+    private static void gradThrough(BinaryOp grad, Tensor a, Tensor b, Tensor y, Tensor out) {
+        InPlace.zip(BinaryOp.MUL, a, b, out);
+        InPlace.zip(grad, out, y, out);
     }
 
     private static Tensor row(Tensor g, int t, Dims d) {
@@ -309,6 +393,6 @@ final class Recurrences {
     static Variable composed(Cell cell, Variable[] inputs, int[] lengths) {
         Variable xp = inputs[0], whh = inputs[cell == Cell.LSTM ? 3 : 2];
         Dims d = new Dims(xp.shape().dim(0), xp.shape().dim(1), whh.shape().dim(1), cell.gates);
-        return run(cell, d, inputs, masks(xp.value(), d, lengths), null, null);
+        return run(cell, d, inputs, masks(xp.value(), d, lengths));
     }
 }

@@ -40,9 +40,11 @@ enum CellKind {
         return new Scan(all.slice(0, 0, steps), h, c);
     }
 
-    /** {@code x W_ih^T + b_ih} for rows {@code x} {@code (N, F)}, {@code W_ih} {@code (G H, F)}: one GEMM. */
+    /**
+     * {@code x W_ih^T + b_ih} for rows {@code x} {@code (N, F)}, {@code W_ih} {@code (G H, F)}: one GEMM, onto the
+     * bias rows when there is a bias (so the {@code (N, G H)} product is not allocated twice).
+     */
     static Variable project(Variable x, Variable wih, Variable bih) {
-        Variable p = x.matmul(wih, false, true);
-        return bih == null ? p : p.add(bih);
+        return bih == null ? x.matmul(wih, false, true) : x.linear(wih.transpose(), bih);
     }
 }
