@@ -166,3 +166,6 @@ def mlp_relu_cross_entropy(x, w1, b1, w2, b2, labels):
 
 case("mlp_relu_cross_entropy", mlp_relu_cross_entropy, away(5, 4), rand(4, 6), rand(6), rand(6, 3), rand(3),
      torch.tensor([0, 2, 1, 1, 0]))
+
+# added after the cases above, so that their random draws stay as they were
+case("expm1", torch.expm1, torch.tensor([-3.0, -1e-9, 0.0, 1e-12, 0.5, 2.5]))

@@ -5,6 +5,7 @@ import dev.descent.core.DType;
 import dev.descent.core.Pooling;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.spi.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -271,6 +272,11 @@ public final class Variable {
     public Variable log() { return Elementwise.log(this); }
 
     public Variable log1p() { return Elementwise.log1p(this); }
+
+    /** {@code exp(x) - 1}, accurate near 0; its gradient is {@code g (y + 1)}, as PyTorch's. */
+    public Variable expm1() {
+        return recordWithOutput("expm1", value.map(UnaryOp.EXPM1), (g, y) -> new Variable[] {g.mul(y.add(1.0))}, this);
+    }
 
     /** Square root; its derivative at 0 is +inf, as in PyTorch. */
     public Variable sqrt() { return Elementwise.sqrt(this); }

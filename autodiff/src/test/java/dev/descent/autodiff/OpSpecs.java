@@ -118,6 +118,7 @@ final class OpSpecs {
         unary("exp", Set.of("exp"), s(2, 2), ANY, x -> x[0].exp());
         unary("log", Set.of("log"), s(2, 2), POSITIVE, x -> x[0].log());
         unary("log1p", Set.of("log1p"), s(3), Domain.between(-0.5, 2), x -> x[0].log1p());
+        unary("expm1", Set.of("expm1"), s(2, 3), Domain.between(-3, 3), x -> x[0].expm1());
         unary("sqrt", Set.of("sqrt"), s(3), POSITIVE, x -> x[0].sqrt());
         unary("abs", Set.of("abs"), s(2, 2), NONZERO, x -> x[0].abs());
         unary("square", Set.of("square"), s(2, 2), ANY, x -> x[0].square());

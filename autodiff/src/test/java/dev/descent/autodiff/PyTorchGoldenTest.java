@@ -54,6 +54,7 @@ class PyTorchGoldenTest {
         op("exp", x -> x[0].exp());
         op("log", x -> x[0].log());
         op("log1p", x -> x[0].log1p());
+        op("expm1", x -> x[0].expm1());
         op("sqrt", x -> x[0].sqrt());
         op("sqrt_at_zero", x -> x[0].sqrt());
         op("abs", x -> x[0].abs());

@@ -283,6 +283,20 @@ public final class Tensor {
 
     // ---------------------------------------------------------------- elementwise unary
 
+    /**
+     * {@code op} applied to every element, with the scalar parameters {@code p} and {@code q} where {@code op} takes
+     * them (see {@link UnaryOp}): the one entry point for every elementwise unary kernel, including those without a
+     * named method here (for example {@code t.map(UnaryOp.EXPM1)}).
+     */
+    public Tensor map(UnaryOp op, double p, double q) {
+        return unary(op.name().toLowerCase(java.util.Locale.ROOT), op, p, q);
+    }
+
+    /** {@link #map(UnaryOp, double, double)} for an op without scalar parameters. */
+    public Tensor map(UnaryOp op) {
+        return map(op, 0, 0);
+    }
+
     private Tensor unary(String op, UnaryOp kernel, double p, double q) {
         Checks.floating(op, this);
         Tensor out = newLike(dtype, shape);

@@ -63,6 +63,7 @@ public final class DoubleKernels {
             case POW_SCALAR -> { for (int i = from; i < to; i++) out[i] = (double) Math.pow(x[i], p); }
             case AFFINE -> { for (int i = from; i < to; i++) out[i] = p * x[i] + q; }
             case CLAMP -> { for (int i = from; i < to; i++) out[i] = Math.min(Math.max(x[i], p), q); }
+            case EXPM1 -> { for (int i = from; i < to; i++) out[i] = (double) Math.expm1(x[i]); }
             default -> throw new IllegalArgumentException("map: unknown unary op " + op);
         }
     }

@@ -26,5 +26,7 @@ public enum UnaryOp {
     /** {@code p * x + q} (affine map; covers adding and multiplying by scalars). */
     AFFINE,
     /** {@code min(max(x, p), q)}; NaN propagates. */
-    CLAMP
+    CLAMP,
+    /** {@code exp(x) - 1}, accurate near 0 ({@code torch.expm1}). */
+    EXPM1
 }

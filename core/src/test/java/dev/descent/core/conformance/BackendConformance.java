@@ -164,6 +164,8 @@ public abstract class BackendConformance extends WindowConformance {
         assertTensor(big.tanh(), new double[] {-1, 1}, 2);
         assertTensor(big.erf(), new double[] {-1, 1}, 2);
         assertTensor(f(dt).of(new double[] {1e-10}).log1p(), new double[] {1e-10 - 5e-21}, 1);
+        assertTensor(f(dt).of(new double[] {1e-10, -2, 0}).map(UnaryOp.EXPM1), new double[] {1e-10 + 5e-21,
+                Math.expm1(-2), 0}, 3);
     }
 
     @ParameterizedTest
