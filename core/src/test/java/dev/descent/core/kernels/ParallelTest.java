@@ -111,21 +111,25 @@ class ParallelTest {
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
         Set<String> nestedMismatch = ConcurrentHashMap.newKeySet();
         CountDownLatch both = new CountDownLatch(2);
-        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> Parallel.forRange(2 * Parallel.THRESHOLD, 1, (from, to) -> {
-            Thread self = Thread.currentThread();
-            seen.add(self);
-            both.countDown();
-            try {
-                both.await(10, TimeUnit.SECONDS); // both parts run at once: one of them on a helper
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-            Parallel.forRange(4 * Parallel.THRESHOLD, 1, (a, b) -> {
-                if (Thread.currentThread() != self) nestedMismatch.add(Thread.currentThread().getName());
+        Thread[] caller = new Thread[1]; // assertTimeoutPreemptively makes the call on a thread of its own
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            caller[0] = Thread.currentThread();
+            Parallel.forRange(2 * Parallel.THRESHOLD, 1, (from, to) -> {
+                Thread self = Thread.currentThread();
+                seen.add(self);
+                both.countDown();
+                try {
+                    both.await(10, TimeUnit.SECONDS); // both parts run at once: one of them on a helper
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                Parallel.forRange(4 * Parallel.THRESHOLD, 1, (a, b) -> {
+                    if (Thread.currentThread() != self) nestedMismatch.add(Thread.currentThread().getName());
+                });
             });
-        }));
+        });
         assertEquals(2, seen.size(), "two threads ran the two parts");
-        Thread helper = seen.stream().filter(t -> t != Thread.currentThread()).findFirst().orElseThrow();
+        Thread helper = seen.stream().filter(t -> t != caller[0]).findFirst().orElseThrow();
         assertTrue(helper.getName().startsWith("descent-intra-op-"), helper.getName());
         assertTrue(helper.isDaemon());
         assertEquals(Set.of(), nestedMismatch, "nested calls ran on the thread of their part");
