@@ -7,6 +7,7 @@ import dev.descent.core.Tensor;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.testing.GoldenCases;
 import dev.descent.core.testing.GoldenCases.Case;
+import dev.descent.core.testing.WorstError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class PyTorchGoldenTest {
     private static final double TOL = 1e-10;
-    private static double worst;
+    private static final WorstError WORST = new WorstError("PyTorch goldens", TOL);
 
 
     private static final Map<String, Function<Variable[], Variable>> OPS = new HashMap<>();
@@ -150,15 +151,11 @@ class PyTorchGoldenTest {
     }
 
     private static void compare(String what, Tensor expected, Tensor actual) {
-        record(GoldenCases.compare(what, expected, actual, TOL));
-    }
-
-    private static synchronized void record(double err) {
-        worst = Math.max(worst, err);
+        WORST.compare(what, expected, actual);
     }
 
     @AfterAll
     static void report() {
-        System.out.printf("PyTorch goldens: worst relative error %.3e (tolerance %.0e)%n", worst, TOL);
+        WORST.report();
     }
 }

@@ -10,6 +10,7 @@ import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.testing.GoldenCases;
 import dev.descent.core.testing.GoldenCases.Case;
+import dev.descent.core.testing.WorstError;
 import dev.descent.nn.Module;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -39,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AttentionGoldenTest {
     private static final double TOL = 1e-10;
-    private static double worst;
+    private static final WorstError WORST = new WorstError("Attention goldens", TOL);
 
     /** How to build a case's module and which of its inputs are data and masks. */
     private record Config(Function<TensorFactory, Module> make, int inputs, boolean padding, boolean attnMask,
@@ -165,15 +166,11 @@ class AttentionGoldenTest {
     }
 
     private static void compare(String what, Tensor expected, Tensor actual) {
-        record(GoldenCases.compare(what, expected, actual, TOL));
-    }
-
-    private static synchronized void record(double err) {
-        worst = Math.max(worst, err);
+        WORST.compare(what, expected, actual);
     }
 
     @AfterAll
     static void report() {
-        System.out.printf("Attention goldens: worst relative error %.3e (tolerance %.0e)%n", worst, TOL);
+        WORST.report();
     }
 }

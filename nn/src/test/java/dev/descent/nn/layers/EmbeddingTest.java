@@ -11,6 +11,7 @@ import dev.descent.core.spi.Backend;
 import dev.descent.core.testing.GoldenCases;
 import dev.descent.core.testing.GoldenCases.Case;
 import dev.descent.core.testing.TestBackends;
+import dev.descent.core.testing.WorstError;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EmbeddingTest {
     private static final double TOL = 1e-10;
-    private static double worst;
+    private static final WorstError WORST = new WorstError("Embedding goldens", TOL);
 
     /** padding_idx of each golden case. */
     private static final Map<String, Integer> PADDING = new java.util.HashMap<>(Map.of("embedding_repeated", -999,
@@ -57,19 +58,15 @@ class EmbeddingTest {
             int pad = PADDING.get(c.name());
             Embedding e = Embedding.fromPretrained(c.inputs().get(1), false, pad == -999 ? null : pad);
             Variable y = e.apply(Variable.constant(c.inputs().get(0)));
-            record(GoldenCases.compare(c.name() + " output", c.output(), y.value(), TOL));
+            WORST.compare(c.name() + " output", c.output(), y.value());
             y.mul(Variable.constant(c.weight())).sum().backward();
-            record(GoldenCases.compare(c.name() + " weight grad", c.grads().get(1), e.weight().grad(), TOL));
+            WORST.compare(c.name() + " weight grad", c.grads().get(1), e.weight().grad());
         });
-    }
-
-    private static synchronized void record(double err) {
-        worst = Math.max(worst, err);
     }
 
     @AfterAll
     static void report() {
-        System.out.printf("Embedding goldens: worst relative error %.3e (tolerance %.0e)%n", worst, TOL);
+        WORST.report();
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.testing.GoldenCases;
 import dev.descent.core.testing.GoldenCases.Case;
+import dev.descent.core.testing.WorstError;
 import dev.descent.nn.Module;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -33,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class LayerGoldenTest {
     private static final double TOL = 1e-10;
-    private static double worst;
+    private static final WorstError WORST = new WorstError("Layer goldens", TOL);
 
     private static final Map<String, Function<TensorFactory, Module>> LAYERS = new HashMap<>();
 
@@ -134,15 +135,11 @@ class LayerGoldenTest {
     }
 
     private static void compare(String what, Tensor expected, Tensor actual) {
-        record(GoldenCases.compare(what, expected, actual, TOL));
-    }
-
-    private static synchronized void record(double err) {
-        worst = Math.max(worst, err);
+        WORST.compare(what, expected, actual);
     }
 
     @AfterAll
     static void report() {
-        System.out.printf("Layer goldens: worst relative error %.3e (tolerance %.0e)%n", worst, TOL);
+        WORST.report();
     }
 }

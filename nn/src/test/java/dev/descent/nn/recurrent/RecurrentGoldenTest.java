@@ -10,6 +10,7 @@ import dev.descent.core.TensorFactory;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.testing.GoldenCases;
 import dev.descent.core.testing.GoldenCases.Case;
+import dev.descent.core.testing.WorstError;
 import dev.descent.nn.Module;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -37,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class RecurrentGoldenTest {
     private static final double TOL = 1e-10;
     private static final int F = 4, H = 5;
-    private static double worst;
+    private static final WorstError WORST = new WorstError("Recurrent goldens", TOL);
 
     private record Spec(Function<TensorFactory, Module> make, int states) {
     }
@@ -124,15 +125,11 @@ class RecurrentGoldenTest {
     }
 
     private static void compare(String what, Tensor expected, Tensor actual) {
-        record(GoldenCases.compare(what, expected, actual, TOL));
-    }
-
-    private static synchronized void record(double err) {
-        worst = Math.max(worst, err);
+        WORST.compare(what, expected, actual);
     }
 
     @AfterAll
     static void report() {
-        System.out.printf("Recurrent goldens: worst relative error %.3e (tolerance %.0e)%n", worst, TOL);
+        WORST.report();
     }
 }
