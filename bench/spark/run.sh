@@ -17,7 +17,7 @@
 #   bench/spark/run.sh all [ejml|jblas]      epoch and sweep (the default: all ejml)
 # Extra arguments after the backend go to the Java main (e.g. --epochs 1, --rows 12800, --models 16-64-4, --full).
 # Needs Java 17, Maven, and for `epoch` the Fashion-MNIST IDX files in /usr/share/datasets/fashion-mnist
-# (apt-get install dataset-fashion-mnist); for jblas, libgfortran5.
+# (apt-get install dataset-fashion-mnist).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 what="${1:-all}"
