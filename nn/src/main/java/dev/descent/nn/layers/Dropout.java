@@ -42,8 +42,13 @@ public final class Dropout extends Module {
      * {@code p = 1}, {@code x} times 0, as PyTorch (so NaN and infinities stay NaN).
      */
     public static Variable drop(Variable x, double p, Rng rng) {
+        return drop(x, p, rng, x.shape().dims());
+    }
+
+    /** {@link #drop(Variable, double, Rng)} with a mask of {@code maskShape}, broadcast over {@code x}. */
+    static Variable drop(Variable x, double p, Rng rng, int... maskShape) {
         if (p == 1) return x.mul(0.0);
-        Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, x.shape().dims());
+        Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, maskShape);
         return x.mul(keep.mul(1 / (1 - p)));
     }
 

@@ -2,7 +2,6 @@ package dev.descent.nn.layers;
 
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Rng;
-import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
 
 /**
@@ -36,10 +35,7 @@ public final class Dropout2d extends Module {
             throw new IllegalArgumentException(describe() + ": expected input (N, C, H, W), got " + x.shape());
         }
         if (!isTraining() || p == 0) return x;
-        if (p == 1) return x.mul(0.0);
-        Tensor keep = Tensor.on(x.value().backend(), x.dtype()).bernoulli(rng, 1 - p, x.shape().dim(0),
-                x.shape().dim(1), 1, 1);
-        return x.mul(keep.mul(1 / (1 - p)));
+        return Dropout.drop(x, p, rng, x.shape().dim(0), x.shape().dim(1), 1, 1);
     }
 
     @Override
