@@ -135,7 +135,9 @@ class FreshMachineTest {
 
     private static void assertFromMmap(Map<String, List<String>> r) {
         long mmapped = Long.parseLong(r.get("mmappedGrowth").get(0));
-        assertTrue(mmapped >= NativesReport.BLOCK, "a 24 MiB malloc came from the heap (mmapped " + mmapped + " bytes)");
+        // NOTE: the growth is a difference of process-wide counters, so a mapping another JVM thread frees meanwhile
+        // lowers it a little; half a block, as in assertFromTheHeap, separates "mmapped" from "from the heap".
+        assertTrue(mmapped >= NativesReport.BLOCK / 2, "a 24 MiB malloc came from the heap (mmapped " + mmapped + " bytes)");
     }
 
     /** Runs {@link NativesReport} in a child JVM; returns its report keys (and "output": everything it printed). */
