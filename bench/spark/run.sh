@@ -6,8 +6,9 @@
 #                                            with SparkTrainer in local[2], then with Trainer on the driver alone
 #   bench/spark/run.sh sweep [ejml|jblas]    CommunicationSweep: steps of batch 4 for models of ~1k to ~4M parameters
 #   bench/spark/run.sh steps [ejml|jblas]    the per-step targets in local[2] (at most 10 ms over the compute up to 100k
-#                                            parameters, 30 ms for 1M): one job per step and 50 steps per barrier job,
-#                                            models of ~10k, ~100k and ~1M parameters
+#                                            parameters, 30 ms for 1M): one job per step and 50 steps per barrier job
+#                                            (the all-reduce among the tasks, then the driver's exchange), models of
+#                                            ~10k, ~100k and ~1M parameters
 #   bench/spark/run.sh settings [ejml|jblas] the `steps` grid, one job per step, with Spark's defaults and then with
 #                                            spark.locality.wait=0s, spark.broadcast.compress=false,
 #                                            spark.scheduler.revive.interval=100ms
@@ -82,7 +83,7 @@ case "$what" in
                  --epochs 2 --batch 128 --lr 0.001 --dtype float32 --compare-local "$@" ;;&
   sweep|all) run sweep dev.descent.spark.CommunicationSweep --partitions 2 --steps 30 --warmup 20 "$@" ;;
   steps) run steps dev.descent.spark.CommunicationSweep --partitions 2 --models "$steps_models" --steps 100 \
-             --warmup 50 --steps-per-job 1,50 "$@" ;;
+             --warmup 50 --steps-per-job 1,50 --exchange all-reduce,driver "$@" ;;
   settings)
     run settings-default dev.descent.spark.CommunicationSweep --partitions 2 --models "$steps_models" --steps 30 --warmup 20 "$@"
     settings=(-Dspark.locality.wait=0s -Dspark.broadcast.compress=false -Dspark.scheduler.revive.interval=100ms)

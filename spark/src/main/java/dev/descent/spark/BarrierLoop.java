@@ -29,8 +29,11 @@ final class BarrierLoop {
     private static final System.Logger LOG = System.getLogger(BarrierLoop.class.getName());
     private static final ClassTag<BarrierSteps.Result> RESULT = ClassTag$.MODULE$.apply(BarrierSteps.Result.class);
 
-    /** One barrier job's cost, on the driver: its steps, the state broadcast, and its time from broadcast to result. */
-    record JobCost(int steps, long broadcastBytes, long nanos, long computeNanos, long exchangeNanos) {
+    /**
+     * One barrier job's cost, on the driver: its steps, the state broadcast, its time from broadcast to result, the
+     * slowest step's exchange, and each part of the tasks' steps (the maximum over tasks of its sum over steps).
+     */
+    record JobCost(int steps, long broadcastBytes, long nanos, long exchangeNanos, BarrierSteps.Times times) {
     }
 
     private final JavaSparkContext sc;
@@ -45,11 +48,14 @@ final class BarrierLoop {
     private final List<Metric> metrics;
     final List<JobCost> costs = new ArrayList<>();
     private final GradientExchange exchange;
+    private final SparkTrainer.Exchange mode;
+    private final long timeoutNanos;
     private int jobs;
 
     BarrierLoop(JavaSparkContext sc, Job job, OptimizerFactory optimizerFactory, Module model, Optimizer<?> optimizer,
                 SparkDataParallel engine, JavaRDD<Shard> shards, DataLoader train, DataLoader validation, int epochs,
-                List<Metric> metrics, int stepsPerJob) {
+                List<Metric> metrics, int stepsPerJob, SparkTrainer.Exchange mode) {
+        this.mode = mode;
         this.sc = sc;
         this.job = job;
         this.optimizerFactory = optimizerFactory;
@@ -62,8 +68,11 @@ final class BarrierLoop {
         this.epochs = epochs;
         this.metrics = metrics;
         this.stepsPerJob = stepsPerJob;
+        // NOTE: by default as long as Spark waits for a silent executor's heartbeat before it declares it lost
+        this.timeoutNanos = 1_000_000L * sc.getConf().getTimeAsMs("spark.descent.exchange.timeout",
+                sc.getConf().get("spark.network.timeout", "120s"));
         this.exchange = new GradientExchange(sc.getConf().get("spark.driver.host", "127.0.0.1"),
-                sc.getConf().getInt("spark.descent.exchange.port", 0));
+                sc.getConf().getInt("spark.descent.exchange.port", 0), timeoutNanos);
     }
 
     void close() {
@@ -110,12 +119,13 @@ final class BarrierLoop {
             throw new IllegalStateException("SparkTrainer: the barrier job returned no state from partition 0");
         }
         BarrierSteps.load(first.parameters(), first.optimizer(), model, optimizer);
-        long compute = 0, exchange = 0;
+        long exchange = 0;
+        BarrierSteps.Times times = new BarrierSteps.Times();
         for (BarrierSteps.Result r : results) {
-            compute = Math.max(compute, r.computeNanos());
             exchange = Math.max(exchange, r.exchangeNanos());
+            times.max(r.times());
         }
-        costs.add(new JobCost(group.length, state[0].length + state[1].length, System.nanoTime() - start, compute, exchange));
+        costs.add(new JobCost(group.length, state[0].length + state[1].length, System.nanoTime() - start, exchange, times));
         return first;
     }
 
@@ -129,7 +139,7 @@ final class BarrierLoop {
         for (int attempt = 1; ; attempt++) {
             int executors = sc.sc().statusTracker().getExecutorInfos().length;
             RDD<BarrierSteps.Result> rdd = shards.rdd().barrier().mapPartitions(new BarrierSteps(job, optimizerFactory,
-                    broadcast, group, epoch, firstStep, exchange.address(), ++jobs), true, RESULT);
+                    broadcast, group, epoch, firstStep, exchange.address(), mode, timeoutNanos, ++jobs), true, RESULT);
             try {
                 return JavaRDD.fromRDD(rdd, RESULT).collect();
             } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.descent.spark;
 
+import dev.descent.autodiff.Variable;
+import dev.descent.core.DType;
 import dev.descent.core.io.Safetensors;
 import dev.descent.nn.Module;
 import dev.descent.optim.Optimizer;
@@ -17,11 +19,11 @@ import java.util.Map;
 /**
  * One barrier job of {@link SparkTrainer.Builder#stepsPerJob} mode, on the executors: every partition's task loads
  * the driver's parameters and optimiser state into its replica, then for each of the job's batches computes its
- * share of the gradient, sends it to the driver's {@link GradientExchange}, which sums the shares in partition order
- * (the same sum, bit for bit, as the one-job-per-step mode's) and sends the sum to every task, and takes the
- * optimiser step. Every task takes the same steps from the same state,
- * so the replicas stay equal; partition 0's task returns the parameters and optimiser state. A failed task fails the
- * whole stage, which Spark reruns from the same broadcast state, so a retry changes nothing.
+ * share of the gradient, exchanges it with the other tasks ({@link AllReduce} among them, or the driver's
+ * {@link GradientExchange}), both of which sum the shares in partition order (the same sum, bit for bit, as the
+ * one-job-per-step mode's), and takes the optimiser step with the sum. Every task takes the same steps from the same
+ * state, so the replicas stay equal; partition 0's task returns the parameters and optimiser state. A failed task
+ * fails the whole stage, which the driver reruns from the same broadcast state, so a retry changes nothing.
  */
 final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Shard>, scala.collection.Iterator<BarrierSteps.Result>>
         implements Serializable {
@@ -31,13 +33,55 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
     record Step(double loss, double learningRate, double gradNorm, long nanos) implements Serializable {
     }
 
+    /** The sum of every task's share of one step, as each task receives it. */
+    interface Total {
+        long rows();
+
+        double loss();
+
+        /** Adds the summed gradient into the parameters' (zeroed) gradients, in their dtypes. */
+        void backwardInto(List<Variable> params);
+    }
+
+    /** How the tasks of a job exchange their shares: one instance per task and job, closed at its end. */
+    interface Exchanger extends AutoCloseable {
+        /**
+         * Sends this task's share of step {@code step} (the parameters' gradients, ignored when {@code rows} is 0,
+         * its loss and rows) and returns the sum of every task's share; adds its packing and summing times.
+         */
+        Total exchange(List<Variable> params, long rows, double loss, int step, Times times) throws java.io.IOException;
+
+        @Override
+        void close() throws java.io.IOException;
+    }
+
+    /**
+     * Where a task's steps spent their time, summed over its steps: computing its share (forward and backward),
+     * packing it for the exchange, the exchange (sending, waiting for the other tasks, receiving; summing
+     * included), the summing itself, adding the sum into the gradients, and the update (gradient norm, optimiser
+     * step and the finiteness check).
+     */
+    static final class Times implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long compute, pack, exchange, reduce, apply, update;
+
+        void max(Times o) {
+            compute = Math.max(compute, o.compute);
+            pack = Math.max(pack, o.pack);
+            exchange = Math.max(exchange, o.exchange);
+            reduce = Math.max(reduce, o.reduce);
+            apply = Math.max(apply, o.apply);
+            update = Math.max(update, o.update);
+        }
+    }
+
     /**
      * What a task returns: its partition, its steps, why it stopped early (null: it took them all), and, from
      * partition 0 only, the parameters and optimiser state after the last step (safetensors bytes); with the
-     * slowest step's exchange and the task's total computing time.
+     * slowest step's exchange and the task's times.
      */
     record Result(int partition, List<Step> steps, String diverged, byte[] parameters, byte[] optimizer,
-                  long computeNanos, long exchangeNanos) implements Serializable {
+                  long exchangeNanos, Times times) implements Serializable {
     }
 
     private final Job job;
@@ -47,11 +91,15 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
     private final int firstEpoch;
     private final long firstStep;
     private final GradientExchange.Address exchange;
+    private final SparkTrainer.Exchange mode;
+    private final long timeoutNanos;
     private final int token;
 
     BarrierSteps(Job job, OptimizerFactory optimizerFactory, Broadcast<byte[][]> state, int[][] batches, int epoch,
-                 long firstStep, GradientExchange.Address exchange, int token) {
+                 long firstStep, GradientExchange.Address exchange, SparkTrainer.Exchange mode, long timeoutNanos, int token) {
         this.exchange = exchange;
+        this.mode = mode;
+        this.timeoutNanos = timeoutNanos;
         this.token = token;
         this.job = job;
         this.optimizerFactory = optimizerFactory;
@@ -95,31 +143,35 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
         optimizer.zeroGrad();
         List<Step> steps = new ArrayList<>();
         String diverged = null;
-        long compute = 0, slowestExchange = 0;
-        try (GradientExchange.Client exchanger = new GradientExchange.Client(exchange, attempt(context), partition,
-                context.getTaskInfos().length)) {
+        long slowestExchange = 0;
+        Times times = new Times();
+        try (Exchanger exchanger = open(context, partition, model)) {
             for (int k = 0; k < batches.length && diverged == null; k++) {
                 long start = System.nanoTime();
                 int[] samples = batches[k];
-                GradientSum mine = Tasks.share(shard, job, r, shard.select(samples), samples.length, 1.0, 0);
+                int[] rows = shard.select(samples);
+                double share = rows.length == 0 ? 0 : Tasks.backward(shard, job, r, rows, samples.length, 1.0);
                 long computed = System.nanoTime();
-                GradientSum sum = exchanger.exchange(mine, partition, k);
+                Total sum = exchanger.exchange(model.parameters(), rows.length, share, k, times);
                 long exchanged = System.nanoTime();
-                compute += computed - start;
+                times.compute += computed - start;
+                times.exchange += exchanged - computed;
                 slowestExchange = Math.max(slowestExchange, exchanged - computed);
                 long step = firstStep + k + 1;
-                if (sum.rows != samples.length) {
-                    throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows + " rows of a batch of "
+                if (sum.rows() != samples.length) {
+                    throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows() + " rows of a batch of "
                             + samples.length + " at step " + step);
                 }
                 // NOTE: every check below decides from the sum, the same on every task, so all tasks stop at the same
                 // step (one that stopped alone would leave the others waiting for its share)
-                if (!Double.isFinite(sum.loss)) {
-                    diverged = why(step, "the loss is " + sum.loss);
+                if (!Double.isFinite(sum.loss())) {
+                    diverged = why(step, "the loss is " + sum.loss());
                     break;
                 }
                 optimizer.zeroGrad();
                 sum.backwardInto(model.parameters());
+                long applied = System.nanoTime();
+                times.apply += applied - exchanged;
                 double norm = Norms.gradNorm(model.parameters(), 2);
                 if (!Double.isFinite(norm)) {
                     optimizer.zeroGrad();
@@ -135,17 +187,38 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
                     diverged = why(step, "the step made '" + bad + "' non-finite; it was undone");
                     break;
                 }
+                times.update += System.nanoTime() - applied;
                 // NOTE: weighed by the batch's share of the step's rows (all of them), as the trainer's loop records it
-                double loss = sum.loss * samples.length / samples.length;
+                double loss = sum.loss() * samples.length / samples.length;
                 steps.add(new Step(loss, lr, norm, System.nanoTime() - start));
             }
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new java.io.UncheckedIOException("SparkTrainer: partition " + partition + "'s gradient exchange ("
+                    + mode + ") failed: " + e.getMessage(), e);
         }
         byte[][] after = partition == 0 ? state(model, optimizer) : new byte[2][];
         Replicas.giveBack(job, r);
-        Result result = new Result(partition, steps, diverged, after[0], after[1], compute, slowestExchange);
+        Result result = new Result(partition, steps, diverged, after[0], after[1], slowestExchange, times);
         return scala.jdk.javaapi.CollectionConverters.asScala(List.of(result).iterator());
+    }
+
+    /** This task's side of the job's exchange. */
+    private Exchanger open(BarrierTaskContext context, int partition, Module model) throws java.io.IOException {
+        int partitions = context.getTaskInfos().length;
+        if (mode == SparkTrainer.Exchange.DRIVER) {
+            return new GradientExchange.Client(exchange, attempt(context), partition, partitions, timeoutNanos);
+        }
+        List<Variable> params = model.parameters();
+        int[] sizes = new int[params.size()];
+        boolean single = true;
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = (int) params.get(i).value().size();
+            single &= params.get(i).value().dtype() == DType.FLOAT32;
+        }
+        // NOTE: the host the executor's block manager advertises, which the other executors reach it by
+        String host = org.apache.spark.SparkEnv.get().blockManager().blockManagerId().host();
+        return AllReduce.open(exchange, attempt(context), partition, partitions, host, sizes, single ? 4 : 8,
+                timeoutNanos, context);
     }
 
     /** Orders the job's attempts: this job's token, then the stage attempt (a rerun of a failed stage is newer). */

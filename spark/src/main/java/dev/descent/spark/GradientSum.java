@@ -17,7 +17,7 @@ import java.util.List;
  * kept in float64 whatever the model's dtype. It also carries the slowest partition's time to load the parameters
  * and to compute its gradient (the maxima, since partitions run in parallel).
  */
-final class GradientSum implements Serializable {
+final class GradientSum implements Serializable, BarrierSteps.Total {
     private static final long serialVersionUID = 2L;
 
     /** Elements per parameter, -1 for a parameter without gradient; null while empty. */
@@ -114,6 +114,16 @@ final class GradientSum implements Serializable {
         return this;
     }
 
+    @Override
+    public long rows() {
+        return rows;
+    }
+
+    @Override
+    public double loss() {
+        return loss;
+    }
+
     private int size() {
         return f32 != null ? f32.length : f64 == null ? 0 : f64.length;
     }
@@ -125,33 +135,43 @@ final class GradientSum implements Serializable {
     }
 
     /** Adds this sum into the parameters' gradients (in their dtypes), as if it had been back-propagated there. */
-    void backwardInto(List<Variable> params) {
+    @Override
+    public void backwardInto(List<Variable> params) {
         if (rows == 0) return;
         int at = 0;
         for (int i = 0; i < params.size(); i++) {
             int n = lengths[i];
             if (n < 0) continue;
-            double[] g = java.util.Arrays.copyOfRange(f64, at, at + n);
-            at += n;
             Tensor value = params.get(i).value();
-            params.get(i).backward(Tensor.on(value.backend(), value.dtype()).of(g, value.shape().dims()));
+            var f = Tensor.on(value.backend(), value.dtype());
+            int[] dims = value.shape().dims();
+            params.get(i).backward(f32 != null ? f.of(java.util.Arrays.copyOfRange(f32, at, at + n), dims)
+                    : f.of(java.util.Arrays.copyOfRange(f64, at, at + n), dims));
+            at += n;
         }
     }
 
     // ---------------------------------------------------------------- as bytes, for the gradient exchange
 
     /**
-     * This share or sum as bytes: the partition, rows, loss and lengths, then the values' little-endian bytes
-     * (float32 or float64).
+     * This share or sum as bytes: the partition, rows, loss and lengths, then the values' little-endian bytes:
+     * float32 for a float32 share, or for a sum when {@code float32} (every share summed was float32, so the
+     * parameters' gradients would round the sum to float32 anyway), float64 otherwise.
      */
-    byte[] encode(int partition) {
+    byte[] encode(int partition, boolean float32) {
         int n = lengths == null ? 0 : lengths.length, size = size();
-        int width = f32 != null ? 4 : 8;
+        int width = f32 != null || float32 ? 4 : 8;
         ByteBuffer b = ByteBuffer.allocate(4 + 8 + 8 + 4 + 1 + 4 * n + width * size).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(partition).putLong(rows).putDouble(loss).putInt(n).put((byte) width);
         for (int i = 0; i < n; i++) b.putInt(lengths[i]);
-        if (f32 != null) b.asFloatBuffer().put(f32);
-        else if (f64 != null) b.asDoubleBuffer().put(f64);
+        if (f32 != null) {
+            b.asFloatBuffer().put(f32);
+        } else if (f64 != null && width == 4) {
+            var out = b.asFloatBuffer();
+            for (double v : f64) out.put((float) v);
+        } else if (f64 != null) {
+            b.asDoubleBuffer().put(f64);
+        }
         return b.array();
     }
 

@@ -136,10 +136,29 @@ public final class SparkTrainer implements AutoCloseable {
     }
 
     /**
-     * What each barrier job of {@link Builder#stepsPerJob} mode cost: its steps, the state it broadcast, its time on
-     * the driver (broadcast to loaded result), the slowest task's computing and its slowest exchange of one step.
+     * How the tasks of a {@link Builder#stepsPerJob} barrier job exchange their gradient shares every step. Both sum
+     * the shares in partition order, so both train the same parameters bit for bit.
      */
-    public record JobCost(int steps, long broadcastBytes, long nanos, long computeNanos, long exchangeNanos) {
+    public enum Exchange {
+        /**
+         * Among the tasks, with no driver in the data path (the default): a reduce-scatter, then an all-gather, over
+         * TCP between the executors; each task sends and receives about 2 × (N − 1) / N of the gradient per step.
+         * The driver only introduces the tasks to each other, once per job.
+         */
+        ALL_REDUCE,
+        /** Through a TCP server on the driver, which receives N shares and sends N sums per step. */
+        DRIVER
+    }
+
+    /**
+     * What each barrier job of {@link Builder#stepsPerJob} mode cost: its steps, the state it broadcast, its time on
+     * the driver (broadcast to loaded result), the slowest exchange of one step, and where the steps spent their
+     * time (for each part the slowest task's sum over the job's steps): computing the shares (forward and backward),
+     * packing them, exchanging them (the sum included), summing (in the all-reduce, a task's chunk), adding the sum
+     * into the gradients, and the update (gradient norm, optimiser step, finiteness check).
+     */
+    public record JobCost(int steps, long broadcastBytes, long nanos, long exchangeNanos, long computeNanos,
+                          long packNanos, long exchangeTotalNanos, long reduceNanos, long applyNanos, long updateNanos) {
         /** Mean milliseconds per step of the job. */
         public double millisPerStep() {
             return nanos / 1e6 / steps;
@@ -149,8 +168,9 @@ public final class SparkTrainer implements AutoCloseable {
     /** The cost of every barrier job so far, in order (empty unless {@link Builder#stepsPerJob} is above 1). */
     public List<JobCost> jobCosts() {
         if (barrier == null) return List.of();
-        return barrier.costs.stream().map(c -> new JobCost(c.steps(), c.broadcastBytes(), c.nanos(), c.computeNanos(),
-                c.exchangeNanos())).toList();
+        return barrier.costs.stream().map(c -> new JobCost(c.steps(), c.broadcastBytes(), c.nanos(), c.exchangeNanos(),
+                c.times().compute, c.times().pack, c.times().exchange, c.times().reduce, c.times().apply,
+                c.times().update)).toList();
     }
 
     /**
@@ -207,6 +227,7 @@ public final class SparkTrainer implements AutoCloseable {
         private Function<List<Variable>, Optimizer<?>> optimizerFactory;
         private JavaRDD<Sample> train, validation;
         private int stepsPerJob = 1;
+        private Exchange exchange = Exchange.ALL_REDUCE;
         private int aggregationDepth = 1;
         private int epochs = 1;
         private Metric[] metrics = new Metric[0];
@@ -244,15 +265,6 @@ public final class SparkTrainer implements AutoCloseable {
         }
 
         /**
-         * Runs {@code k} optimiser steps per Spark job instead of one: a barrier job whose tasks (one per partition,
-         * all running at once) exchange their gradient shares every step through {@code BarrierTaskContext.allGather},
-         * sum them in partition order and take the same optimiser step on their replicas, so the parameters equal
-         * those of one job per step (and of one machine). Spark's fixed cost per job is then paid once per {@code k}
-         * steps. Needs a serialisable optimiser factory, at most as many partitions as the cluster has task slots,
-         * no empty partition, and no per-step driver option (schedule, regularizer, gradient accumulation, early
-         * stopping, listeners, checkpoints); epochs, metrics and validation work as in the default mode.
-         */
-        /**
          * Sums the partitions' gradients over {@code depth} levels (default 1: every share goes to the driver), as
          * {@code treeAggregate} does but in a fixed order: with many partitions, groups of
          * {@code ceil(P^(1/depth))} consecutive partitions are summed on the executors first (one shuffle per
@@ -265,6 +277,28 @@ public final class SparkTrainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How {@link #stepsPerJob} mode's tasks exchange their shares: {@link Exchange#ALL_REDUCE} among themselves
+         * (the default) or {@link Exchange#DRIVER} through the driver. Both give the same parameters bit for bit. The
+         * executors must reach each other on the hosts their block managers advertise, at ports the system picks;
+         * a task waits at most {@code spark.descent.exchange.timeout} (default: {@code spark.network.timeout}, 120 s)
+         * for the others before its stage fails.
+         */
+        public Builder exchange(Exchange exchange) {
+            if (exchange == null) throw new IllegalArgumentException("SparkTrainer.exchange: exchange must not be null");
+            this.exchange = exchange;
+            return this;
+        }
+
+        /**
+         * Runs {@code k} optimiser steps per Spark job instead of one: a barrier job whose tasks (one per partition,
+         * all running at once) exchange their gradient shares every step (see {@link #exchange}), sum them in
+         * partition order and take the same optimiser step on their replicas, so the parameters equal
+         * those of one job per step (and of one machine). Spark's fixed cost per job is then paid once per {@code k}
+         * steps. Needs a serialisable optimiser factory, at most as many partitions as the cluster has task slots,
+         * no empty partition, and no per-step driver option (schedule, regularizer, gradient accumulation, early
+         * stopping, listeners, checkpoints); epochs, metrics and validation work as in the default mode.
+         */
         public Builder stepsPerJob(int k) {
             if (k < 1) throw new IllegalArgumentException("SparkTrainer.stepsPerJob: k must be >= 1, got " + k);
             this.stepsPerJob = k;
@@ -432,7 +466,7 @@ public final class SparkTrainer implements AutoCloseable {
                 if (stepsPerJob > 1) {
                     checkBarrier(sc, t);
                     barrier = new BarrierLoop(sc, job, (OptimizerFactory) optimizerFactory, model, optimizer, engine,
-                            t.data.shards(), trainLoader, validationLoader, epochs, List.of(metrics), stepsPerJob);
+                            t.data.shards(), trainLoader, validationLoader, epochs, List.of(metrics), stepsPerJob, exchange);
                 }
                 return new SparkTrainer(built, model, engine, cached, job.id(), report, barrier);
             } catch (RuntimeException e) {

@@ -45,6 +45,18 @@ final class Tasks {
                              long loadNanos) {
         if (rows.length == 0) return GradientSum.zero();
         long start = System.nanoTime();
+        double loss = backward(shard, job, r, rows, batchSize, weight);
+        GradientSum sum = GradientSum.share(r.model().parameters(), loss, rows.length, loadNanos, System.nanoTime() - start);
+        r.model().zeroGrad();
+        return sum;
+    }
+
+    /**
+     * Back-propagates the share of local rows {@code rows} (at least one) of a batch of {@code batchSize} rows into
+     * replica {@code r}'s zeroed gradients, and returns the share's loss: the loss over the rows times their share
+     * of the batch (1 for a SUM loss).
+     */
+    static double backward(Shard shard, Job job, Replicas.Replica r, int[] rows, int batchSize, double weight) {
         Module model = r.model();
         model.train();
         model.zeroGrad();
@@ -56,10 +68,7 @@ final class Tasks {
         // NOTE: a partition holding the whole batch multiplies by nothing, so one partition reproduces the
         // single-machine graph exactly; otherwise the shares make the sum the gradient of the batch's mean loss.
         (factor == 1.0 ? l : l.mul(factor)).backward();
-        GradientSum sum = GradientSum.share(model.parameters(), value * share, rows.length, loadNanos,
-                System.nanoTime() - start);
-        model.zeroGrad();
-        return sum;
+        return value * share;
     }
 
     /** The partition's loss (and, with {@code outputs}, predictions) in eval mode, in chunks of {@code chunk} rows. */

@@ -92,12 +92,40 @@ class BarrierTrainingTest {
         SparkTrainerTest.Result reference = singleMachine();
         SparkTrainerTest.Result perStep = run(builder(sc, 2), 0);
         SparkTrainerTest.Result barrier = run(builder(sc, 2).stepsPerJob(STEPS_PER_JOB), 8);
-        assertMatches(reference, barrier, "stepsPerJob(3), 2 partitions, local[2]");
-        assertEquals(0.0, Fixtures.relativeError(barrier.parameters(), perStep.parameters()),
-                "the tasks sum the shares in partition order, as the driver does");
-        for (int i = 0; i < 20; i++) {
-            assertEquals(perStep.history().steps().get(i).loss(), barrier.history().steps().get(i).loss(), 0.0);
+        SparkTrainerTest.Result viaDriver = run(builder(sc, 2).stepsPerJob(STEPS_PER_JOB).exchange(SparkTrainer.Exchange.DRIVER), 8);
+        assertMatches(reference, barrier, "stepsPerJob(3), 2 partitions, local[2], all-reduce");
+        assertMatches(reference, viaDriver, "stepsPerJob(3), 2 partitions, local[2], driver exchange");
+        assertBitForBit(perStep, barrier, "the tasks sum the shares in partition order, as the driver does");
+        assertBitForBit(viaDriver, barrier, "the all-reduce and the driver's exchange add the same shares in the same order");
+    }
+
+    static void assertBitForBit(SparkTrainerTest.Result expected, SparkTrainerTest.Result actual, String why) {
+        assertEquals(0.0, Fixtures.relativeError(actual.parameters(), expected.parameters()), why);
+        for (int i = 0; i < expected.history().steps().size(); i++) {
+            assertEquals(expected.history().steps().get(i).loss(), actual.history().steps().get(i).loss(), 0.0, why);
+            assertEquals(expected.history().steps().get(i).gradNorm(), actual.history().steps().get(i).gradNorm(), 0.0, why);
         }
+    }
+
+    /**
+     * A float32 model, whose all-reduce exchanges float32 sums (the driver's float64 sums rounded as the gradients
+     * round them): the all-reduce, the driver's exchange and one job per step train the same bits.
+     */
+    @Test
+    void aFloat32ModelTrainsTheSameBitsWithEveryExchange() {
+        JavaSparkContext sc = LocalSpark.context();
+        SparkTrainMain.Mlp mlp = new SparkTrainMain.Mlp(Fixtures.FEATURES, List.of(16), Fixtures.CLASSES, 5, dev.descent.core.DType.FLOAT32);
+        Function<SparkTrainer.Builder, SparkTrainer.Builder> common = b -> b.optimizer(SparkTrainerTest::adam)
+                .trainData(sc.parallelize(SparkTrainerTest.TRAIN, 2)).batchSize(SparkTrainerTest.BATCH).shuffle(new Rng(7))
+                .epochs(SparkTrainerTest.EPOCHS);
+        SparkTrainerTest.Result perStep = run(common.apply(SparkTrainer.builder(sc, mlp, Losses::crossEntropy)), 0);
+        SparkTrainerTest.Result allReduce = run(common.apply(SparkTrainer.builder(sc, mlp, Losses::crossEntropy))
+                .stepsPerJob(4), 6);
+        SparkTrainerTest.Result viaDriver = run(common.apply(SparkTrainer.builder(sc, mlp, Losses::crossEntropy))
+                .stepsPerJob(4).exchange(SparkTrainer.Exchange.DRIVER), 6);
+        assertEquals(dev.descent.core.DType.FLOAT32, allReduce.parameters().values().iterator().next().dtype());
+        assertBitForBit(perStep, allReduce, "float32: the all-reduce against one job per step");
+        assertBitForBit(viaDriver, allReduce, "float32: the all-reduce against the driver's exchange");
     }
 
     @Test

@@ -178,8 +178,14 @@ class ClusterTrainingTest {
 
     /** A barrier run; {@code listener} (if any) listens from the first step on, after the trainer's build. */
     private static SparkTrainerTest.Result barrierRun(SparkListener listener) throws InterruptedException {
+        return barrierRun(listener, SparkTrainer.Exchange.ALL_REDUCE);
+    }
+
+    private static SparkTrainerTest.Result barrierRun(SparkListener listener, SparkTrainer.Exchange exchange)
+            throws InterruptedException {
         awaitExecutors(2); // the worker replaces an executor killed before: a barrier job needs both slots
-        try (SparkTrainer trainer = BarrierTrainingTest.builder(sc, 2).stepsPerJob(BarrierTrainingTest.STEPS_PER_JOB).build()) {
+        try (SparkTrainer trainer = BarrierTrainingTest.builder(sc, 2).stepsPerJob(BarrierTrainingTest.STEPS_PER_JOB)
+                .exchange(exchange).build()) {
             if (listener != null) sc.sc().addSparkListener(listener);
             History h;
             try {
@@ -199,7 +205,9 @@ class ClusterTrainingTest {
     void severalStepsPerBarrierJobEqualTheSingleMachineRun() throws InterruptedException {
         cleanBarrier = barrierRun(null);
         BarrierTrainingTest.assertMatches(BarrierTrainingTest.singleMachine(), cleanBarrier,
-                "cluster, stepsPerJob(3), 2 partitions");
+                "cluster, stepsPerJob(3), 2 partitions, all-reduce between the executors");
+        BarrierTrainingTest.assertBitForBit(barrierRun(null, SparkTrainer.Exchange.DRIVER), cleanBarrier,
+                "cluster: the all-reduce between executor JVMs and the driver's exchange train the same bits");
     }
 
     @Order(4)
