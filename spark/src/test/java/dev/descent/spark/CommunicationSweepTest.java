@@ -37,8 +37,20 @@ class CommunicationSweepTest {
             assertTrue(r.jobNanos() > 0 && r.computeNanos() > 0 && r.loadNanos() > 0 && r.emptyJobNanos() > 0, r.toString());
             assertTrue(r.stepNanos() >= r.jobNanos(), r.toString());
         }
-        assertEquals(4, out.lines().filter(l -> l.startsWith("| 4-8-3 |") || l.startsWith("| 8-32-16-2 |")).count(), out);
-        assertTrue(out.contains("| 4-8-3 | 67 | 3 |"), out);
+        String steps = out.substring(0, out.indexOf("Barrier steps")), parts = out.substring(out.indexOf("Barrier steps"));
+        assertEquals(4, steps.lines().filter(l -> l.startsWith("| 4-8-3 |") || l.startsWith("| 8-32-16-2 |")).count(), out);
+        assertTrue(steps.contains("| 4-8-3 | 67 | 3 | all-reduce |"), out);
+        // the barrier rows' parts: one line each, the parts adding up to the step
+        assertEquals(2, parts.lines().filter(l -> l.startsWith("| 4-8-3 | 67 | all-reduce |")
+                || l.startsWith("| 8-32-16-2 | 850 | all-reduce |")).count(), out);
+        for (CommunicationSweep.Row r : rows) {
+            if (r.stepsPerJob() == 1) continue;
+            CommunicationSweep.Parts p = r.parts();
+            assertTrue(p.compute() > 0 && p.pack() > 0 && p.transfer() > 0 && p.reduce() > 0 && p.apply() > 0
+                    && p.update() > 0, p.toString());
+            long sum = p.compute() + p.pack() + p.transfer() + p.reduce() + p.apply() + p.update() + p.rest();
+            assertTrue(Math.abs(sum - r.stepNanos()) <= r.stepNanos() / 4, "medians of parts " + p + " against the step " + r);
+        }
         assertTrue(out.contains("missed (> 10 ms)") || out.contains("met (<= 10 ms)"), out);
     }
 }
