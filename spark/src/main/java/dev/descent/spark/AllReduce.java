@@ -278,6 +278,12 @@ final class AllReduce implements BarrierSteps.Exchanger {
             l.in.add(received[l.peer].clear());
         }
         long deadline = packed + timeoutNanos;
+        // NOTE: until every peer's header is in, this task waits for the slowest peer's computing, not for bytes
+        pump(deadline, step, "the shares of chunk " + partition, () -> {
+            for (Link l : links) if (l != null && l.in.size() > 1) return false;
+            return true;
+        });
+        times.waiting += System.nanoTime() - packed;
         pump(deadline, step, "the shares of chunk " + partition, () -> {
             for (Link l : links) if (l != null && l.in.size() > 0) return false;
             return true;

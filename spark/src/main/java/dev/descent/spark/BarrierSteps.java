@@ -57,18 +57,20 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
 
     /**
      * Where a task's steps spent their time, summed over its steps: computing its share (forward and backward),
-     * packing it for the exchange, the exchange (sending, waiting for the other tasks, receiving; summing
-     * included), the summing itself, adding the sum into the gradients, and the update (gradient norm, optimiser
-     * step and the finiteness check).
+     * packing it for the exchange, the exchange (sending, waiting for the other tasks, receiving; packing and
+     * summing included), the wait within it for the other tasks to start sending (their computing; the all-reduce
+     * only), the summing itself, adding the sum into the gradients, and the update (gradient norm, optimiser step
+     * and the finiteness check).
      */
     static final class Times implements Serializable {
         private static final long serialVersionUID = 1L;
-        long compute, pack, exchange, reduce, apply, update;
+        long compute, pack, exchange, waiting, reduce, apply, update;
 
         void max(Times o) {
             compute = Math.max(compute, o.compute);
             pack = Math.max(pack, o.pack);
             exchange = Math.max(exchange, o.exchange);
+            waiting = Math.max(waiting, o.waiting);
             reduce = Math.max(reduce, o.reduce);
             apply = Math.max(apply, o.apply);
             update = Math.max(update, o.update);

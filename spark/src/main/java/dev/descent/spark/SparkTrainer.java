@@ -154,11 +154,13 @@ public final class SparkTrainer implements AutoCloseable {
      * What each barrier job of {@link Builder#stepsPerJob} mode cost: its steps, the state it broadcast, its time on
      * the driver (broadcast to loaded result), the slowest exchange of one step, and where the steps spent their
      * time (for each part the slowest task's sum over the job's steps): computing the shares (forward and backward),
-     * packing them, exchanging them (the sum included), summing (in the all-reduce, a task's chunk), adding the sum
-     * into the gradients, and the update (gradient norm, optimiser step, finiteness check).
+     * packing them, exchanging them (packing and summing included), waiting within the exchange for the other
+     * tasks to start sending (their computing; all-reduce only), summing (in the all-reduce, a task's chunk), adding
+     * the sum into the gradients, and the update (gradient norm, optimiser step, finiteness check).
      */
     public record JobCost(int steps, long broadcastBytes, long nanos, long exchangeNanos, long computeNanos,
-                          long packNanos, long exchangeTotalNanos, long reduceNanos, long applyNanos, long updateNanos) {
+                          long packNanos, long exchangeTotalNanos, long waitNanos, long reduceNanos, long applyNanos,
+                          long updateNanos) {
         /** Mean milliseconds per step of the job. */
         public double millisPerStep() {
             return nanos / 1e6 / steps;
@@ -169,7 +171,7 @@ public final class SparkTrainer implements AutoCloseable {
     public List<JobCost> jobCosts() {
         if (barrier == null) return List.of();
         return barrier.costs.stream().map(c -> new JobCost(c.steps(), c.broadcastBytes(), c.nanos(), c.exchangeNanos(),
-                c.times().compute, c.times().pack, c.times().exchange, c.times().reduce, c.times().apply,
+                c.times().compute, c.times().pack, c.times().exchange, c.times().waiting, c.times().reduce, c.times().apply,
                 c.times().update)).toList();
     }
 

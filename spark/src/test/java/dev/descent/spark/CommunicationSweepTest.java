@@ -46,10 +46,12 @@ class CommunicationSweepTest {
         for (CommunicationSweep.Row r : rows) {
             if (r.stepsPerJob() == 1) continue;
             CommunicationSweep.Parts p = r.parts();
-            assertTrue(p.compute() > 0 && p.pack() > 0 && p.transfer() > 0 && p.reduce() > 0 && p.apply() > 0
-                    && p.update() > 0, p.toString());
-            long sum = p.compute() + p.pack() + p.transfer() + p.reduce() + p.apply() + p.update() + p.rest();
-            assertTrue(Math.abs(sum - r.stepNanos()) <= r.stepNanos() / 4, "medians of parts " + p + " against the step " + r);
+            assertTrue(p.compute() > 0 && p.pack() > 0 && p.waiting() > 0 && p.transfer() > 0 && p.reduce() > 0
+                    && p.apply() > 0 && p.update() > 0, p.toString());
+            // NOTE: each part is the maximum over the tasks, so the faster task's wait and the slower one's computing
+            // both count: their sum is near the step, not equal to it
+            long sum = p.compute() + p.pack() + p.waiting() + p.transfer() + p.reduce() + p.apply() + p.update() + p.rest();
+            assertTrue(sum > r.stepNanos() / 2 && sum < 2 * r.stepNanos(), "medians of parts " + p + " against the step " + r);
         }
         assertTrue(out.contains("missed (> 10 ms)") || out.contains("met (<= 10 ms)"), out);
     }
