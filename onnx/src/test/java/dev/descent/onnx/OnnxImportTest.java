@@ -47,7 +47,8 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "activations", "mlp64", "cnn", "upsample", "conv1d", "tagger", "lstm", "gru"})
+    @ValueSource(strings = {"mlp", "activations", "mlp64", "cnn", "upsample", "conv1d", "tagger", "lstm", "gru", "rnn", "rnn_relu",
+        "encoder"})
     void pytorchExportsReproducePyTorchsOutputs(String name) throws IOException {
         OnnxModule model = OnnxModule.fromBytes(resource("pytorch/" + name + ".onnx"));
         @SuppressWarnings("unchecked") Map<String, Object> golden = (Map<String, Object>) Json.parse(
