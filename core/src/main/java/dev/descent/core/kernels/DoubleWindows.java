@@ -72,7 +72,8 @@ public final class DoubleWindows {
                     int src = row * len;
                     for (int oy = y0; oy < y1; oy++) {
                         int s = src + oy * ow, dst = base + (oy * sh + shiftY) * wd + shiftX;
-                        for (int ox = x0; ox < x1; ox++) x[dst + ox * sw] += col[s + ox];
+                        if (sw == 1) for (int ox = x0; ox < x1; ox++) x[dst + ox] += col[s + ox];
+                        else for (int ox = x0; ox < x1; ox++) x[dst + ox * sw] += col[s + ox];
                     }
                 }
             }
