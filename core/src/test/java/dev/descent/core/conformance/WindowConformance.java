@@ -305,6 +305,39 @@ public abstract class WindowConformance extends BackendProperties {
 
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void halvingMaxPoolKeepsTheFirstMaximalIndexOnTiesAndNans(DType dt) {
+        // 2x2 windows with stride 2 over values with many ties and a few NaNs; an odd width drops its last column
+        int planes = 6, h = 6, wd = 7, oh = 3, ow = 3;
+        Rng rng = new Rng(17);
+        double[] xv = new double[planes * h * wd];
+        for (int i = 0; i < xv.length; i++) xv[i] = rng.nextInt(9) == 0 ? Double.NaN : rng.nextInt(3);
+        Tensor x = f(dt).of(xv, 2, 3, h, wd);
+        Pooling.Max m = Pooling.maxPool2d(x, Pooling.Options.of(2, 2, 0, 1, false));
+        double[] values = m.values().toDoubleArray();
+        int[] indices = m.indices().toIntArray();
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    int at = 2 * oy * wd + 2 * ox;
+                    for (int y = 2 * oy; y < 2 * oy + 2; y++) {
+                        for (int xx = 2 * ox; xx < 2 * ox + 2; xx++) {
+                            double v = xv[(p * h + y) * wd + xx];
+                            if (v > max || Double.isNaN(v)) {
+                                max = v;
+                                at = y * wd + xx;
+                            }
+                        }
+                    }
+                    assertEquals(at, indices[o], "window " + o);
+                    assertTrue(Double.isNaN(max) ? Double.isNaN(values[o]) : max == values[o], "window " + o);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
     void poolingMatchesTheDefinitionOnRandomWindows(DType dt) {
         Rng rng = new Rng(3);
         for (int t = 0; t < CASES; t++) {

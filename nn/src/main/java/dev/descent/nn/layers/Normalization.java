@@ -4,6 +4,7 @@ import dev.descent.autodiff.Grad;
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
 import dev.descent.core.InPlace;
+import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
 import dev.descent.core.spi.BinaryOp;
 
@@ -45,17 +46,18 @@ final class Normalization {
      */
     static Normalized over(Variable x, int[] axes, double eps, Variable weight, Variable bias) {
         Tensor xv = x.value();
+        Shape shape = xv.shape();
         Tensor mean = xv.mean(axes, true);
-        Tensor xhat = xv.sub(mean);
+        Tensor xhat = xv.sub(spread(mean, shape));
         Tensor variance = xhat.square().mean(axes, true);
         Tensor std = variance.add(eps).sqrt();
-        InPlace.zip(BinaryOp.DIV, xhat, std, xhat);
+        InPlace.zip(BinaryOp.DIV, xhat, spread(std, shape), xhat);
         Tensor y = xhat;
         if (weight != null) {
-            y = xhat.mul(weight.value());
-            if (bias != null) InPlace.zip(BinaryOp.ADD, y, bias.value(), y);
+            y = xhat.mul(spread(weight.value(), shape));
+            if (bias != null) InPlace.zip(BinaryOp.ADD, y, spread(bias.value(), shape), y);
         } else if (bias != null) {
-            y = xhat.add(bias.value());
+            y = xhat.add(spread(bias.value(), shape));
         }
         Variable[] inputs = weight == null ? bias == null ? new Variable[] {x} : new Variable[] {x, bias}
                 : bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
@@ -84,13 +86,30 @@ final class Normalization {
         if (bias != null && bias.requiresGrad()) out[k] = Variable.constant(gs);
         if (x.requiresGrad()) {
             Tensor scale = weight == null ? std.reciprocal() : weight.value().div(std);
-            InPlace.zip(BinaryOp.MUL, xhat, gxs.div(n), t);
+            Shape shape = xhat.shape();
+            InPlace.zip(BinaryOp.MUL, xhat, spread(gxs.div(n), shape), t);
             InPlace.zip(BinaryOp.SUB, g, t, t);
-            InPlace.zip(BinaryOp.SUB, t, gs.div(n), t);
-            InPlace.zip(BinaryOp.MUL, t, scale, t);
+            InPlace.zip(BinaryOp.SUB, t, spread(gs.div(n), shape), t);
+            InPlace.zip(BinaryOp.MUL, t, spread(scale, shape), t);
             out[0] = Variable.constant(t);
         }
         return out;
+    }
+
+    /**
+     * A reduced tensor ({@code shape} with the normalised axes set to 1) ready to broadcast against {@code shape}:
+     * when the normalised axes include every leading axis before the first kept one (batch normalisation's
+     * {@code (1, C, 1, 1)} against {@code (N, C, H, W)}), it is spread over the trailing axes ({@code (C, H, W)}, small
+     * beside the input), so that the elementwise kernels repeat it as a whole row, which vectorises, instead of one
+     * element per row; otherwise it is returned as it is. The values are the same either way.
+     */
+    private static Tensor spread(Tensor reduced, Shape shape) {
+        int first = 0;
+        while (first < shape.rank() && reduced.shape().dim(first) == 1 && shape.dim(first) != 1) first++;
+        if (first == 0 || first == shape.rank()) return reduced;
+        int[] own = java.util.Arrays.copyOfRange(reduced.shape().dims(), first, shape.rank());
+        int[] target = java.util.Arrays.copyOfRange(shape.dims(), first, shape.rank());
+        return reduced.reshape(own).broadcastTo(target);
     }
 
     /** The gradients of the composed definition, recorded (for higher derivatives). */
