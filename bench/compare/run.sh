@@ -26,7 +26,7 @@ bench() { OPENBLAS_NUM_THREADS=$1 java -jar "$root/bench/target/benchmarks.jar" 
             -jvmArgsAppend "-Ddescent.threads=$1 -Ddescent.ejml.threads=$1" -rf json -rff "$out/$2.json" > "$out/$2.log"; }
 for t in 1 2; do
   # Descent's one thread setting (intra-op pool, OpenBLAS, EJML) and jBLAS's OpenBLAS get torch's thread count.
-  bench $t jmh-$t "${jmh[@]}" 'MatmulBenchmark.descent$|KernelBenchmark|TrainingStepBenchmark|ConvBenchmark|CnnStepBenchmark|LstmStepBenchmark'
+  bench $t jmh-$t "${jmh[@]}" 'MatmulBenchmark.descent$|KernelBenchmark|TrainingStepBenchmark|ConvBenchmark|CnnStepBenchmark|CnnLayerBenchmark|LstmStepBenchmark'
   bench $t jmh-$t-epoch "${epoch[@]}" 'EpochBenchmark'
   # Framework overhead: matmul beside the raw library call, a step's GEMMs alone.
   bench $t overhead-$t "${jmh[@]}" -p shape=128,512,256x784x512 'MatmulBenchmark|StepGemmsBenchmark'

@@ -25,6 +25,8 @@ def jmh_key(r):
         return "%s|conv/%s/%s" % (p["backend"], p["layer"], p["dtype"])
     if name == "CnnStepBenchmark":
         return "%s|cnnstep/%s" % (p["backend"], p["dtype"])
+    if name == "CnnLayerBenchmark":
+        return "%s|cnnlayer/%s/%s" % (p["backend"], p["layer"], p["dtype"])
     if name == "LstmStepBenchmark":
         return "%s|lstmstep/%s" % (p["backend"], p["dtype"])
     if name == "EpochBenchmark":

@@ -115,6 +115,21 @@ def cnn_step():
 
 out["cnnstep/FLOAT32"] = timed(cnn_step)
 
+# CnnLayerBenchmark's cases: the CNN's layers between its convolutions, forward and backward, training mode
+for layer, channels, size in (("bn1", 32, 28), ("relu1", 32, 28), ("pool1", 32, 28), ("bn2", 64, 14),
+                              ("relu2", 64, 14), ("pool2", 64, 14)):
+    lm = {"bn": lambda: torch.nn.BatchNorm2d(channels), "relu": torch.nn.ReLU,
+          "pool": lambda: torch.nn.MaxPool2d(2)}[layer[:-1]]()
+    lx = torch.randn(64, channels, size, size).requires_grad_(True)
+    lg = torch.randn(lm(lx).shape)
+
+    def layer_step():
+        lx.grad = None
+        lm.zero_grad()
+        lm(lx).backward(lg)
+
+    out["cnnlayer/%s/FLOAT32" % layer] = timed(layer_step)
+
 # LstmStepBenchmark's case: one training step of nn.LSTM(128, 256) over 35 steps of a batch of 32 from zero states,
 # MSE against a fixed target, Adam, in both dtypes
 for dt_name, dt in (("FLOAT32", torch.float32), ("FLOAT64", torch.float64)):

@@ -6,7 +6,8 @@ import dev.descent.core.Tensor;
 
 /**
  * Pooling and its backward rules. Max pooling's gradient goes to the first maximal input of each window
- * ({@code scatterAdd} at the kernel's indices, itself differentiable); average pooling and its adjoint are linear,
+ * ({@code scatterAdd} at the kernel's indices, itself differentiable, when the backward pass is recorded; otherwise
+ * the same sums scattered straight into one zeroed tensor); average pooling and its adjoint are linear,
  * each the other's gradient; adaptive average pooling is two products with averaging matrices.
  */
 final class Pools {
@@ -18,9 +19,10 @@ final class Pools {
         Pooling.Max m = Pooling.maxPool2d(x.value(), o);
         int h = x.shape().dim(-2), w = x.shape().dim(-1), planes = x.value().size() / (h * w);
         Tensor index = m.indices().reshape(planes, m.indices().size() / Math.max(1, planes));
-        return Variable.record("maxPool2d", m.values(), g -> new Variable[] {
-            Variable.constant(Tensor.on(x.value().backend(), x.dtype()).zeros(planes, h * w))
-                    .scatterAdd(1, index, g.reshape(index.shape().dims())).reshape(x.shape().dims())}, x);
+        return Variable.record("maxPool2d", m.values(), g -> new Variable[] {NoGrad.isRecording()
+            ? Variable.constant(Tensor.on(x.value().backend(), x.dtype()).zeros(planes, h * w))
+                    .scatterAdd(1, index, g.reshape(index.shape().dims())).reshape(x.shape().dims())
+            : Variable.constant(Pooling.maxPool2dAdjoint(g.value(), m.indices(), h, w))}, x);
     }
 
     /** {@code torch.nn.functional.max_pool1d} over the last axis of {@code (N, C, L)} or {@code (C, L)}. */

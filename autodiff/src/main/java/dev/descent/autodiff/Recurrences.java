@@ -162,9 +162,18 @@ final class Recurrences {
         int n = d.hidden;
         // one buffer for h W_hh^T + b_hh, reused by every step, and one (B, H) scratch
         Tensor gh = zeros(xp, d.batch, d.gates * n), tmp = zeros(xp, d.batch, n);
+        // the step's input projections, in one buffer for every step but in the Elman RNN's (whose output it becomes)
+        boolean elman = cell == Cell.RNN_TANH || cell == Cell.RNN_RELU;
+        Tensor xStep = elman ? null : zeros(xp, 1, d.batch, d.gates * n);
         Tensor[] rows = new Tensor[d.steps + (lstm ? 2 : 1)];
         for (int t = 0; t < d.steps; t++) {
-            Tensor x = xp.slice(0, t, t + 1).reshape(d.batch, d.gates * n);
+            Tensor x;
+            if (elman) {
+                x = xp.slice(0, t, t + 1).reshape(d.batch, d.gates * n);
+            } else {
+                InPlace.slice(xp, 0, t, xStep);
+                x = xStep.reshape(d.batch, d.gates * n);
+            }
             InPlace.matmul(h, whh, false, true, gh);
             if (bhh != null) InPlace.zip(BinaryOp.ADD, gh, bhh, gh);
             Tensor hNew, cNew = null;
@@ -286,18 +295,26 @@ final class Recurrences {
 
     /**
      * Gradients in the order of the op's inputs (xp, h0, [c0], whh, [bhh]). The loop writes into tensors it owns
-     * (the row of the output gradient, the running {@code dh} and {@code dc}, four {@code (B, H)} scratch buffers),
-     * so that a step allocates only its output-gradient row and its gate gradients {@code (B, G H)}.
+     * (the row of the output gradient, the running {@code dh} and {@code dc}, four {@code (B, H)} scratch buffers,
+     * the step's gate gradients {@code (B, G H)}), and adds each step's gate gradients into its rows of the
+     * {@code (T, B, G H)} gradients, so that a step allocates nothing of the batch's size (with lengths, but the
+     * masked states).
      */
     private static Tensor[] backward(Cell cell, Dims d, Forward f, Tensor gOut, Tensor whh, boolean bias,
                                      Tensor[] masks) {
         int n = d.hidden, steps = d.steps;
+        int gh = d.gates * n;
         Tensor dh = row(gOut, steps, d), dc = cell == Cell.LSTM ? row(gOut, steps + 1, d) : null;
-        Tensor[] dx = new Tensor[steps], dgh = new Tensor[steps];
+        Tensor dxp = zeros(dh, steps, d.batch, gh), dghAll = cell == Cell.GRU ? zeros(dh, steps, d.batch, gh) : dxp;
+        Tensor dxRows = dxp.reshape(steps, d.batch * gh), dghRows = dghAll.reshape(steps, d.batch * gh);
         Tensor s1 = zeros(dh, d.batch, n), s2 = zeros(dh, d.batch, n);
         Tensor s3 = cell.gates > 1 ? zeros(dh, d.batch, n) : null, s4 = cell.gates > 1 ? zeros(dh, d.batch, n) : null;
+        Tensor dOutRow = zeros(dh, 1, d.batch, n), da = cell.gates > 1 ? zeros(dh, d.batch, gh) : null;
+        Tensor dgn = cell == Cell.GRU ? zeros(dh, d.batch, gh) : null;
         for (int t = steps - 1; t >= 0; t--) {
-            Tensor dOut = row(gOut, t, d);
+            InPlace.slice(gOut, 0, t, dOutRow);
+            Tensor dOut = dOutRow.reshape(d.batch, n);
+            Tensor at = Tensor.on(dh.backend(), DType.INT32).of(new int[] {t});
             Tensor m = masks == null ? null : masks[t];
             // the state after step t is where(m, new, previous): the new state gets m dh, the previous (1 - m) dh
             Tensor carryH = m == null ? null : Tensor.where(m, dh.zerosLike(), dh);
@@ -313,8 +330,7 @@ final class Recurrences {
             switch (cell) {
                 case RNN_TANH, RNN_RELU -> {
                     InPlace.zip(cell == Cell.RNN_TANH ? BinaryOp.TANH_GRAD : BinaryOp.RELU_GRAD, dhNew, s[0], dhNew);
-                    dx[t] = dhNew;
-                    dgh[t] = dhNew;
+                    InPlace.indexAdd(dxRows, 0, at, dhNew.reshape(1, d.batch * gh));
                     InPlace.matmul(dhNew, whh, false, false, dh);
                 }
                 case LSTM -> {
@@ -327,9 +343,8 @@ final class Recurrences {
                     gradThrough(BinaryOp.SIGMOID_GRAD, dcTot, cPrev, fg, s2);
                     gradThrough(BinaryOp.TANH_GRAD, dcTot, i, g, s3);
                     gradThrough(BinaryOp.SIGMOID_GRAD, dhNew, tc, o, s4);
-                    Tensor da = Tensor.concat(1, s1, s2, s3, s4);
-                    dx[t] = da;
-                    dgh[t] = da;
+                    InPlace.concat(1, List.of(s1, s2, s3, s4), da);
+                    InPlace.indexAdd(dxRows, 0, at, da.reshape(1, d.batch * gh));
                     InPlace.matmul(da, whh, false, false, dh);
                     InPlace.zip(BinaryOp.MUL, dcTot, fg, dcTot);
                     dc = dcTot;
@@ -344,19 +359,18 @@ final class Recurrences {
                     InPlace.zip(BinaryOp.SUB, hp, nn, s4);
                     InPlace.zip(BinaryOp.MUL, dhNew, s4, s4);
                     InPlace.zip(BinaryOp.SIGMOID_GRAD, s4, z, s4); // daz
-                    dx[t] = Tensor.concat(1, s3, s4, s2);
+                    InPlace.concat(1, List.of(s3, s4, s2), da);
+                    InPlace.indexAdd(dxRows, 0, at, da.reshape(1, d.batch * gh));
                     InPlace.zip(BinaryOp.MUL, s2, r, s2);
-                    dgh[t] = Tensor.concat(1, s3, s4, s2);
-                    InPlace.matmul(dgh[t], whh, false, false, dh);
+                    InPlace.concat(1, List.of(s3, s4, s2), dgn);
+                    InPlace.indexAdd(dghRows, 0, at, dgn.reshape(1, d.batch * gh));
+                    InPlace.matmul(dgn, whh, false, false, dh);
                     InPlace.zip(BinaryOp.ADD, dh, s1, dh);
                 }
                 default -> throw new IllegalStateException(cell.toString());
             }
             if (carryH != null) InPlace.zip(BinaryOp.ADD, dh, carryH, dh);
         }
-        int gh = d.gates * n;
-        Tensor dxp = Tensor.stack(0, dx);
-        Tensor dghAll = cell == Cell.GRU ? Tensor.stack(0, dgh) : dxp;
         Tensor flatDgh = dghAll.reshape(steps * d.batch, gh);
         Tensor hPrevAll = Tensor.stack(0, f.hPrev).reshape(steps * d.batch, n);
         Tensor dwhh = flatDgh.matmul(hPrevAll, true, false);

@@ -7,7 +7,8 @@ import dev.descent.core.spi.Window;
 /**
  * 2-D convolution on tensors in PyTorch's layout (input {@code (N, C, H, W)}, weight {@code (O, C / groups, kH, kW)}),
  * and its two adjoints, as the backend's im2col or col2im plus one GEMM per image and group. The batch is lowered
- * in chunks into a reused per-thread buffer (at most about a million elements, or one image), never the whole batch.
+ * in chunks into a reused per-thread buffer (at most about 65,000 elements, so that it stays in cache, or one image),
+ * never the whole batch; a 1x1 kernel with stride 1 and no padding is not lowered at all.
  * A 1-D convolution is the 2-D one over inputs of height 1.
  *
  * <pre>{@code
@@ -136,8 +137,8 @@ public final class Convolution {
         Backend b = x.backend();
         if (bias != null) b.broadcastTo(bias.storage(), Shape.of(outShape.dim(1), 1, 1), out.storage(), outShape);
         Lowering l = new Lowering(x.shape(), weight.shape(), outShape, o);
-        l.inChunks(b, x.dtype(), (n0, count, col) -> {
-            b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
+        l.inChunks(b, x.dtype(), x.storage(), (n0, count, col) -> {
+            if (!l.direct) b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
             l.eachImageAndGroup(count, (i, g) -> b.gemm(false, false, l.outPerGroup, l.positions, l.rowsPerGroup, 1.0,
                     weight.storage(), l.weightOffset(g), col, l.colOffset(i, g), bias == null ? 0.0 : 1.0,
                     out.storage(), l.outOffset(n0 + i, g)));
@@ -161,11 +162,11 @@ public final class Convolution {
         if (xShape.size() == 0) return dx;
         Backend b = grad.backend();
         Lowering l = new Lowering(xShape, weight.shape(), outShape, o);
-        l.inChunks(b, grad.dtype(), (n0, count, col) -> {
+        l.inChunks(b, grad.dtype(), dx.storage(), (n0, count, col) -> {
             l.eachImageAndGroup(count, (i, g) -> b.gemm(true, false, l.rowsPerGroup, l.positions, l.outPerGroup, 1.0,
                     weight.storage(), l.weightOffset(g), grad.storage(), l.outOffset(n0 + i, g), 0.0, col,
                     l.colOffset(i, g)));
-            b.col2im(col, l.window, count, dx.storage(), n0 * l.inImage);
+            if (!l.direct) b.col2im(col, l.window, count, dx.storage(), n0 * l.inImage);
         });
         return dx;
     }
@@ -188,8 +189,8 @@ public final class Convolution {
         if (x.size() == 0 || wShape.size() == 0) return dw;
         Backend b = x.backend();
         Lowering l = new Lowering(x.shape(), wShape, outShape, o);
-        l.inChunks(b, x.dtype(), (n0, count, col) -> {
-            b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
+        l.inChunks(b, x.dtype(), x.storage(), (n0, count, col) -> {
+            if (!l.direct) b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
             l.eachImageAndGroup(count, (i, g) -> b.gemm(false, true, l.outPerGroup, l.rowsPerGroup, l.positions, 1.0,
                     grad.storage(), l.outOffset(n0 + i, g), col, l.colOffset(i, g), n0 + i == 0 ? 0.0 : 1.0,
                     dw.storage(), l.weightOffset(g)));
@@ -219,10 +220,15 @@ public final class Convolution {
         void run(int i, int g);
     }
 
-    /** The sizes and offsets of one lowered convolution. */
+    /**
+     * The sizes and offsets of one lowered convolution. A 1x1 kernel with stride 1 and no padding is {@code direct}:
+     * each image already is its lowered matrix ({@code C} rows of {@code H W} positions), so the GEMMs read (or write)
+     * the images themselves and nothing is lowered or folded back.
+     */
     private static final class Lowering {
         final Window window;
         final int batch, inImage, groups, outPerGroup, rowsPerGroup, positions, outChannels, chunk;
+        final boolean direct;
 
         Lowering(Shape x, Shape weight, Shape out, Options o) {
             window = window(x, weight, out, o);
@@ -234,10 +240,21 @@ public final class Convolution {
             rowsPerGroup = x.dim(1) / groups * window.taps();
             positions = window.outSize();
             chunk = Workspace.imagesPerChunk((long) window.columnRows() * positions, batch);
+            Window w = window;
+            direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
+                    && w.padW() == 0 && w.outH() == w.height() && w.outW() == w.width();
         }
 
-        /** Runs {@code body} on each chunk of the batch, with this thread's scratch columns. */
-        void inChunks(Backend b, DType dtype, Chunk body) {
+        /**
+         * Runs {@code body} on each chunk of the batch, with this thread's scratch columns; a direct lowering runs it
+         * once on the whole batch with {@code images}, the storage of the images themselves, as the columns (whose
+         * {@link #colOffset} is then the image's offset).
+         */
+        void inChunks(Backend b, DType dtype, Storage images, Chunk body) {
+            if (direct) {
+                body.run(0, batch, images);
+                return;
+            }
             Storage col = Workspace.scratch(b, dtype, Math.min(chunk, batch) * window.columnRows() * positions);
             for (int n0 = 0; n0 < batch; n0 += chunk) body.run(n0, Math.min(chunk, batch - n0), col);
         }

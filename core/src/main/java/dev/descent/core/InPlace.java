@@ -90,6 +90,40 @@ public final class InPlace {
         MatMul.matmulInto(a, b, transA, transB, out);
     }
 
+    /**
+     * {@code out = x[start : start + out.dim(axis)]} along {@code axis}: {@link Tensor#slice} written into an
+     * existing tensor, whose shape is x's with {@code axis} shortened.
+     */
+    public static void slice(Tensor x, int axis, int start, Tensor out) {
+        String op = "InPlace.slice";
+        Checks.sameKind(op, x, out);
+        int a = x.shape().axis(op, axis), count = out.rank() == x.rank() ? out.dim(a) : -1;
+        if (count < 0 || start < 0 || start > x.dim(a) - count) {
+            throw new IllegalArgumentException(op + ": expected an output of x's rank with at most " + (x.dim(a) - start)
+                    + " elements on axis " + axis + " from start " + start + " of " + x.shape() + ", got " + out.shape());
+        }
+        Checks.shapeEquals(op, x.shape().with(a, count), out.shape());
+        if (out.size() > 0) out.backend().slice(x.storage(), x.shape(), a, start, 1, count, out.storage());
+    }
+
+    /**
+     * In place: {@code out[.., index[r], ..] += source[.., r, ..]} along {@code axis}, repeated indices adding up
+     * (PyTorch's {@code index_add_}); {@link Tensor#indexAdd} without the copy.
+     */
+    public static void indexAdd(Tensor out, int axis, Tensor index, Tensor source) {
+        String op = "InPlace.indexAdd";
+        int a = out.shape().axis(op, axis);
+        check(op, out, source);
+        Movement.checkIndexVector(op, out, a, index);
+        Checks.shapeEquals(op, out.shape().with(a, index.size()), source.shape());
+        if (source.size() > 0) out.backend().indexAdd(out.storage(), out.shape(), a, index.storage(), source.storage());
+    }
+
+    /** {@code out} = the parts joined along {@code axis}: {@link Tensor#concat} written into an existing tensor. */
+    public static void concat(int axis, List<Tensor> parts, Tensor out) {
+        Movement.concatInto(axis, parts, out);
+    }
+
     /** A new, empty sequence of in-place updates over tensors of {@code shape}. */
     public static Sequence sequence(Shape shape) {
         return new Sequence(shape);

@@ -71,30 +71,48 @@ final class Movement {
     }
 
     static Tensor concat(int axis, List<Tensor> parts) {
-        if (parts.isEmpty()) throw new IllegalArgumentException("concat: expected at least one tensor, got none");
+        Shape joined = joinedShape("concat", axis, parts);
+        Tensor out = Tensor.allocate(parts.get(0).backend(), parts.get(0).dtype(), joined);
+        write(parts.get(0).shape().axis("concat", axis), parts, out);
+        return out;
+    }
+
+    /** {@link #concat} into {@code out}, which must have the joined shape, dtype and backend. */
+    static void concatInto(int axis, List<Tensor> parts, Tensor out) {
+        String op = "InPlace.concat";
+        Shape joined = joinedShape(op, axis, parts);
+        Checks.sameKind(op, parts.get(0), out);
+        Checks.shapeEquals(op, joined, out.shape());
+        write(parts.get(0).shape().axis(op, axis), parts, out);
+    }
+
+    /** The shape of {@code parts} joined along {@code axis}, checked. */
+    private static Shape joinedShape(String op, int axis, List<Tensor> parts) {
+        if (parts.isEmpty()) throw new IllegalArgumentException(op + ": expected at least one tensor, got none");
         Tensor first = parts.get(0);
-        int a = first.shape().axis("concat", axis);
+        int a = first.shape().axis(op, axis);
         int total = 0;
         for (int i = 0; i < parts.size(); i++) {
             Tensor p = parts.get(i);
-            Checks.sameKind("concat", first, p);
+            Checks.sameKind(op, first, p);
             if (p.rank() != first.rank() || !p.shape().with(a, 0).equals(first.shape().with(a, 0))) {
-                throw new IllegalArgumentException("concat: tensor " + i + " has shape " + p.shape()
+                throw new IllegalArgumentException(op + ": tensor " + i + " has shape " + p.shape()
                         + ", which differs from tensor 0's shape " + first.shape() + " outside axis " + axis);
             }
             total += p.shape().dim(a);
         }
-        Tensor out = Tensor.allocate(first.backend(), first.dtype(), first.shape().with(a, total));
-        if (out.size() > 0) {
-            List<Storage> storages = new ArrayList<>(parts.size());
-            List<Shape> shapes = new ArrayList<>(parts.size());
-            for (Tensor p : parts) {
-                storages.add(p.storage());
-                shapes.add(p.shape());
-            }
-            first.backend().concat(storages, shapes, a, out.storage(), out.shape());
+        return first.shape().with(a, total);
+    }
+
+    private static void write(int a, List<Tensor> parts, Tensor out) {
+        if (out.size() == 0) return;
+        List<Storage> storages = new ArrayList<>(parts.size());
+        List<Shape> shapes = new ArrayList<>(parts.size());
+        for (Tensor p : parts) {
+            storages.add(p.storage());
+            shapes.add(p.shape());
         }
-        return out;
+        out.backend().concat(storages, shapes, a, out.storage(), out.shape());
     }
 
     static Tensor stack(int axis, List<Tensor> parts) {

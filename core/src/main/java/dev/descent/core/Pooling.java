@@ -100,6 +100,34 @@ public final class Pooling {
         return new Max(values, indices);
     }
 
+    /**
+     * The gradient of {@link #maxPool2d} with respect to an input of {@code height x width}: each output's gradient
+     * added at its window's first maximal tap ({@code indices}, in-plane, as {@link #maxPool2d} returns them), in one
+     * zeroed tensor; {@code grad} and {@code indices} have the pooled shape.
+     */
+    public static Tensor maxPool2dAdjoint(Tensor grad, Tensor indices, int height, int width) {
+        String op = "max_pool2d adjoint";
+        Checks.floating(op, grad);
+        if (grad.rank() < 2 || indices.dtype() != DType.INT32 || !indices.shape().equals(grad.shape())) {
+            throw new IllegalArgumentException(op + ": expected a gradient of rank >= 2 and INT32 indices of its "
+                    + "shape, got " + grad.shape() + " and " + indices.dtype() + " " + indices.shape());
+        }
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException(op + ": expected an input of at least 1 x 1, got " + height + " x "
+                    + width);
+        }
+        int[] dims = grad.shape().dims();
+        int pooled = dims[dims.length - 2] * dims[dims.length - 1], planes = pooled == 0 ? 0 : grad.size() / pooled;
+        dims[dims.length - 2] = height;
+        dims[dims.length - 1] = width;
+        Tensor gradInput = Tensor.allocate(grad.backend(), grad.dtype(), Shape.of(dims));
+        if (grad.size() > 0) {
+            grad.backend().scatterAdd(gradInput.storage(), Shape.of(planes, height * width), 1, indices.storage(),
+                    Shape.of(planes, pooled), grad.storage());
+        }
+        return gradInput;
+    }
+
     /** {@code torch.nn.functional.avg_pool2d(x, ..., count_include_pad)}; the dilation must be 1. */
     public static Tensor avgPool2d(Tensor x, Options o, boolean countIncludePad) {
         Window w = window("avg_pool2d", x, noDilation("avg_pool2d", o));

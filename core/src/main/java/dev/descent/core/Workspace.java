@@ -10,10 +10,14 @@ import java.util.Map;
  * Scratch storage for the lowering of convolutions, one per thread, backend and dtype, reused across calls and
  * grown only when a call needs more: a convolution lowers its batch in chunks of at most {@link #BUDGET} elements
  * (or one image, when a single image needs more), never the whole batch at once.
+ *
+ * <p>NOTE: the budget is about a core's L2 cache (256 KiB of float32), not memory: each image's lowered columns are
+ * read by its GEMM right after they are written, so a chunk that stays in cache is read back from it instead of
+ * from memory (a chunk of many images would be evicted before its first image's GEMM runs).
  */
 final class Workspace {
-    /** Elements of lowered columns per chunk (4 MiB of float32, 8 MiB of float64). */
-    static final int BUDGET = 1 << 20;
+    /** Elements of lowered columns per chunk (256 KiB of float32, 512 KiB of float64). */
+    static final int BUDGET = 1 << 16;
 
     private static final ThreadLocal<Map<Backend, Storage[]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
 

@@ -72,7 +72,8 @@ public final class DoubleWindows {
                     int src = row * len;
                     for (int oy = y0; oy < y1; oy++) {
                         int s = src + oy * ow, dst = base + (oy * sh + shiftY) * wd + shiftX;
-                        for (int ox = x0; ox < x1; ox++) x[dst + ox * sw] += col[s + ox];
+                        if (sw == 1) for (int ox = x0; ox < x1; ox++) x[dst + ox] += col[s + ox];
+                        else for (int ox = x0; ox < x1; ox++) x[dst + ox * sw] += col[s + ox];
                     }
                 }
             }
@@ -84,6 +85,12 @@ public final class DoubleWindows {
      * NOTE: {@code v > max || isNaN(v)} is PyTorch's CPU rule: ties keep the first index, a NaN wins.
      */
     public static void maxPool(double[] x, Window w, double[] out, int[] argmax) {
+        if (w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2 && w.padH() == 0
+                && w.padW() == 0 && w.dilationH() == 1 && w.dilationW() == 1 && 2 * w.outH() <= w.height()
+                && 2 * w.outW() <= w.width()) {
+            maxPool2x2(x, w, out, argmax);
+            return;
+        }
         int h = w.height(), wd = w.width(), oh = w.outH(), ow = w.outW();
         int dh = w.dilationH(), dw = w.dilationW();
         int o = 0;
@@ -105,6 +112,42 @@ public final class DoubleWindows {
                                 at = y * wd + xx;
                             }
                         }
+                    }
+                    out[o] = max;
+                    argmax[o] = at;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #maxPool} of 2x2 windows with stride 2 inside the input (the common halving pool): the same taps in the
+     * same order with the same rule, without the general loop's bounds.
+     */
+    private static void maxPool2x2(double[] x, Window w, double[] out, int[] argmax) {
+        int wd = w.width(), oh = w.outH(), ow = w.outW();
+        int o = 0;
+        for (int plane = 0; plane < w.channels(); plane++) {
+            int base = plane * w.planeSize();
+            for (int oy = 0; oy < oh; oy++) {
+                int top = 2 * oy * wd, bottom = top + wd;
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    int at = top + 2 * ox;
+                    double max = x[base + at];
+                    double v = x[base + at + 1];
+                    if (v > max || v != v) {
+                        max = v;
+                        at = top + 2 * ox + 1;
+                    }
+                    v = x[base + bottom + 2 * ox];
+                    if (v > max || v != v) {
+                        max = v;
+                        at = bottom + 2 * ox;
+                    }
+                    v = x[base + bottom + 2 * ox + 1];
+                    if (v > max || v != v) {
+                        max = v;
+                        at = bottom + 2 * ox + 1;
                     }
                     out[o] = max;
                     argmax[o] = at;

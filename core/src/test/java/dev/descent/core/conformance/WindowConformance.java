@@ -202,7 +202,7 @@ public abstract class WindowConformance extends BackendProperties {
 
     @Test
     void convolutionLowersTheBatchInChunksWithTheSameValues() {
-        // 3 images of 360,000 lowered elements each: chunks of 2 images and 1 (2^20 elements per chunk at most)
+        // 3 images of 360,000 lowered elements each: one chunk per image (2^16 elements per chunk at most)
         DType dt = DType.FLOAT64;
         int n = 3, side = 600, plane = side * side;
         Tensor x = random(dt, 1, n, 1, side, side), w = random(dt, 2, 2, 1, 1, 1), b = random(dt, 3, 2);
@@ -222,6 +222,25 @@ public abstract class WindowConformance extends BackendProperties {
         Tensor dx = Convolution.inputGrad(g, w, o, side, side);
         assertArrayEquals(Convolution.inputGrad(g.slice(0, n - 1, n), w, o, side, side).toDoubleArray(),
                 dx.slice(0, n - 1, n).toDoubleArray(), 1e-15);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void aOneByOneConvolutionWithoutPaddingMatchesTheDefinitionInEveryGroup(DType dt) {
+        // the lowering of a 1x1 kernel with stride 1 and no padding is the images themselves
+        Shape xs = Shape.of(3, 4, 3, 5), ws = Shape.of(6, 2, 1, 1);
+        Convolution.Options o = Convolution.Options.of(1, 0, 3, 2);
+        Tensor x = random(dt, 61, xs.dims()), w = random(dt, 62, ws.dims()), b = random(dt, 63, 6);
+        Tensor y = Convolution.conv2d(x, w, b, o);
+        assertTensor(y, Shape.of(3, 6, 3, 5), naiveConv(x.toDoubleArray(), xs, w.toDoubleArray(), ws,
+                b.toDoubleArray(), o, y.shape()), tol(dt) * 10);
+        Tensor g = random(dt, 64, y.shape().dims());
+        double gy = dot(g, Convolution.conv2d(x, w, null, o)), scale = tol(dt) * 10 * (1 + Math.abs(gy)) * y.size();
+        assertEquals(gy, dot(Convolution.inputGrad(g, w, o, 3, 5), x), scale);
+        assertEquals(gy, dot(Convolution.weightGrad(x, g, o, 1, 1), w), scale);
+        // and a padded 1x1 convolution, which is lowered, agrees with it inside
+        Tensor padded = Convolution.conv2d(x, w, b, Convolution.Options.of(1, 1, 1, 2));
+        assertArrayEquals(y.toDoubleArray(), padded.slice(2, 1, 4).slice(3, 1, 6).toDoubleArray(), tol(dt) * 10);
     }
 
     @Test
@@ -286,6 +305,39 @@ public abstract class WindowConformance extends BackendProperties {
 
     @ParameterizedTest
     @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void halvingMaxPoolKeepsTheFirstMaximalIndexOnTiesAndNans(DType dt) {
+        // 2x2 windows with stride 2 over values with many ties and a few NaNs; an odd width drops its last column
+        int planes = 6, h = 6, wd = 7, oh = 3, ow = 3;
+        Rng rng = new Rng(17);
+        double[] xv = new double[planes * h * wd];
+        for (int i = 0; i < xv.length; i++) xv[i] = rng.nextInt(9) == 0 ? Double.NaN : rng.nextInt(3);
+        Tensor x = f(dt).of(xv, 2, 3, h, wd);
+        Pooling.Max m = Pooling.maxPool2d(x, Pooling.Options.of(2, 2, 0, 1, false));
+        double[] values = m.values().toDoubleArray();
+        int[] indices = m.indices().toIntArray();
+        for (int p = 0, o = 0; p < planes; p++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++, o++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    int at = 2 * oy * wd + 2 * ox;
+                    for (int y = 2 * oy; y < 2 * oy + 2; y++) {
+                        for (int xx = 2 * ox; xx < 2 * ox + 2; xx++) {
+                            double v = xv[(p * h + y) * wd + xx];
+                            if (v > max || Double.isNaN(v)) {
+                                max = v;
+                                at = y * wd + xx;
+                            }
+                        }
+                    }
+                    assertEquals(at, indices[o], "window " + o);
+                    assertTrue(Double.isNaN(max) ? Double.isNaN(values[o]) : max == values[o], "window " + o);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
     void poolingMatchesTheDefinitionOnRandomWindows(DType dt) {
         Rng rng = new Rng(3);
         for (int t = 0; t < CASES; t++) {
@@ -328,6 +380,13 @@ public abstract class WindowConformance extends BackendProperties {
             Tensor g = random(dt, 90 + t, avg.shape().dims());
             Tensor back = Pooling.avgPool2dAdjoint(g, o, include, h, wd);
             assertEquals(dot(g, avg), dot(back, x), tol(dt) * 10 * (1 + g.size()), o.toString());
+            // <maxPool2dAdjoint(g), x> = <g, maxPool(x)>, and it is the scatter-add of g at the indices
+            Tensor maxBack = Pooling.maxPool2dAdjoint(g, max.indices(), h, wd);
+            assertEquals(x.shape(), maxBack.shape());
+            assertEquals(dot(g, max.values()), dot(maxBack, x), tol(dt) * 10 * (1 + g.size()), o.toString());
+            Tensor scattered = x.zerosLike().reshape(planes, h * wd)
+                    .scatterAdd(1, max.indices().reshape(planes, oh * ow), g.reshape(planes, oh * ow));
+            assertArrayEquals(scattered.toDoubleArray(), maxBack.toDoubleArray(), 0);
         }
     }
 

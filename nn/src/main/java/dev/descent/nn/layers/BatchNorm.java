@@ -91,21 +91,20 @@ public abstract class BatchNorm extends Module {
         java.util.Arrays.fill(channelDims, 1);
         channelDims[1] = features;
         boolean training = isTraining();
-        Variable normalized;
         if (training || runningMean == null) {
             int n = x.value().size() / features;
             if (training && n <= 1) {
                 throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when "
                         + "training, got input " + x.shape());
             }
-            Normalization.Normalized z = Normalization.over(x, axes, eps);
+            Normalization.Normalized z = weight == null ? Normalization.over(x, axes, eps)
+                    : Normalization.over(x, axes, eps, weight.reshape(channelDims), bias.reshape(channelDims));
             if (training && runningMean != null) update(z.mean().value(), z.variance().value(), n);
-            normalized = z.value();
-        } else {
-            Tensor shift = runningMean.reshape(channelDims);
-            Tensor scale = runningVar.add(eps).sqrt().reshape(channelDims);
-            normalized = x.sub(Variable.constant(shift)).div(Variable.constant(scale));
+            return z.value();
         }
+        Tensor shift = runningMean.reshape(channelDims);
+        Tensor scale = runningVar.add(eps).sqrt().reshape(channelDims);
+        Variable normalized = x.sub(Variable.constant(shift)).div(Variable.constant(scale));
         if (weight == null) return normalized;
         return normalized.mul(weight.reshape(channelDims)).add(bias.reshape(channelDims));
     }

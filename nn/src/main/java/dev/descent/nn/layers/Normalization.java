@@ -1,21 +1,136 @@
 package dev.descent.nn.layers;
 
+import dev.descent.autodiff.Grad;
+import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
+import dev.descent.core.InPlace;
+import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
+import dev.descent.core.spi.BinaryOp;
 
-/** The normalisation the norm layers share: mean and biased variance over axes, then {@code (x - mean) / sqrt(var + eps)}. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The normalisation the norm layers share: mean and biased variance over axes, then {@code (x - mean) / sqrt(var +
+ * eps)}, optionally followed by an affine map whose weight and bias are constant along the normalised axes (batch
+ * normalisation's per-channel {@code gamma}, {@code beta}).
+ *
+ * <p>It is one recorded operation with its backward in closed form (PyTorch's {@code native_batch_norm_backward}):
+ * with {@code xhat} the normalised input, {@code n} the elements per group and {@code g} the output gradient,
+ * <pre>
+ * dbeta = sum g,   dgamma = sum g xhat,   dx = gamma / std (g - dbeta / n - xhat dgamma / n)
+ * </pre>
+ * the sums over the normalised axes. The forward pass runs the composed definition's kernels in its order, so it
+ * gives the same values; the backward pass takes two reductions and four in-place passes over one buffer instead of
+ * the composed graph's dozen full-size intermediates. When the backward pass is itself recorded
+ * ({@code createGraph}) the gradients are those of the composed definition, recorded, so they differentiate to any
+ * order; otherwise they equal them up to rounding.
+ */
 final class Normalization {
-    /** The normalised input with the batch mean and biased variance it used (keepDims). */
+    /** The normalised (and, when asked, affinely mapped) input with the batch mean and biased variance it used. */
     record Normalized(Variable value, Variable mean, Variable variance) {
     }
 
     private Normalization() {
     }
 
+    /** The normalisation of {@code x} over {@code axes}, without an affine map. */
     static Normalized over(Variable x, int[] axes, double eps) {
+        return over(x, axes, eps, null, null);
+    }
+
+    /**
+     * The normalisation of {@code x} over {@code axes}, then {@code * weight + bias} when they are given; each of them
+     * (null, or both given: the bias may be null alone) has x's shape with the normalised axes set to 1.
+     */
+    static Normalized over(Variable x, int[] axes, double eps, Variable weight, Variable bias) {
+        Tensor xv = x.value();
+        Shape shape = xv.shape();
+        Tensor mean = xv.mean(axes, true);
+        Tensor xhat = xv.sub(spread(mean, shape));
+        Tensor variance = xhat.square().mean(axes, true);
+        Tensor std = variance.add(eps).sqrt();
+        InPlace.zip(BinaryOp.DIV, xhat, spread(std, shape), xhat);
+        Tensor y = xhat;
+        if (weight != null) {
+            y = xhat.mul(spread(weight.value(), shape));
+            if (bias != null) InPlace.zip(BinaryOp.ADD, y, spread(bias.value(), shape), y);
+        } else if (bias != null) {
+            y = xhat.add(spread(bias.value(), shape));
+        }
+        Variable[] inputs = weight == null ? bias == null ? new Variable[] {x} : new Variable[] {x, bias}
+                : bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        Tensor normalized = xhat;
+        Variable value = Variable.record("normalize", y, g -> {
+            if (NoGrad.isRecording()) return composedGradients(inputs, g, axes, eps, weight, bias);
+            return gradients(inputs, g.value(), normalized, std, axes, weight, bias);
+        }, inputs);
+        return new Normalized(value, Variable.constant(mean), Variable.constant(variance));
+    }
+
+    /** The closed-form gradients, in the order of {@code inputs} (x, [weight], [bias]). */
+    private static Variable[] gradients(Variable[] inputs, Tensor g, Tensor xhat, Tensor std, int[] axes,
+                                        Variable weight, Variable bias) {
+        Variable x = inputs[0];
+        int n = xhat.size() / std.size();
+        Tensor gs = g.sum(axes, true);
+        Tensor t = g.mul(xhat);
+        Tensor gxs = t.sum(axes, true);
+        Variable[] out = new Variable[inputs.length];
+        int k = 1;
+        if (weight != null) {
+            if (weight.requiresGrad()) out[k] = Variable.constant(gxs);
+            k++;
+        }
+        if (bias != null && bias.requiresGrad()) out[k] = Variable.constant(gs);
+        if (x.requiresGrad()) {
+            Tensor scale = weight == null ? std.reciprocal() : weight.value().div(std);
+            Shape shape = xhat.shape();
+            InPlace.zip(BinaryOp.MUL, xhat, spread(gxs.div(n), shape), t);
+            InPlace.zip(BinaryOp.SUB, g, t, t);
+            InPlace.zip(BinaryOp.SUB, t, spread(gs.div(n), shape), t);
+            InPlace.zip(BinaryOp.MUL, t, spread(scale, shape), t);
+            out[0] = Variable.constant(t);
+        }
+        return out;
+    }
+
+    /**
+     * A reduced tensor ({@code shape} with the normalised axes set to 1) ready to broadcast against {@code shape}:
+     * when the normalised axes include every leading axis before the first kept one (batch normalisation's
+     * {@code (1, C, 1, 1)} against {@code (N, C, H, W)}), it is spread over the trailing axes ({@code (C, H, W)}, small
+     * beside the input), so that the elementwise kernels repeat it as a whole row, which vectorises, instead of one
+     * element per row; otherwise it is returned as it is. The values are the same either way.
+     */
+    private static Tensor spread(Tensor reduced, Shape shape) {
+        int first = 0;
+        while (first < shape.rank() && reduced.shape().dim(first) == 1 && shape.dim(first) != 1) first++;
+        if (first == 0 || first == shape.rank()) return reduced;
+        int[] own = java.util.Arrays.copyOfRange(reduced.shape().dims(), first, shape.rank());
+        int[] target = java.util.Arrays.copyOfRange(shape.dims(), first, shape.rank());
+        return reduced.reshape(own).broadcastTo(target);
+    }
+
+    /** The gradients of the composed definition, recorded (for higher derivatives). */
+    private static Variable[] composedGradients(Variable[] inputs, Variable g, int[] axes, double eps, Variable weight,
+                                                Variable bias) {
+        List<Variable> wrt = new ArrayList<>();
+        for (Variable in : inputs) if (in.requiresGrad()) wrt.add(in);
+        List<Variable> found = Grad.grad(composed(inputs[0], axes, eps, weight, bias), g, wrt, true);
+        Variable[] out = new Variable[inputs.length];
+        for (int i = 0, k = 0; i < inputs.length; i++) if (inputs[i].requiresGrad()) out[i] = found.get(k++);
+        return out;
+    }
+
+    /** The normalisation as primitive operations, recorded: the definition {@link #over} computes. */
+    static Variable composed(Variable x, int[] axes, double eps, Variable weight, Variable bias) {
         Variable mean = x.mean(axes, true);
         Variable centered = x.sub(mean);
         Variable variance = centered.square().mean(axes, true);
-        return new Normalized(centered.div(variance.add(eps).sqrt()), mean, variance);
+        Variable y = centered.div(variance.add(eps).sqrt());
+        if (weight != null) y = y.mul(weight);
+        return bias == null ? y : y.add(bias);
     }
 
     /** {@code eps} must be positive and finite; {@code name} is the layer's. */
