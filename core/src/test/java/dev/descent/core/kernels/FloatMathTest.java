@@ -3,6 +3,7 @@ package dev.descent.core.kernels;
 import org.junit.jupiter.api.Test;
 
 import java.util.function.DoubleUnaryOperator;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,10 +18,22 @@ class FloatMathTest {
         float apply(float x);
     }
 
-    /** The largest error in ulps of {@code f} against {@code reference} rounded to float32, over {@code [fromBits, toBits)} by {@code step}. */
+    private static final int CHUNKS = 64;
+
+    /**
+     * The largest error in ulps of {@code f} against {@code reference} rounded to float32, over {@code [fromBits, toBits)} by {@code step}:
+     * every one of those bit patterns, in {@value #CHUNKS} chunks on the common pool's threads (the functions are pure).
+     */
     private static double worstUlps(FloatFunction f, DoubleUnaryOperator reference, int fromBits, int toBits, int step) {
+        long count = Math.max(0, ((long) toBits - fromBits + step - 1) / step);
+        return LongStream.range(0, CHUNKS).parallel().mapToDouble(c -> worstUlps(f, reference,
+                fromBits + count * c / CHUNKS * step, fromBits + count * (c + 1) / CHUNKS * step, step)).max().orElse(0);
+    }
+
+    /** {@link #worstUlps(FloatFunction, DoubleUnaryOperator, int, int, int)} over {@code [from, to)} on this thread. */
+    private static double worstUlps(FloatFunction f, DoubleUnaryOperator reference, long from, long to, int step) {
         double worst = 0;
-        for (long b = fromBits; b < toBits; b += step) {
+        for (long b = from; b < to; b += step) {
             float x = Float.intBitsToFloat((int) b);
             float expected = (float) reference.applyAsDouble(x), actual = f.apply(x);
             if (Float.isNaN(expected) || Float.isNaN(actual)) {
