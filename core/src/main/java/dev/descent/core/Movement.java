@@ -84,7 +84,7 @@ final class Movement {
             }
             total += p.shape().dim(a);
         }
-        Tensor out = Tensor.allocate(first.backend(), first.dtype(), first.shape().with(a, total));
+        Tensor out = Tensor.empty(first.backend(), first.dtype(), first.shape().with(a, total));
         if (out.size() > 0) {
             List<Storage> storages = new ArrayList<>(parts.size());
             List<Shape> shapes = new ArrayList<>(parts.size());

@@ -1,12 +1,14 @@
 package dev.descent.optim.train;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.Tensor;
 import dev.descent.data.Batch;
 import dev.descent.optim.clip.Norms;
 import dev.descent.optim.schedule.LrScheduler;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,8 @@ final class Run {
     /** Sets the learning rate: the trainer's own scheduler, or one over its schedule made for this run. */
     final LrScheduler scheduler;
     private final List<Variable> params;
+    /** The buffers of this run's steps, reused from step to step. */
+    private final BufferPool pool = new BufferPool();
 
     Run(Trainer trainer, History history, int epoch, long step) {
         this.t = trainer;
@@ -109,23 +113,31 @@ final class Run {
         }
     }
 
-    /** One epoch of optimiser steps; false when training diverged. */
+    /**
+     * One epoch of optimiser steps; false when training diverged. Each step (its batches, forward, backward and
+     * update) runs in a scope of the run's {@link BufferPool}, so that the next steps reuse its buffers; the listeners
+     * hear of it after the scope closed. Data-parallel steps are left to their {@link DataParallel}.
+     */
     private boolean trainEpoch(int e) {
         t.model.train();
         t.optimizer.zeroGrad();
+        Iterator<Batch> batches = t.train.iterator();
         List<Batch> group = new ArrayList<>(t.accumulation);
-        for (Batch b : t.train) {
-            group.add(b);
-            if (group.size() == t.accumulation) {
-                if (!stepOn(e, group)) return false;
+        while (batches.hasNext()) {
+            History.Step record;
+            try (BufferPool.Scope scope = t.parallel == null ? pool.open() : null) {
+                while (group.size() < t.accumulation && batches.hasNext()) group.add(batches.next());
+                record = stepOn(e, group);
                 group.clear();
             }
+            if (record == null) return false;
+            for (TrainingListener l : t.listeners) l.onStep(record);
         }
-        return group.isEmpty() || stepOn(e, group);
+        return true;
     }
 
-    /** Forward and backward over the group's batches, then one optimiser step; false when training diverged. */
-    private boolean stepOn(int e, List<Batch> group) {
+    /** Forward and backward over the group's batches, then one optimiser step; null when training diverged. */
+    private History.Step stepOn(int e, List<Batch> group) {
         long start = System.nanoTime();
         long next = step + 1;
         int total = 0;
@@ -188,8 +200,7 @@ final class Run {
         if (scheduler != null && t.scheduleUnit == Trainer.ScheduleUnit.STEP) scheduler.step();
         History.Step record = new History.Step(e, step, lossValue, lr, norm, System.nanoTime() - start);
         history.add(record);
-        for (TrainingListener l : t.listeners) l.onStep(record);
-        return true;
+        return record;
     }
 
     /**
@@ -214,10 +225,10 @@ final class Run {
         return null;
     }
 
-    private boolean diverged(int e, long s, String why) {
+    private History.Step diverged(int e, long s, String why) {
         String message = "training diverged at epoch " + e + ", step " + s + ": " + why;
         LOG.log(System.Logger.Level.DEBUG, message); // the history and the listeners report it; libraries stay quiet
         history.stop(StopReason.DIVERGED, message);
-        return false;
+        return null;
     }
 }
