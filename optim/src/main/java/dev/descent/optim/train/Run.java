@@ -124,20 +124,23 @@ final class Run {
         Iterator<Batch> batches = t.train.iterator();
         List<Batch> group = new ArrayList<>(t.accumulation);
         while (batches.hasNext()) {
-            History.Step record;
+            boolean stepped;
             try (BufferPool.Scope scope = t.parallel == null ? pool.open() : null) {
                 while (group.size() < t.accumulation && batches.hasNext()) group.add(batches.next());
-                record = stepOn(e, group);
+                stepped = stepOn(e, group);
                 group.clear();
             }
-            if (record == null) return false;
-            for (TrainingListener l : t.listeners) l.onStep(record);
+            if (!stepped) return false;
+            for (TrainingListener l : t.listeners) l.onStep(lastStep);
         }
         return true;
     }
 
-    /** Forward and backward over the group's batches, then one optimiser step; null when training diverged. */
-    private History.Step stepOn(int e, List<Batch> group) {
+    /** The record of the last step taken. */
+    private History.Step lastStep;
+
+    /** Forward and backward over the group's batches, then one optimiser step; false when training diverged. */
+    private boolean stepOn(int e, List<Batch> group) {
         long start = System.nanoTime();
         long next = step + 1;
         int total = 0;
@@ -200,7 +203,8 @@ final class Run {
         if (scheduler != null && t.scheduleUnit == Trainer.ScheduleUnit.STEP) scheduler.step();
         History.Step record = new History.Step(e, step, lossValue, lr, norm, System.nanoTime() - start);
         history.add(record);
-        return record;
+        lastStep = record;
+        return true;
     }
 
     /**
@@ -225,10 +229,10 @@ final class Run {
         return null;
     }
 
-    private History.Step diverged(int e, long s, String why) {
+    private boolean diverged(int e, long s, String why) {
         String message = "training diverged at epoch " + e + ", step " + s + ": " + why;
         LOG.log(System.Logger.Level.DEBUG, message); // the history and the listeners report it; libraries stay quiet
         history.stop(StopReason.DIVERGED, message);
-        return null;
+        return false;
     }
 }
