@@ -1,10 +1,13 @@
 package dev.descent.autodiff;
 
+import dev.descent.core.BufferPool;
 import dev.descent.core.Convolution;
 import dev.descent.core.DType;
+import dev.descent.core.InPlace;
 import dev.descent.core.Pooling;
 import dev.descent.core.Shape;
 import dev.descent.core.Tensor;
+import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.UnaryOp;
 
 import java.util.ArrayList;
@@ -38,6 +41,8 @@ public final class Variable {
     final Variable[] inputs;
     final Backward backward;
     private Variable grad;
+    /** The buffer that holds this variable's gradient from step to step inside {@link BufferPool} scopes, or null. */
+    private Tensor gradBuffer;
     private boolean retainGrad;
     private List<UnaryOperator<Variable>> hooks;
 
@@ -57,13 +62,16 @@ public final class Variable {
         return new Variable(value, false, null, null, null);
     }
 
-    /** A leaf that requires a gradient (a parameter or an input to differentiate by); its value must be floating. */
+    /**
+     * A leaf that requires a gradient (a parameter or an input to differentiate by); its value must be floating.
+     * Made inside a {@link BufferPool} scope, its value is kept: it outlives the scope.
+     */
     public static Variable parameter(Tensor value) {
         if (value != null && !value.dtype().isFloating()) {
             throw new IllegalArgumentException("Variable.parameter: only float32 and float64 tensors can require "
                     + "gradients, got " + value.dtype() + " " + value.shape());
         }
-        return new Variable(value, true, null, null, null);
+        return new Variable(value == null ? null : BufferPool.keep(value), true, null, null, null);
     }
 
     /**
@@ -146,7 +154,12 @@ public final class Variable {
         return grad;
     }
 
-    /** Clears the accumulated gradient. */
+    /**
+     * Clears the accumulated gradient. Inside a {@link BufferPool} scope the next backward writes the gradient into
+     * the same buffer again (as PyTorch reuses {@code .grad}), and the tensor {@link #grad()} returned before then
+     * can no longer be used: {@code BufferPool.keep} a gradient to hold on to it (the next one then gets a buffer of
+     * its own).
+     */
     public synchronized void zeroGrad() {
         grad = null;
     }
@@ -203,9 +216,42 @@ public final class Variable {
      */
     void accumulate(Variable g) {
         synchronized (this) {
+            if (BufferPool.inScope()) {
+                accumulatePooled(g);
+                return;
+            }
             if (grad != null) grad = grad.add(g);
             else grad = g.requiresGrad() ? g : constant(g.value().copy());
         }
+    }
+
+    /**
+     * NOTE: inside a BufferPool scope the gradient outlives the step that computed it (the user reads grad() after
+     * the step), so it is held out of the scope's recycling; it lives in one buffer per variable, written in place
+     * from step to step as PyTorch's .grad is: the first gradient after zeroGrad is copied into the reclaimed buffer,
+     * later ones are added into it with the add kernel (the same values as grad.add(g)). A gradient that carries a
+     * graph (createGraph) is held as it is; a gradient someone kept (BufferPool.keep) is never written again.
+     */
+    private void accumulatePooled(Variable g) {
+        if (g.requiresGrad()) {
+            grad = grad != null ? grad.add(g) : g;
+            BufferPool.hold(grad.value);
+            return;
+        }
+        Tensor v = g.value();
+        if (grad != null && grad.value == gradBuffer && BufferPool.isHeld(gradBuffer)) {
+            InPlace.zip(BinaryOp.ADD, gradBuffer, v, gradBuffer);
+            return;
+        }
+        if (grad != null) {
+            gradBuffer = BufferPool.hold(grad.value.add(v));
+        } else {
+            Tensor reused = gradBuffer != null && gradBuffer.shape().equals(v.shape()) && gradBuffer.dtype() == v.dtype()
+                    && gradBuffer.backend().equals(v.backend()) ? BufferPool.reclaim(gradBuffer).orElse(null) : null;
+            if (reused != null) InPlace.copy(v, reused);
+            gradBuffer = reused != null ? reused : BufferPool.hold(v.copy());
+        }
+        grad = constant(gradBuffer);
     }
 
     boolean retainsGrad() {

@@ -1,6 +1,7 @@
 package dev.descent.bench;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -53,6 +54,15 @@ public class CnnStepBenchmark {
 
     static final int BATCH = 64;
 
+    /**
+     * {@code on}: each step runs in a scope of one {@link BufferPool}, as a training loop that reuses its buffers
+     * does; {@code off}: without one (every tensor allocated fresh), for comparison.
+     */
+    @Param({"on"})
+    String pool;
+
+    BufferPool buffers;
+
     Sequential cnn;
     Loss loss;
     Optimizer<?> opt;
@@ -72,6 +82,7 @@ public class CnnStepBenchmark {
 
     @Setup
     public void setup() {
+        buffers = pool.equals("on") ? new BufferPool() : null;
         TensorFactory f = Tensor.on(BenchMain.backend(backend), dtype);
         Rng rng = new Rng(1);
         cnn = cnn(f, rng);
@@ -85,9 +96,11 @@ public class CnnStepBenchmark {
 
     @Benchmark
     public Optimizer<?> step() {
-        opt.zeroGrad();
-        loss.apply(cnn.apply(images), labels).backward();
-        opt.step();
+        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
+            opt.zeroGrad();
+            loss.apply(cnn.apply(images), labels).backward();
+            opt.step();
+        }
         return opt;
     }
 }

@@ -1,5 +1,6 @@
 package dev.descent.bench;
 
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -43,6 +45,15 @@ public class EpochBenchmark {
     @Param({"default"})
     String backend;
 
+    /**
+     * {@code on}: each step runs in a scope of one {@link BufferPool}, as a training loop that reuses its buffers
+     * does; {@code off}: without one (every tensor allocated fresh), for comparison.
+     */
+    @Param({"on"})
+    String pool;
+
+    BufferPool buffers;
+
     Sequential model;
     Loss loss;
     Adam adam;
@@ -50,6 +61,7 @@ public class EpochBenchmark {
 
     @Setup
     public void setup() {
+        buffers = pool.equals("on") ? new BufferPool() : null;
         TensorFactory f = Tensor.on(BenchMain.backend(backend), DType.FLOAT32);
         Rng rng = new Rng(1);
         model = new Sequential(new Linear(f, 784, 256, true, null, null, rng), new ReLU(),
@@ -64,10 +76,14 @@ public class EpochBenchmark {
 
     @Benchmark
     public Adam epoch() {
-        for (Batch b : loader) {
-            adam.zeroGrad();
-            loss.apply(model.apply(Variable.constant(b.features())), Variable.constant(b.labels())).backward();
-            adam.step();
+        Iterator<Batch> batches = loader.iterator();
+        while (batches.hasNext()) {
+            try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
+                Batch b = batches.next(); // gathered inside the scope, so its copy is reused too
+                adam.zeroGrad();
+                loss.apply(model.apply(Variable.constant(b.features())), Variable.constant(b.labels())).backward();
+                adam.step();
+            }
         }
         return adam;
     }

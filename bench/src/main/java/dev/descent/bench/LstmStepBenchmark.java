@@ -1,6 +1,7 @@
 package dev.descent.bench;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -51,6 +52,15 @@ public class LstmStepBenchmark {
 
     static final int STEPS = 35, BATCH = 32, INPUT = 128, HIDDEN = 256;
 
+    /**
+     * {@code on}: each step runs in a scope of one {@link BufferPool}, as a training loop that reuses its buffers
+     * does; {@code off}: without one (every tensor allocated fresh), for comparison.
+     */
+    @Param({"on"})
+    String pool;
+
+    BufferPool buffers;
+
     LSTM lstm;
     Loss loss;
     Optimizer<?> opt;
@@ -58,6 +68,7 @@ public class LstmStepBenchmark {
 
     @Setup
     public void setup() {
+        buffers = pool.equals("on") ? new BufferPool() : null;
         TensorFactory f = Tensor.on(BenchMain.backend(backend), dtype);
         Rng rng = new Rng(1);
         lstm = new LSTM(f, RecurrentOptions.of(INPUT, HIDDEN), rng);
@@ -69,9 +80,11 @@ public class LstmStepBenchmark {
 
     @Benchmark
     public Optimizer<?> step() {
-        opt.zeroGrad();
-        loss.apply(lstm.apply(x), target).backward();
-        opt.step();
+        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
+            opt.zeroGrad();
+            loss.apply(lstm.apply(x), target).backward();
+            opt.step();
+        }
         return opt;
     }
 }

@@ -1,6 +1,7 @@
 package dev.descent.bench;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -54,6 +55,15 @@ public class TrainingStepBenchmark {
     @Param({"mlp", "tiny"})
     String network;
 
+    /**
+     * {@code on}: each step runs in a scope of one {@link BufferPool}, as a training loop that reuses its buffers
+     * does; {@code off}: without one (every tensor allocated fresh), for comparison.
+     */
+    @Param({"on"})
+    String pool;
+
+    BufferPool buffers;
+
     Sequential model;
     Loss loss;
     Optimizer<?> opt;
@@ -61,6 +71,7 @@ public class TrainingStepBenchmark {
 
     @Setup
     public void setup() {
+        buffers = pool.equals("on") ? new BufferPool() : null;
         TensorFactory f = Tensor.on(BenchMain.backend(backend), dtype);
         Rng rng = new Rng(1);
         if (network.equals("mlp")) {
@@ -85,9 +96,11 @@ public class TrainingStepBenchmark {
 
     @Benchmark
     public Optimizer<?> step() {
-        opt.zeroGrad();
-        loss.apply(model.apply(x), y).backward();
-        opt.step();
+        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
+            opt.zeroGrad();
+            loss.apply(model.apply(x), y).backward();
+            opt.step();
+        }
         return opt;
     }
 }

@@ -132,7 +132,9 @@ public final class Convolution {
                         + bias.shape());
             }
         }
-        Tensor out = Tensor.allocate(x.backend(), x.dtype(), outShape);
+        // NOTE: with a bias, its broadcast fills the output before the GEMMs add onto it.
+        Tensor out = bias != null ? Tensor.empty(x.backend(), x.dtype(), outShape)
+                : Tensor.allocate(x.backend(), x.dtype(), outShape);
         if (outShape.size() == 0) return out;
         Backend b = x.backend();
         if (bias != null) b.broadcastTo(bias.storage(), Shape.of(outShape.dim(1), 1, 1), out.storage(), outShape);
@@ -158,7 +160,7 @@ public final class Convolution {
         Shape xShape = Shape.of(grad.dim(0), weight.dim(1) * o.groups(), height, width);
         Shape outShape = outputShape(op, xShape, weight.shape(), o);
         Checks.shapeEquals(op, outShape, grad.shape());
-        Tensor dx = Tensor.allocate(grad.backend(), grad.dtype(), xShape);
+        Tensor dx = Tensor.empty(grad.backend(), grad.dtype(), xShape); // col2im overwrites every image
         if (xShape.size() == 0) return dx;
         Backend b = grad.backend();
         Lowering l = new Lowering(xShape, weight.shape(), outShape, o);

@@ -156,24 +156,27 @@ public final class InPlace {
 
         /** {@code y = alpha * x + beta * y}. */
         public Sequence axpby(double alpha, Tensor x, double beta, Tensor y) {
-            steps.add(new ElementwiseProgram.Axpby(alpha, slot("axpby", x), beta, slot("axpby", y)));
+            steps.add(new ElementwiseProgram.Axpby(alpha, slot(AXPBY, x), beta, slot(AXPBY, y)));
             return this;
         }
 
         /** {@code out = op(x)} with the op's parameters. */
         public Sequence map(UnaryOp op, Tensor x, double p, double q, Tensor out) {
-            steps.add(new ElementwiseProgram.Map(op, slot("map", x), p, q, slot("map", out)));
+            steps.add(new ElementwiseProgram.Map(op, slot(MAP, x), p, q, slot(MAP, out)));
             return this;
         }
 
         /** {@code out = op(a, b)}. */
         public Sequence zip(BinaryOp op, Tensor a, Tensor b, Tensor out) {
-            steps.add(new ElementwiseProgram.Zip(op, slot("zip", a), slot("zip", b), slot("zip", out)));
+            steps.add(new ElementwiseProgram.Zip(op, slot(ZIP, a), slot(ZIP, b), slot(ZIP, out)));
             return this;
         }
 
-        private int slot(String op, Tensor t) {
-            String name = "InPlace.Sequence." + op;
+        /** The operations' names in messages (constants: a sequence is recorded on every optimiser step). */
+        private static final String AXPBY = "InPlace.Sequence.axpby", MAP = "InPlace.Sequence.map",
+                ZIP = "InPlace.Sequence.zip";
+
+        private int slot(String name, Tensor t) {
             if (t == null) throw new IllegalArgumentException(name + ": tensor must not be null");
             if (first == null) {
                 Checks.floating(name, t);

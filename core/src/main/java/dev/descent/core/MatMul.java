@@ -28,7 +28,10 @@ final class MatMul {
                     + " @ " + b.shape() + (transB ? "^T" : "") + " (" + k + " vs " + kb + ")");
         }
         if (x.rank() == 2 && y.rank() == 2) { // the common case: one GEMM, no batch bookkeeping
-            Tensor out = Tensor.allocate(a.backend(), a.dtype(), Shape.of(m, n));
+            // NOTE: the GEMM with beta 0 writes every element, so a pooled output needs no clearing; with k = 0 the
+            // product is all zeros.
+            Tensor out = k > 0 ? Tensor.empty(a.backend(), a.dtype(), Shape.of(m, n))
+                    : Tensor.allocate(a.backend(), a.dtype(), Shape.of(m, n));
             if (m > 0 && n > 0 && k > 0) {
                 a.backend().gemm(transA, transB, m, n, k, 1.0, x.storage(), 0, y.storage(), 0, 0.0, out.storage(), 0);
             }
@@ -40,7 +43,8 @@ final class MatMul {
         int[] outDims = java.util.Arrays.copyOf(batch.dims(), batch.rank() + 2);
         outDims[batch.rank()] = m;
         outDims[batch.rank() + 1] = n;
-        Tensor out = Tensor.allocate(a.backend(), a.dtype(), Shape.of(outDims));
+        Tensor out = k > 0 ? Tensor.empty(a.backend(), a.dtype(), Shape.of(outDims))
+                : Tensor.allocate(a.backend(), a.dtype(), Shape.of(outDims));
         if (m > 0 && n > 0 && k > 0 && batch.size() > 0) {
             int[] offA = batchOffsets(batch, batchA, m * k);
             int[] offB = batchOffsets(batch, batchB, k * n);
@@ -70,7 +74,7 @@ final class MatMul {
                     + x.shape() + ", " + w.shape() + " and " + bias.shape());
         }
         int m = x.dim(0), k = x.dim(1), n = w.dim(1);
-        Tensor out = Tensor.allocate(x.backend(), x.dtype(), Shape.of(m, n));
+        Tensor out = Tensor.empty(x.backend(), x.dtype(), Shape.of(m, n)); // the bias rows fill it
         if (m == 0 || n == 0) return out;
         out.backend().broadcastTo(bias.storage(), bias.shape(), out.storage(), out.shape());
         if (k > 0) {

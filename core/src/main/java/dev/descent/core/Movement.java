@@ -72,7 +72,7 @@ final class Movement {
 
     static Tensor concat(int axis, List<Tensor> parts) {
         Shape joined = joinedShape("concat", axis, parts);
-        Tensor out = Tensor.allocate(parts.get(0).backend(), parts.get(0).dtype(), joined);
+        Tensor out = Tensor.empty(parts.get(0).backend(), parts.get(0).dtype(), joined);
         write(parts.get(0).shape().axis("concat", axis), parts, out);
         return out;
     }

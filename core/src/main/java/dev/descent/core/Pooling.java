@@ -94,8 +94,8 @@ public final class Pooling {
     public static Max maxPool2d(Tensor x, Options o) {
         Window w = window("max_pool2d", x, o);
         Shape s = outShape(x.shape(), w);
-        Tensor values = Tensor.allocate(x.backend(), x.dtype(), s);
-        Tensor indices = Tensor.allocate(x.backend(), DType.INT32, s);
+        Tensor values = Tensor.empty(x.backend(), x.dtype(), s);
+        Tensor indices = Tensor.empty(x.backend(), DType.INT32, s);
         if (s.size() > 0) x.backend().maxPool(x.storage(), w, values.storage(), indices.storage());
         return new Max(values, indices);
     }
@@ -131,7 +131,7 @@ public final class Pooling {
     /** {@code torch.nn.functional.avg_pool2d(x, ..., count_include_pad)}; the dilation must be 1. */
     public static Tensor avgPool2d(Tensor x, Options o, boolean countIncludePad) {
         Window w = window("avg_pool2d", x, noDilation("avg_pool2d", o));
-        Tensor out = Tensor.allocate(x.backend(), x.dtype(), outShape(x.shape(), w));
+        Tensor out = Tensor.empty(x.backend(), x.dtype(), outShape(x.shape(), w));
         if (out.size() > 0) x.backend().avgPool(x.storage(), w, countIncludePad, out.storage());
         return out;
     }
@@ -149,7 +149,7 @@ public final class Pooling {
         int[] dims = grad.shape().dims();
         dims[dims.length - 2] = height;
         dims[dims.length - 1] = width;
-        Tensor gradInput = Tensor.allocate(grad.backend(), grad.dtype(), Shape.of(dims));
+        Tensor gradInput = Tensor.empty(grad.backend(), grad.dtype(), Shape.of(dims)); // the adjoint overwrites it
         Window w = window(op, gradInput, noDilation(op, o));
         Checks.shapeEquals(op, outShape(gradInput.shape(), w), grad.shape());
         if (gradInput.size() > 0) grad.backend().avgPoolAdjoint(grad.storage(), w, countIncludePad, gradInput.storage());

@@ -16,7 +16,7 @@ final class Reductions {
                 throw new IllegalArgumentException(op + ": cannot reduce an empty axis (axis " + a + " of shape "
                         + x.shape() + ")");
             }
-            Tensor out = Tensor.allocate(x.backend(), x.dtype(), t.shape().with(a, 1));
+            Tensor out = Tensor.empty(x.backend(), x.dtype(), t.shape().with(a, 1));
             x.backend().reduce(kernel, t.storage(), t.shape(), a, out.storage());
             t = out;
         }
@@ -55,7 +55,7 @@ final class Reductions {
             throw new IllegalArgumentException(op + ": cannot reduce an empty axis (axis " + a + " of shape "
                     + x.shape() + ")");
         }
-        Tensor out = Tensor.allocate(x.backend(), DType.INT32, t.shape().with(a, 1));
+        Tensor out = Tensor.empty(x.backend(), DType.INT32, t.shape().with(a, 1));
         x.backend().reduce(kernel, t.storage(), t.shape(), a, out.storage());
         if (axis == null) return keepDims ? out.reshape(ones(x.rank())) : out.reshape();
         return keepDims ? out : out.reshape(x.shape().without(a));

@@ -44,21 +44,42 @@ public final class Tensor {
     private final Shape shape;
     private final DType dtype;
     private final Storage storage;
+    /** The pooled buffer this tensor's storage belongs to, or null (see {@link BufferPool}). */
+    private final BufferPool.Lease lease;
+    /** The lease's generation when this tensor was made; a later one means the storage was recycled. */
+    private final int generation;
 
     Tensor(Backend backend, Shape shape, DType dtype, Storage storage) {
+        this(backend, shape, dtype, storage, null, 0);
+    }
+
+    Tensor(Backend backend, Shape shape, DType dtype, Storage storage, BufferPool.Lease lease, int generation) {
         this.backend = backend;
         this.shape = shape;
         this.dtype = dtype;
         this.storage = storage;
+        this.lease = lease;
+        this.generation = generation;
     }
 
-    /** A new zero-filled tensor (for kernels to write into). */
+    /** A new zero-filled tensor (for kernels that accumulate into it, or that leave some elements untouched). */
     static Tensor allocate(Backend backend, DType dtype, Shape shape) {
-        return new Tensor(backend, shape, dtype, backend.allocate(dtype, shape.size()));
+        Tensor pooled = BufferPool.take(backend, dtype, shape, true);
+        return pooled != null ? pooled : new Tensor(backend, shape, dtype, backend.allocate(dtype, shape.size()));
     }
 
+    /**
+     * A new tensor for a kernel that writes every one of its elements: inside a {@link BufferPool} scope a recycled
+     * buffer is not cleared first (as {@code torch.empty}); otherwise it is a zero-filled one, as {@link #allocate}.
+     */
+    static Tensor empty(Backend backend, DType dtype, Shape shape) {
+        Tensor pooled = BufferPool.take(backend, dtype, shape, false);
+        return pooled != null ? pooled : new Tensor(backend, shape, dtype, backend.allocate(dtype, shape.size()));
+    }
+
+    /** A tensor of {@code s} that the caller's kernel fills completely. */
     private Tensor newLike(DType type, Shape s) {
-        return allocate(backend, type, s);
+        return empty(backend, type, s);
     }
 
     // ---------------------------------------------------------------- identity
@@ -90,9 +111,22 @@ public final class Tensor {
         return shape.dim(axis);
     }
 
-    /** The backend's storage of {@link #size()} elements in row-major order; core passes it to the backend's kernels. */
+    /**
+     * The backend's storage of {@link #size()} elements in row-major order; core passes it to the backend's kernels.
+     * Every use of the values goes through here, so a tensor whose pooled buffer was recycled fails here.
+     */
     Storage storage() {
+        BufferPool.Lease l = lease;
+        if (l != null && l.generation != generation) throw BufferPool.recycled(this);
         return storage;
+    }
+
+    BufferPool.Lease lease() {
+        return lease;
+    }
+
+    int generation() {
+        return generation;
     }
 
     /**
@@ -100,7 +134,7 @@ public final class Tensor {
      * {@code flatten} make), so that an {@link InPlace} update of one changes the other.
      */
     public boolean sharesStorageWith(Tensor other) {
-        return other != null && storage == other.storage;
+        return other != null && storage() == other.storage();
     }
 
     // ---------------------------------------------------------------- creation
@@ -259,7 +293,7 @@ public final class Tensor {
 
     /** Zeros with this tensor's backend, dtype and shape. */
     public Tensor zerosLike() {
-        return newLike(dtype, shape);
+        return allocate(backend, dtype, shape);
     }
 
     /** Ones with this tensor's backend, dtype and shape. */
@@ -270,14 +304,14 @@ public final class Tensor {
     /** {@code value} everywhere, with this tensor's backend, dtype and shape. */
     public Tensor fullLike(double value) {
         Tensor out = newLike(dtype, shape);
-        backend.fill(out.storage, value);
+        backend.fill(out.storage(), value);
         return out;
     }
 
     /** A tensor on this tensor's backend and dtype holding the scalar {@code value}. */
     private Tensor scalarLike(double value) {
         Tensor out = newLike(dtype, Shape.scalar());
-        backend.fill(out.storage, value);
+        backend.fill(out.storage(), value);
         return out;
     }
 
@@ -300,7 +334,7 @@ public final class Tensor {
     private Tensor unary(String op, UnaryOp kernel, double p, double q) {
         Checks.floating(op, this);
         Tensor out = newLike(dtype, shape);
-        backend.map(kernel, storage, p, q, out.storage);
+        backend.map(kernel, storage(), p, q, out.storage());
         return out;
     }
 
@@ -375,7 +409,7 @@ public final class Tensor {
             Checks.floating(op, this);
         }
         Tensor out = newLike(dtype, Shape.broadcast(op, shape, other.shape));
-        backend.zip(kernel, storage, shape, other.storage, other.shape, out.storage, out.shape);
+        backend.zip(kernel, storage(), shape, other.storage(), other.shape, out.storage(), out.shape);
         return out;
     }
 
@@ -459,8 +493,8 @@ public final class Tensor {
         Checks.sameBackend("where", condition, a);
         Shape out = Shape.broadcast("where", Shape.broadcast("where", condition.shape, a.shape), b.shape);
         Tensor mask = condition.dtype == a.dtype ? condition : condition.to(a.dtype);
-        Tensor result = allocate(a.backend, a.dtype, out);
-        a.backend.where(mask.storage, mask.shape, a.storage, a.shape, b.storage, b.shape, result.storage, out);
+        Tensor result = empty(a.backend, a.dtype, out);
+        a.backend.where(mask.storage(), mask.shape, a.storage(), a.shape, b.storage(), b.shape, result.storage(), out);
         return result;
     }
 
@@ -578,7 +612,8 @@ public final class Tensor {
 
     /** The same elements in a new shape of equal size; one dimension may be -1 (inferred). Shares storage. */
     public Tensor reshape(int... dims) {
-        return new Tensor(backend, Movement.reshapeTarget(shape, dims), dtype, storage);
+        Shape target = Movement.reshapeTarget(shape, dims);
+        return new Tensor(backend, target, dtype, storage(), lease, generation);
     }
 
     /** The same elements in {@code target}, which must have the same size. Shares storage. */
@@ -619,7 +654,7 @@ public final class Tensor {
         for (int i = 0; i < perm.length; i++) identity &= perm[i] == i;
         if (identity) return this;
         Tensor out = newLike(dtype, Shape.of(dims));
-        backend.permute(storage, shape, perm, out.storage);
+        backend.permute(storage(), shape, perm, out.storage());
         return out;
     }
 
@@ -650,7 +685,7 @@ public final class Tensor {
         }
         if (shape.equals(target)) return this;
         Tensor out = newLike(dtype, target);
-        backend.broadcastTo(storage, shape, out.storage, target);
+        backend.broadcastTo(storage(), shape, out.storage(), target);
         return out;
     }
 
@@ -670,7 +705,7 @@ public final class Tensor {
         }
         int count = (e - s + step - 1) / step;
         Tensor out = newLike(dtype, shape.with(a, count));
-        if (out.size() > 0) backend.slice(storage, shape, a, s, step, count, out.storage);
+        if (out.size() > 0) backend.slice(storage(), shape, a, s, step, count, out.storage());
         return out;
     }
 
@@ -697,7 +732,7 @@ public final class Tensor {
         int a = shape.axis("indexSelect", axis);
         Movement.checkIndexVector("indexSelect", this, a, index);
         Tensor out = newLike(dtype, shape.with(a, index.size()));
-        if (out.size() > 0) backend.indexSelect(storage, shape, a, index.storage, out.storage);
+        if (out.size() > 0) backend.indexSelect(storage(), shape, a, index.storage(), out.storage());
         return out;
     }
 
@@ -709,7 +744,7 @@ public final class Tensor {
         Movement.checkIndexVector("indexAdd", this, a, index);
         Checks.shapeEquals("indexAdd", shape.with(a, index.size()), source.shape);
         Tensor out = copy();
-        backend.indexAdd(out.storage, out.shape, a, index.storage, source.storage);
+        backend.indexAdd(out.storage(), out.shape, a, index.storage(), source.storage());
         return out;
     }
 
@@ -721,7 +756,7 @@ public final class Tensor {
         int a = shape.axis("gather", axis);
         Movement.checkGatherIndex("gather", this, a, index);
         Tensor out = newLike(dtype, index.shape);
-        if (out.size() > 0) backend.gather(storage, shape, a, index.storage, index.shape, out.storage);
+        if (out.size() > 0) backend.gather(storage(), shape, a, index.storage(), index.shape, out.storage());
         return out;
     }
 
@@ -736,7 +771,7 @@ public final class Tensor {
         }
         Tensor out = copy();
         if (index.size() > 0) {
-            backend.scatterAdd(out.storage, out.shape, a, index.storage, index.shape, source.broadcastTo(index.shape).storage);
+            backend.scatterAdd(out.storage(), out.shape, a, index.storage(), index.shape, source.broadcastTo(index.shape).storage());
         }
         return out;
     }
@@ -767,7 +802,7 @@ public final class Tensor {
         if (type == dtype) return this;
         if (type == DType.INT32) Checks.convertibleToInt("to(INT32)", this);
         Tensor out = newLike(type, shape);
-        backend.convert(storage, out.storage);
+        backend.convert(storage(), out.storage());
         return out;
     }
 
@@ -778,16 +813,16 @@ public final class Tensor {
     public Tensor to(Backend target) {
         if (target.equals(backend)) return this;
         Buffer values = dtype.newBuffer(size());
-        backend.read(storage, 0, values);
-        Tensor out = allocate(target, dtype, shape);
-        target.write(values.flip(), out.storage, 0);
+        backend.read(storage(), 0, values);
+        Tensor out = empty(target, dtype, shape);
+        target.write(values.flip(), out.storage(), 0);
         return out;
     }
 
     /** A tensor with the same values and its own storage (for {@link InPlace} updates). */
     public Tensor copy() {
         Tensor out = newLike(dtype, shape);
-        backend.convert(storage, out.storage);
+        backend.convert(storage(), out.storage());
         return out;
     }
 
@@ -822,7 +857,7 @@ public final class Tensor {
     public void copyTo(Buffer dst) {
         Checks.buffer("copyTo", dtype, dst, size());
         int end = dst.position() + size();
-        backend.read(storage, 0, dst.limit() == end ? dst : dst.duplicate().limit(end));
+        backend.read(storage(), 0, dst.limit() == end ? dst : dst.duplicate().limit(end));
         dst.position(end);
     }
 
@@ -855,7 +890,7 @@ public final class Tensor {
     }
 
     private double valueAt(int flat) {
-        return backend.get(storage, flat);
+        return backend.get(storage(), flat);
     }
 
     /**

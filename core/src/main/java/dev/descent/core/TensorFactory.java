@@ -73,7 +73,7 @@ public final class TensorFactory {
             throw new IllegalArgumentException(op + ": shape " + shape + " needs " + shape.size()
                     + " elements, got " + data.remaining());
         }
-        Tensor values = Tensor.allocate(backend, source, shape);
+        Tensor values = Tensor.empty(backend, source, shape);
         backend.write(data, values.storage(), 0);
         return values.to(dtype);
     }
@@ -91,7 +91,7 @@ public final class TensorFactory {
     }
 
     public Tensor full(double value, int... dims) {
-        Tensor out = zeros(dims);
+        Tensor out = Tensor.empty(backend, dtype, Shape.of(dims));
         backend.fill(out.storage(), value);
         return out;
     }

@@ -2,6 +2,7 @@ package dev.descent.nn;
 
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -90,7 +91,7 @@ public abstract class Module {
     protected final Tensor registerBuffer(String name, Tensor initial) {
         checkName(name);
         if (initial == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": buffer '" + name + "' is null");
-        buffers.put(name, initial);
+        buffers.put(name, BufferPool.keep(initial));           // made inside a BufferPool scope, it outlives it
         return initial;
     }
 
@@ -209,10 +210,13 @@ public abstract class Module {
 
     // ---------------------------------------------------------------- state
 
-    /** A snapshot of every parameter's value and every buffer (copies), by dotted name. */
+    /**
+     * A snapshot of every parameter's value and every buffer (copies, ordinary tensors also inside a
+     * {@link BufferPool} scope), by dotted name.
+     */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        namedState().forEach((n, t) -> out.put(n, t.copy()));
+        namedState().forEach((n, t) -> out.put(n, BufferPool.outside(t::copy)));
         return out;
     }
 

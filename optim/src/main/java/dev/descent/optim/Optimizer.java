@@ -2,6 +2,7 @@ package dev.descent.optim;
 
 import dev.descent.autodiff.NoGrad;
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
 import dev.descent.optim.clip.Clipping;
@@ -269,9 +270,12 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
         return s == null ? 0 : s.step;
     }
 
-    /** A snapshot of the state: copies of every buffer and step count, the hyper-parameters and layout. */
+    /**
+     * A snapshot of the state: copies of every buffer and step count, the hyper-parameters and layout (ordinary
+     * tensors, also inside a {@link BufferPool} scope).
+     */
     public StateDict stateDict() {
-        return StateDicts.save(this);
+        return BufferPool.outside(() -> StateDicts.save(this));
     }
 
     /**

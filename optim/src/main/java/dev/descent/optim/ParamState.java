@@ -1,5 +1,6 @@
 package dev.descent.optim;
 
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
@@ -11,7 +12,9 @@ import java.util.Map;
 
 /**
  * The state an optimiser keeps for one parameter: its step count, the buffers it declared ({@link StateBuffer}:
- * moments, accumulators; shaped like the parameter, or float64 scalars) and scratch tensors for the update.
+ * moments, accumulators; shaped like the parameter, or float64 scalars) and scratch tensors for the update. They
+ * persist from step to step, so they are made outside any {@link BufferPool} scope, even when the first step runs
+ * inside one.
  *
  * <pre>{@code
  * protected List<StateBuffer> state(Options o) { return List.of(StateBuffer.tensor("exp_avg")); }
@@ -29,7 +32,7 @@ public final class ParamState {
     /** A state with every declared buffer at its initial value. */
     ParamState(Tensor param, List<StateBuffer> buffers) {
         this.param = param;
-        this.grad = param.zerosLike();
+        this.grad = BufferPool.outside(param::zerosLike);
         declare(buffers);
         for (StateBuffer b : buffers) buffer(b.name());
     }
@@ -51,8 +54,8 @@ public final class ParamState {
             throw new IllegalStateException("the optimiser's state has no declared buffer '" + name + "' (declared: "
                     + declared.keySet() + ")");
         }
-        b = spec.scalar() ? Tensor.on(param.backend(), DType.FLOAT64).scalar(spec.initial())
-                : spec.initial() == 0 ? param.zerosLike() : param.fullLike(spec.initial());
+        b = BufferPool.outside(() -> spec.scalar() ? Tensor.on(param.backend(), DType.FLOAT64).scalar(spec.initial())
+                : spec.initial() == 0 ? param.zerosLike() : param.fullLike(spec.initial()));
         buffers.put(name, b);
         return b;
     }
@@ -65,7 +68,7 @@ public final class ParamState {
     /** Scratch tensor {@code k} (0 or 1) shaped like the parameter, for intermediate values of one update. */
     public Tensor scratch(int k) {
         Tensor t = scratch[k];
-        if (t == null) scratch[k] = t = param.zerosLike();
+        if (t == null) scratch[k] = t = BufferPool.outside(param::zerosLike);
         return t;
     }
 
@@ -93,7 +96,7 @@ public final class ParamState {
         into.buffers.keySet().retainAll(buffers.keySet());
         for (Map.Entry<String, Tensor> e : buffers.entrySet()) {
             Tensor copy = into.buffers.get(e.getKey());
-            if (copy == null) into.buffers.put(e.getKey(), e.getValue().copy());
+            if (copy == null) into.buffers.put(e.getKey(), BufferPool.outside(e.getValue()::copy));
             else InPlace.copy(e.getValue(), copy);
         }
     }

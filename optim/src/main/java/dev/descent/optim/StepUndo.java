@@ -1,6 +1,7 @@
 package dev.descent.optim;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
 
@@ -26,7 +27,7 @@ final class StepUndo {
         for (int i = 0; i < params.length; i++) {
             stepped[i] = params[i].grad() != null;
             if (!stepped[i]) continue;
-            if (values[i] == null) values[i] = params[i].value().copy();
+            if (values[i] == null) values[i] = BufferPool.outside(params[i].value()::copy); // reused every step
             else InPlace.copy(params[i].value(), values[i]);
             hadState[i] = states[i] != null;
             if (!hadState[i]) continue;

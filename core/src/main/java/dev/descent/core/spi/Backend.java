@@ -17,9 +17,11 @@ import java.util.List;
  * so moving a tensor between backends, saving it or printing it never needs to know the storage's layout.
  *
  * <p>Contract for every kernel: core has already checked shapes, dtypes, axes and indices, so kernels do not
- * validate; outputs are written, never reallocated; an output may be an input (kernels are alias-safe). Kernels
- * are called from any thread and must be stateless. Identity: tensors may be mixed only on backends that are
- * {@link Object#equals equal}; a backend whose instances share one storage format says so in its {@code equals}.
+ * validate; outputs are written, never reallocated, and every element of an output is written (core may pass a
+ * recycled buffer holding old values, see {@code BufferPool}), except where a kernel is documented to add into its
+ * output ({@code gemm} with {@code beta != 0}, {@code indexAdd}, {@code scatterAdd}, {@code axpby}); an output may
+ * be an input (kernels are alias-safe). Kernels are called from any thread and must be stateless. Identity: tensors
+ * may be mixed only on backends that are {@link Object#equals equal}; a backend whose instances share one storage format says so in its {@code equals}.
  *
  * <pre>{@code
  * public final class MyBackend extends ArrayBackend {

@@ -798,4 +798,12 @@ public abstract class BackendConformance extends WindowConformance {
         rejects("fromNested", () -> f.fromNested(new double[][] {{1, 2}, {3}}), "[1]");
         rejects("InPlace.copy", () -> InPlace.copy(a, c), "(3, 2)");
     }
+
+    // ------------------------------------------------------------------ recycled outputs (BufferPool)
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void kernelsWriteEveryElementOfARecycledOutput(DType dtype) {
+        RecycledOutputs.check(backend(), dtype);
+    }
 }

@@ -1,6 +1,7 @@
 package dev.descent.examples.demos;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
@@ -206,22 +207,25 @@ public final class LearningRateDemo implements Demo {
         List<double[]> points = new ArrayList<>();
         List<Double> costs = new ArrayList<>();
         String stop = "";
+        BufferPool pool = new BufferPool(); // each step reuses the buffers of the one before
         for (int step = 0; step <= config.steps(); step++) {
-            sgd.zeroGrad();
-            Variable cost = mse.apply(features.matmul(theta.reshape(2, 1)), targets);
-            points.add(theta.value().toDoubleArray());
-            costs.add(cost.value().item());
-            if (step == config.steps()) break;
-            if (!Double.isFinite(cost.value().item())) {
-                stop = "the cost is not finite after " + step + " steps";
-                break;
-            }
-            cost.backward();
-            try {
-                sgd.step();
-            } catch (NonFiniteGradientException e) {
-                stop = "the gradient is not finite after " + step + " steps";
-                break;
+            try (BufferPool.Scope scope = pool.open()) {
+                sgd.zeroGrad();
+                Variable cost = mse.apply(features.matmul(theta.reshape(2, 1)), targets);
+                points.add(theta.value().toDoubleArray());
+                costs.add(cost.value().item());
+                if (step == config.steps()) break;
+                if (!Double.isFinite(cost.value().item())) {
+                    stop = "the cost is not finite after " + step + " steps";
+                    break;
+                }
+                cost.backward();
+                try {
+                    sgd.step();
+                } catch (NonFiniteGradientException e) {
+                    stop = "the gradient is not finite after " + step + " steps";
+                    break;
+                }
             }
         }
         return new Path(rate, points.toArray(double[][]::new), costs.stream().mapToDouble(Double::doubleValue).toArray(),

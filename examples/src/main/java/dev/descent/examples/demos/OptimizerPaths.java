@@ -1,6 +1,7 @@
 package dev.descent.examples.demos;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.optim.NonFiniteGradientException;
@@ -101,26 +102,29 @@ public final class OptimizerPaths {
         double[][] stepSize = new double[recordStepSize ? steps : 0][];
         int t = 0;
         boolean diverged = false;
+        BufferPool pool = new BufferPool(); // each step reuses the buffers of the one before
         for (; ; t++) {
-            points[t] = p.value().toDoubleArray();
-            opt.zeroGrad();
-            Variable l = surface.apply(p.slice(0, 0, 1), p.slice(0, 1, 2)).sum();
-            loss[t] = l.value().item();
-            l.backward();
-            double[] g = p.grad().toDoubleArray();
-            gradNorm[t] = Math.hypot(g[0], g[1]);
-            if (!Double.isFinite(loss[t]) || !Double.isFinite(gradNorm[t])) {
-                diverged = true;
-                break;
+            try (BufferPool.Scope scope = pool.open()) {
+                points[t] = p.value().toDoubleArray();
+                opt.zeroGrad();
+                Variable l = surface.apply(p.slice(0, 0, 1), p.slice(0, 1, 2)).sum();
+                loss[t] = l.value().item();
+                l.backward();
+                double[] g = p.grad().toDoubleArray();
+                gradNorm[t] = Math.hypot(g[0], g[1]);
+                if (!Double.isFinite(loss[t]) || !Double.isFinite(gradNorm[t])) {
+                    diverged = true;
+                    break;
+                }
+                if (t == steps) break;
+                try {
+                    opt.step();
+                } catch (NonFiniteGradientException e) {
+                    diverged = true;
+                    break;
+                }
+                if (recordStepSize) stepSize[t] = opt.effectiveStepSize(p).toDoubleArray();
             }
-            if (t == steps) break;
-            try {
-                opt.step();
-            } catch (NonFiniteGradientException e) {
-                diverged = true;
-                break;
-            }
-            if (recordStepSize) stepSize[t] = opt.effectiveStepSize(p).toDoubleArray();
         }
         if (t < steps) {
             int n = t + 1;

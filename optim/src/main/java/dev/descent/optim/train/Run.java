@@ -1,12 +1,14 @@
 package dev.descent.optim.train;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.Tensor;
 import dev.descent.data.Batch;
 import dev.descent.optim.clip.Norms;
 import dev.descent.optim.schedule.LrScheduler;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,8 @@ final class Run {
     /** Sets the learning rate: the trainer's own scheduler, or one over its schedule made for this run. */
     final LrScheduler scheduler;
     private final List<Variable> params;
+    /** The buffers of this run's steps, reused from step to step. */
+    private final BufferPool pool = new BufferPool();
 
     Run(Trainer trainer, History history, int epoch, long step) {
         this.t = trainer;
@@ -109,20 +113,31 @@ final class Run {
         }
     }
 
-    /** One epoch of optimiser steps; false when training diverged. */
+    /**
+     * One epoch of optimiser steps; false when training diverged. Each step (its batches, forward, backward and
+     * update) runs in a scope of the run's {@link BufferPool}, so that the next steps reuse its buffers; the listeners
+     * hear of it after the scope closed. Data-parallel steps are left to their {@link DataParallel}.
+     */
     private boolean trainEpoch(int e) {
         t.model.train();
         t.optimizer.zeroGrad();
+        Iterator<Batch> batches = t.train.iterator();
         List<Batch> group = new ArrayList<>(t.accumulation);
-        for (Batch b : t.train) {
-            group.add(b);
-            if (group.size() == t.accumulation) {
-                if (!stepOn(e, group)) return false;
+        while (batches.hasNext()) {
+            boolean stepped;
+            try (BufferPool.Scope scope = t.parallel == null ? pool.open() : null) {
+                while (group.size() < t.accumulation && batches.hasNext()) group.add(batches.next());
+                stepped = stepOn(e, group);
                 group.clear();
             }
+            if (!stepped) return false;
+            for (TrainingListener l : t.listeners) l.onStep(lastStep);
         }
-        return group.isEmpty() || stepOn(e, group);
+        return true;
     }
+
+    /** The record of the last step taken. */
+    private History.Step lastStep;
 
     /** Forward and backward over the group's batches, then one optimiser step; false when training diverged. */
     private boolean stepOn(int e, List<Batch> group) {
@@ -188,7 +203,7 @@ final class Run {
         if (scheduler != null && t.scheduleUnit == Trainer.ScheduleUnit.STEP) scheduler.step();
         History.Step record = new History.Step(e, step, lossValue, lr, norm, System.nanoTime() - start);
         history.add(record);
-        for (TrainingListener l : t.listeners) l.onStep(record);
+        lastStep = record;
         return true;
     }
 

@@ -53,6 +53,12 @@ import java.util.Map;
  * state (a step that would make them non-finite is undone) and {@link History#stopReason()} is
  * {@link StopReason#DIVERGED}. Everything is deterministic for a given seed and backend; {@link #resume} continues
  * from a checkpoint so that an interrupted and an uninterrupted run end with bit-identical parameters.
+ *
+ * <p>Each optimiser step runs in a scope of a {@link dev.descent.core.BufferPool} of the run, so that the steps
+ * reuse each other's buffers (the same values bit for bit): a tensor created during a step, by a forward hook for
+ * example, is recycled when the step ends unless it is kept ({@code BufferPool.keep}); parameters,
+ * gradients, the optimiser's state and module buffers always outlive it. Evaluation and {@link #predict} are not
+ * pooled.
  */
 public final class Trainer {
     /** When a learning-rate schedule advances. */
