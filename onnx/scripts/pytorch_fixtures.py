@@ -4,10 +4,11 @@
 Each model is exported by torch.onnx.export (opset 17, batch axis dynamic, input 'input', output 'output') and
 stored beside a JSON golden: a random input batch and PyTorch's output on it, computed in float64 from the same
 weights (the float32 models' weights are exactly representable in float64). Tests read these files and never call
-Python. Run with Debian's torch:  /usr/bin/python3 onnx/scripts/pytorch_fixtures.py
+Python. Run with Debian's torch:  /usr/bin/python3 onnx/scripts/pytorch_fixtures.py [name ...]
 """
 import json
 import pathlib
+import sys
 
 import onnx
 import torch
@@ -64,16 +65,30 @@ class Tagger(nn.Module):
 
 
 class Recurrent(nn.Module):
-    """(time, batch, features) -> (time, batch, 3): a two-layer bidirectional LSTM or GRU, then Linear."""
+    """(time, batch, features) -> (time, batch, 3): a two-layer bidirectional LSTM, GRU or RNN, then Linear."""
 
-    def __init__(self, cell):
+    def __init__(self, cell, **options):
         super().__init__()
-        self.rnn = cell(3, 4, num_layers=2, bidirectional=True)
+        self.rnn = cell(3, 4, num_layers=2, bidirectional=True, **options)
         self.out = nn.Linear(8, 3)
 
     def forward(self, x):
         y, _ = self.rnn(x)
         return self.out(y)
+
+
+def encoder():
+    """A two-layer post-norm Transformer encoder (sequence-first, so that PyTorch 1.13 takes its reference path, the
+    one ONNX export decomposes) with GELU, a final LayerNorm, then Linear; the parameters
+    moved off their initial values (the attention's biases start at zero)."""
+    layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.1, activation="gelu")
+    model = nn.Sequential()
+    model.add_module("encoder", nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(8), enable_nested_tensor=False))
+    model.add_module("out", nn.Linear(8, 3))
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(torch.randn(p.shape) * 0.2)
+    return model
 
 
 def warm_up(model, features, dtype, seed):
@@ -102,8 +117,11 @@ MODELS = [
     ("tagger", Tagger, (7,), torch.int64),
     ("lstm", lambda: Recurrent(nn.LSTM), (2, 3), torch.float32),
     ("gru", lambda: Recurrent(nn.GRU), (2, 3), torch.float32),
+    ("rnn", lambda: Recurrent(nn.RNN), (2, 3), torch.float32),
+    ("rnn_relu", lambda: Recurrent(nn.RNN, nonlinearity="relu"), (2, 3), torch.float32),
+    ("encoder", encoder, (2, 8), torch.float32),
 ]
-TIME_MAJOR = {"lstm", "gru"}
+TIME_MAJOR = {"lstm", "gru", "rnn", "rnn_relu", "encoder"}
 
 
 def write(name, build, features, dtype, seed):
@@ -133,6 +151,8 @@ def write(name, build, features, dtype, seed):
 
 
 if __name__ == "__main__":
+    # names on the command line write only those fixtures (each model keeps its seed either way)
     OUT.mkdir(parents=True, exist_ok=True)
     for i, (name, build, features, dtype) in enumerate(MODELS):
-        write(name, build, features, dtype, 100 + i)
+        if len(sys.argv) == 1 or name in sys.argv[1:]:
+            write(name, build, features, dtype, 100 + i)

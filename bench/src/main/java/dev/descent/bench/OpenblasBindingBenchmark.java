@@ -48,7 +48,8 @@ public class OpenblasBindingBenchmark {
         m = Integer.parseInt(s[0]);
         k = Integer.parseInt(s[1]);
         n = Integer.parseInt(s[2]);
-        openblas_full.openblas_set_num_threads(1);
+        // Descent's one thread setting, as the backend follows it (1 when unset, as this comparison was first run).
+        openblas_full.openblas_set_num_threads(Integer.getInteger("descent.threads", 1));
         a = new float[m * k];
         b = new float[k * n];
         c = new float[m * n];

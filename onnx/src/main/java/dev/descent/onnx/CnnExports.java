@@ -41,7 +41,7 @@ final class CnnExports {
     /** The output of {@code call} exported as its layer, or {@code null} if it is none of these layers. */
     static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
-        String hint = call.path().isEmpty() ? "out" : call.path();
+        String hint = call.hint();
         int rank = call.input().rank();
         if (m instanceof Conv1d c) {
             batched(call, 3);
@@ -83,15 +83,19 @@ final class CnnExports {
         }
         if (m instanceof AdaptiveAvgPool2d p) return adaptive(call, p, x, g, hint);
         if (m instanceof BatchNorm b) return batchNorm(call, b, x, g, hint, params);
-        if (m instanceof LayerNorm l) {
-            int k = l.normalizedShape().length;
-            String scale = l.weight() != null ? params.apply(l.weight())
-                    : g.initializer(hint + ".scale", ones(g, l.normalizedShape()));
-            List<String> in = l.bias() != null ? List.of(x, scale, params.apply(l.bias())) : List.of(x, scale);
-            return g.node("LayerNormalization", hint, in, attr("axis", (long) (rank - k)), attr("epsilon", l.eps()));
-        }
+        if (m instanceof LayerNorm l) return layerNorm(l, rank, x, g, hint, params);
         if (m instanceof GroupNorm n) return groupNorm(call, n, x, g, hint, params);
         return null;
+    }
+
+    /** LayerNormalization over the trailing {@code normalized_shape} axes of an input of rank {@code rank}. */
+    static String layerNorm(LayerNorm l, int rank, String x, GraphWriter g, String hint,
+                            Function<Variable, String> params) {
+        int k = l.normalizedShape().length;
+        String scale = l.weight() != null ? params.apply(l.weight())
+                : g.initializer(hint + ".scale", ones(g, l.normalizedShape()));
+        List<String> in = l.bias() != null ? List.of(x, scale, params.apply(l.bias())) : List.of(x, scale);
+        return g.node("LayerNormalization", hint, in, attr("axis", (long) (rank - k)), attr("epsilon", l.eps()));
     }
 
     /** ONNX's convolution and pooling operators read {@code (N, C, spatial...)}: an unbatched input is refused. */

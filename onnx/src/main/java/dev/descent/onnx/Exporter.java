@@ -7,7 +7,17 @@ import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
 import dev.descent.nn.layers.BatchNorm;
 import dev.descent.nn.layers.Dropout;
+import dev.descent.nn.activations.GELU;
+import dev.descent.nn.activations.ReLU;
+import dev.descent.nn.activations.Sigmoid;
+import dev.descent.nn.activations.Tanh;
 import dev.descent.nn.layers.Dropout2d;
+import dev.descent.nn.layers.LayerNorm;
+import dev.descent.nn.layers.Linear;
+import dev.descent.nn.layers.MultiheadAttention;
+import dev.descent.nn.layers.Sequential;
+import dev.descent.nn.layers.TransformerEncoder;
+import dev.descent.nn.layers.TransformerEncoderLayer;
 import dev.descent.onnx.proto.OnnxProto.GraphProto;
 import dev.descent.onnx.proto.OnnxProto.ModelProto;
 import dev.descent.onnx.proto.OnnxProto.OperatorSetIdProto;
@@ -36,9 +46,14 @@ final class Exporter {
     static final String INPUT = "input";
     static final String OUTPUT = "output";
     static final String BATCH = "batch";
+    static final String SEQUENCE = "sequence";
 
     /** One module call seen during the trace. */
     record Call(String path, Module module, Variable input, Variable output) {
+        /** The stem of the names of the values this call's layer form writes: its path ({@code out} for the root). */
+        String hint() {
+            return path.isEmpty() ? "out" : path;
+        }
     }
 
     private final List<Call> calls = new ArrayList<>();
@@ -83,14 +98,19 @@ final class Exporter {
                     .setName("Identity_output").addInput(out).addOutput(OUTPUT));
         }
         g.setName(module.getClass().getSimpleName());
-        g.addInput(valueInfo(INPUT, sample.dtype(), sample.shape().dims(), true));
+        String[] symbolic = symbolicAxes(module, sample.rank());
+        g.addInput(valueInfo(INPUT, sample.dtype(), sample.shape().dims(), symbolic));
         if (indices) { // NOTE: indices enter as INT64, as PyTorch's exports and ONNX Runtime's users give them
             g.setInput(0, g.getInput(0).toBuilder().setType(g.getInput(0).getType().toBuilder().setTensorType(
                     g.getInput(0).getType().getTensorType().toBuilder().setElemType(
                             dev.descent.onnx.proto.OnnxProto.TensorProto.DataType.INT64_VALUE))));
         }
         int[] outDims = y.shape().dims();
-        g.addOutput(valueInfo(OUTPUT, y.dtype(), outDims, outDims.length > 0 && outDims[0] == e.batch));
+        int leading = 0; // the output's leading axes that follow the input's symbolic ones
+        while (leading < Math.min(symbolic.length, outDims.length) && outDims[leading] == sample.shape().dim(leading)) {
+            leading++;
+        }
+        g.addOutput(valueInfo(OUTPUT, y.dtype(), outDims, java.util.Arrays.copyOf(symbolic, leading)));
         return ModelProto.newBuilder()
                 .setIrVersion(Onnx.IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(Onnx.OPSET))
@@ -99,10 +119,15 @@ final class Exporter {
     }
 
     static ValueInfoProto valueInfo(String name, DType dtype, int[] dims, boolean symbolicBatch) {
+        return valueInfo(name, dtype, dims, symbolicBatch ? new String[] {BATCH} : new String[0]);
+    }
+
+    /** A typed value whose leading axes are named {@code symbolic[i]}, the others fixed to {@code dims}. */
+    static ValueInfoProto valueInfo(String name, DType dtype, int[] dims, String[] symbolic) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             var d = TensorShapeProto.Dimension.newBuilder();
-            if (i == 0 && symbolicBatch) d.setDimParam(BATCH);
+            if (i < symbolic.length) d.setDimParam(symbolic[i]);
             else d.setDimValue(dims[i]);
             shape.addDim(d);
         }
@@ -110,10 +135,34 @@ final class Exporter {
                 TypeProto.Tensor.newBuilder().setElemType(TensorCodec.elemType(dtype)).setShape(shape))).build();
     }
 
+    /**
+     * The names of the input's symbolic leading axes: the batch; for a model of attention layers (the layer itself,
+     * or a Sequential that starts with one and holds only attention, Linear, LayerNorm, Dropout and activation
+     * layers), whose exported form holds no sequence length, the sequence axis too, in the layer's layout.
+     */
+    static String[] symbolicAxes(Module module, int rank) {
+        Module first = module instanceof Sequential s && !s.children().isEmpty() ? s.children().values().iterator().next()
+                : module;
+        boolean attention = isAttention(first) && (module == first || module.children().values().stream().allMatch(
+                c -> isAttention(c) || c instanceof Linear || c instanceof LayerNorm || c instanceof Dropout
+                        || c instanceof ReLU || c instanceof GELU || c instanceof Tanh || c instanceof Sigmoid));
+        if (!attention || rank < 2 || rank > 3) return new String[] {BATCH};
+        if (rank == 2) return new String[] {SEQUENCE}; // unbatched (L, E)
+        boolean batchFirst = first instanceof MultiheadAttention a ? a.batchFirst()
+                : first instanceof TransformerEncoderLayer l ? l.batchFirst()
+                : ((TransformerEncoder) first).layers().get(0).batchFirst();
+        return batchFirst ? new String[] {BATCH, SEQUENCE} : new String[] {SEQUENCE, BATCH};
+    }
+
+    private static boolean isAttention(Module m) {
+        return m instanceof MultiheadAttention || m instanceof TransformerEncoderLayer || m instanceof TransformerEncoder;
+    }
+
     private static void checkEvalMode(Module root) {
         forEachModule(root, (path, m) -> {
             boolean training = m.isTraining() && (m instanceof Dropout d && d.p() > 0
                     || m instanceof Dropout2d d2 && d2.p() > 0 || m instanceof BatchNorm
+                    || m instanceof MultiheadAttention a && a.dropout() > 0
                     || m instanceof dev.descent.nn.recurrent.RecurrentLayer r && r.options().dropout() > 0);
             if (training) {
                 throw new OnnxExportException("Onnx.export: " + m.getClass().getSimpleName() + " at '" + display(path)

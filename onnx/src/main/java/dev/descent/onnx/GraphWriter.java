@@ -82,6 +82,12 @@ final class GraphWriter {
                 .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
     }
 
+    static AttributeProto strings(String name, List<String> values) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeType.STRINGS);
+        for (String v : values) b.addStrings(com.google.protobuf.ByteString.copyFromUtf8(v));
+        return b.build();
+    }
+
     static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
         for (long v : values) b.addInts(v);

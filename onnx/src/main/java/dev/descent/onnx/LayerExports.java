@@ -40,7 +40,7 @@ final class LayerExports {
     /** The output name of {@code call} exported as its layer, or {@code null} if it is not one of these layers. */
     static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
-        String hint = call.path().isEmpty() ? "out" : call.path();
+        String hint = call.hint();
         boolean f64 = g.dtype == DType.FLOAT64;
         if (m instanceof ReLU) return g.node("Relu", hint, List.of(x));
         if (m instanceof Tanh) return g.node("Tanh", hint, List.of(x));
@@ -63,7 +63,9 @@ final class LayerExports {
         }
         if (m instanceof GELU gelu) return gelu.tanhApproximation() ? geluTanh(g, x, hint) : gelu(g, x, hint);
         String spatial = CnnExports.convert(call, x, g, params);
-        return spatial != null ? spatial : SequenceExports.convert(call, x, g, params);
+        if (spatial != null) return spatial;
+        String attention = AttentionExports.convert(call, x, g, params);
+        return attention != null ? attention : SequenceExports.convert(call, x, g, params);
     }
 
     /** Softplus; in float64 as {@code x > 20 ? x : log(1 + exp(x))}, which ONNX Runtime runs in double. */
@@ -82,7 +84,7 @@ final class LayerExports {
     }
 
     /** {@code x (1 + erf(x / sqrt 2)) / 2}, the operations of Descent's exact GELU (opset 17 has no Gelu). */
-    private static String gelu(GraphWriter g, String x, String hint) {
+    static String gelu(GraphWriter g, String x, String hint) {
         String erf = g.node("Erf", hint + ".erf", List.of(g.node("Mul", hint + ".scaled",
                 List.of(x, g.scalar(hint + ".sqrt_half", SQRT_HALF)))));
         String onePlus = g.node("Add", hint + ".one_plus", List.of(erf, g.scalar(hint + ".one", 1)));

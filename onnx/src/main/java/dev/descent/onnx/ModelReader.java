@@ -116,7 +116,7 @@ final class ModelReader {
                 throw new OnnxFormatException("Onnx.load: " + where + " uses operator '" + n.getOpType()
                         + "', which is not supported; supported: " + String.join(", ", OnnxOps.SUPPORTED));
             }
-            if (n.getInputCount() > MAX_NODE_INPUTS || n.getOutputCount() < 1 || n.getOutputCount() > 3) {
+            if (n.getInputCount() > MAX_NODE_INPUTS || n.getOutputCount() < 1 || n.getOutputCount() > MAX_NODE_INPUTS) {
                 throw new OnnxFormatException("Onnx.load: " + where + " has " + n.getInputCount() + " inputs and "
                         + n.getOutputCount() + " outputs");
             }

@@ -33,7 +33,7 @@ public final class OnnxModule extends Module {
     private final List<String> where = new ArrayList<>();
     private final List<OnnxOps.Step> steps = new ArrayList<>();
     private final List<int[]> inputSlots = new ArrayList<>();
-    private final List<Integer> outputSlots = new ArrayList<>();
+    private final List<int[]> outputSlots = new ArrayList<>();
     private final Object[] initial;
     private final int inputSlot;
     private final int outputSlot;
@@ -75,10 +75,15 @@ public final class OnnxModule extends Module {
                 }
             }
             inputSlots.add(ins);
-            for (int j = 1; j < n.getOutputCount(); j++) slots.put(n.getOutput(j), SECONDARY);
-            slots.put(n.getOutput(0), values.size());
-            outputSlots.add(values.size());
-            values.add(null);
+            boolean multi = OnnxOps.MULTI_OUTPUT.contains(n.getOpType());
+            int[] outs = new int[multi ? n.getOutputCount() : 1];
+            for (int j = 1; j < n.getOutputCount(); j++) if (!multi) slots.put(n.getOutput(j), SECONDARY);
+            for (int j = 0; j < outs.length; j++) {
+                outs[j] = values.size();
+                slots.put(n.getOutput(j), values.size());
+                values.add(null);
+            }
+            outputSlots.add(outs);
         }
         outputName = g.getOutput(0).getName();
         outputSlot = slots.get(outputName);
@@ -128,7 +133,13 @@ public final class OnnxModule extends Module {
             Object[] args = new Object[ins.length];
             for (int j = 0; j < ins.length; j++) args[j] = ins[j] < 0 ? null : env[ins[j]];
             try {
-                env[outputSlots.get(k)] = steps.get(k).run(args);
+                Object result = steps.get(k).run(args);
+                int[] outs = outputSlots.get(k);
+                if (result instanceof OnnxOps.Outputs o) {
+                    for (int j = 0; j < outs.length; j++) env[outs[j]] = o.values()[j];
+                } else {
+                    env[outs[0]] = result;
+                }
             } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("OnnxModule:")) throw e;
                 throw new IllegalArgumentException("OnnxModule: " + where.get(k) + " failed on inputs of shapes "

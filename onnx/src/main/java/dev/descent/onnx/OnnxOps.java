@@ -23,6 +23,13 @@ final class OnnxOps {
         Object run(Object[] inputs);
     }
 
+    /** The outputs of a node with several (Split), in the node's order. */
+    record Outputs(Object[] values) {
+    }
+
+    /** The operators whose every output may be read by later nodes; others have one (extra outputs unread). */
+    static final Set<String> MULTI_OUTPUT = Set.of("Split");
+
     private static final Map<String, java.util.function.UnaryOperator<Variable>> UNARY = Map.ofEntries(
             Map.entry("Neg", Variable::neg), Map.entry("Exp", Variable::exp), Map.entry("Log", Variable::log),
             Map.entry("Sqrt", Variable::sqrt), Map.entry("Abs", Variable::abs),
@@ -45,7 +52,7 @@ final class OnnxOps {
         Set<String> s = new TreeSet<>(UNARY.keySet());
         s.addAll(BINARY.keySet());
         s.addAll(List.of("Gemm", "LeakyRelu", "Elu", "Softmax", "LogSoftmax", "Flatten", "Reshape", "Transpose",
-                "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant"));
+                "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant", "Split"));
         s.addAll(CnnOps.SUPPORTED);
         s.addAll(SequenceOps.SUPPORTED);
         return java.util.Collections.unmodifiableSet(s);
@@ -68,7 +75,11 @@ final class OnnxOps {
         if (binary != null) {
             arity(node, where, 2, 2);
             boolean product = op.equals("MatMul");
+            boolean arithmetic = List.of("Add", "Sub", "Mul", "Div").contains(op);
             return in -> {
+                if (arithmetic && !(in[0] instanceof Variable) && !(in[1] instanceof Variable)) {
+                    return integerArithmetic(op, in[0], in[1], where); // shape arithmetic (PyTorch's dynamic sizes)
+                }
                 Variable a = variable(in[0], where), b = variable(in[1], where);
                 bounded(product ? productSize(a, b, false, false) : broadcastSize(a, b), where);
                 return binary.apply(a, b);
@@ -115,9 +126,25 @@ final class OnnxOps {
             }
             case "Reshape": {
                 arity(node, where, 2, 2);
-                long[] shape = constantInts(node.getInput(1), constants, where);
+                // a shape known at load, or computed at run time from the input's (PyTorch's dynamic axes)
+                long[] shape = constants.containsKey(node.getInput(1))
+                        ? constantInts(node.getInput(1), constants, where) : null;
                 boolean allowZero = i(attrs, "allowzero", 0) != 0;
-                return in -> reshape(variable(in[0], where), shape, allowZero, where);
+                return in -> reshape(variable(in[0], where), shape != null ? shape : runtimeShape(in[1], where),
+                        allowZero, where);
+            }
+            case "Split": {
+                arity(node, where, 1, 2);
+                long axis = i(attrs, "axis", 0);
+                int parts = node.getOutputCount();
+                long[] sizes = node.getInputCount() > 1 && !node.getInput(1).isEmpty()
+                        ? constantInts(node.getInput(1), constants, where) : null;
+                if (sizes != null && sizes.length != parts || attrs.containsKey("split")) {
+                    throw new OnnxFormatException("Onnx.load: " + where + " has " + parts + " outputs and split sizes "
+                            + (sizes == null ? "as an attribute" : java.util.Arrays.toString(sizes))
+                            + "; one constant size per output is supported");
+                }
+                return in -> split(variable(in[0], where), axis, parts, sizes, where);
             }
             case "Transpose": {
                 arity(node, where, 1, 1);
@@ -263,6 +290,62 @@ final class OnnxOps {
 
     static IllegalArgumentException runtime(String where, String what) {
         return new IllegalArgumentException("OnnxModule: " + where + ": " + what);
+    }
+
+    /** A Reshape's shape computed at run time: an integer vector of at most the importer's rank. */
+    private static long[] runtimeShape(Object shape, String where) {
+        long[] s = SequenceOps.ints(shape, where);
+        if (s.length > ModelReader.MAX_RANK) throw runtime(where, "a shape of " + s.length + " entries");
+        return s;
+    }
+
+    /**
+     * Add, Sub, Mul, Div of integer values (shapes and sizes: {@code long[]}, a scalar {@code Long}), elementwise
+     * with a scalar or one-element side broadcast; Div truncates, as ONNX's integer division. NOTE: overflow is an
+     * error ({@code Math.*Exact}), never a wrapped size.
+     */
+    static Object integerArithmetic(String op, Object a, Object b, String where) {
+        long[] x = SequenceOps.ints(a, where), y = SequenceOps.ints(b, where);
+        if (x.length != y.length && x.length != 1 && y.length != 1) {
+            throw runtime(where, "integer operands of " + x.length + " and " + y.length + " entries do not broadcast");
+        }
+        long[] out = new long[Math.max(x.length, y.length)];
+        for (int k = 0; k < out.length; k++) {
+            long u = x[x.length == 1 ? 0 : k], v = y[y.length == 1 ? 0 : k];
+            out[k] = switch (op) {
+                case "Add" -> Math.addExact(u, v);
+                case "Sub" -> Math.subtractExact(u, v);
+                case "Mul" -> Math.multiplyExact(u, v);
+                default -> {
+                    if (v == 0) throw runtime(where, "integer division by zero");
+                    yield u / v;
+                }
+            };
+        }
+        return a instanceof Long && b instanceof Long ? (Object) out[0] : out;
+    }
+
+    /** ONNX's Split: {@code parts} equal pieces along {@code axis}, or pieces of the given sizes. */
+    private static Outputs split(Variable x, long axis, int parts, long[] sizes, String where) {
+        long ax = axis < 0 ? axis + x.rank() : axis;
+        if (ax < 0 || ax >= x.rank()) throw runtime(where, "axis " + axis + " for an input of rank " + x.rank());
+        int a = (int) ax, n = x.shape().dim(a);
+        long[] s = sizes;
+        if (s == null) {
+            if (n % parts != 0) throw runtime(where, "axis " + a + " of " + x.shape() + " does not split in " + parts);
+            s = new long[parts];
+            java.util.Arrays.fill(s, n / parts);
+        }
+        long total = 0;
+        for (long v : s) {
+            if (v < 0) throw runtime(where, "split size " + v);
+            total += v;
+        }
+        if (total != n) throw runtime(where, "split sizes " + java.util.Arrays.toString(s) + " for axis " + a + " of "
+                + x.shape());
+        Object[] out = new Object[parts];
+        for (int k = 0, at = 0; k < parts; at += (int) s[k], k++) out[k] = x.slice(a, at, at + (int) s[k]);
+        return new Outputs(out);
     }
 
     private static Variable flatten(Variable x, int axis, String where) {

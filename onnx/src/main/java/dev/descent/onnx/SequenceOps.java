@@ -5,6 +5,7 @@ import dev.descent.core.DType;
 import dev.descent.core.Tensor;
 import dev.descent.onnx.proto.OnnxProto.AttributeProto;
 import dev.descent.onnx.proto.OnnxProto.NodeProto;
+import dev.descent.onnx.proto.OnnxProto.TensorProto;
 
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +17,8 @@ import static dev.descent.onnx.OnnxOps.variable;
 
 /**
  * The operators of embedding and recurrent models {@link Onnx#load} runs: Gather (a lookup of rows by an integer
- * input, or of entries of a shape), LSTM and GRU (PyTorch's forms: no peepholes, default activations, GRU with
- * {@code linear_before_reset = 1}), and the shape arithmetic PyTorch writes for a dynamic batch (Shape, Unsqueeze,
+ * input, or of entries of a shape), RNN (Tanh or Relu), LSTM and GRU (PyTorch's forms: no peepholes, default
+ * activations, GRU with {@code linear_before_reset = 1}), and the shape arithmetic PyTorch writes for a dynamic batch (Shape, Unsqueeze,
  * Squeeze, Concat, ConstantOfShape).
  *
  * <p>Integer values (shapes, indices) are {@code long[]}, a scalar is a {@code Long}; a model's integer input is an
@@ -26,7 +27,7 @@ import static dev.descent.onnx.OnnxOps.variable;
  */
 final class SequenceOps {
     static final List<String> SUPPORTED = List.of("Gather", "Shape", "Unsqueeze", "Squeeze", "Concat",
-            "ConstantOfShape", "Slice", "LSTM", "GRU");
+            "ConstantOfShape", "Slice", "Cast", "RNN", "LSTM", "GRU");
     /** ONNX's LSTM blocks (i, o, f, c) in PyTorch's order (i, f, g, o). */
     static final int[] LSTM_TO_TORCH = {0, 2, 3, 1};
     /** ONNX's GRU blocks (z, r, h) in PyTorch's order (r, z, n). */
@@ -95,27 +96,40 @@ final class SequenceOps {
             }
             case "Slice": {
                 OnnxOps.arity(node, where, 3, 5);
-                long[] starts = OnnxOps.constantInts(node.getInput(1), constants, where);
-                long[] ends = OnnxOps.constantInts(node.getInput(2), constants, where);
-                long[] axes = node.getInputCount() > 3 && !node.getInput(3).isEmpty()
-                        ? OnnxOps.constantInts(node.getInput(3), constants, where) : null;
-                long[] steps = node.getInputCount() > 4 && !node.getInput(4).isEmpty()
-                        ? OnnxOps.constantInts(node.getInput(4), constants, where) : null;
-                if (ends.length != starts.length || axes != null && axes.length != starts.length
-                        || steps != null && steps.length != starts.length) {
-                    throw new OnnxFormatException("Onnx.load: " + where + " has starts, ends, axes and steps of "
-                            + "different lengths");
-                }
-                if (steps != null) {
-                    for (long s : steps) {
-                        if (s < 1 || s > Integer.MAX_VALUE) {
-                            throw new OnnxFormatException("Onnx.load: " + where + " has step " + s + "; positive "
-                                    + "steps are supported");
-                        }
+                // starts, ends, axes, steps: constants checked at load, or (PyTorch's chunk of a dynamic tensor)
+                // integer values computed at run time and checked then
+                long[][] fixed = new long[4][];
+                boolean[] given = new boolean[4];
+                for (int k = 0; k < 4; k++) {
+                    given[k] = node.getInputCount() > k + 1 && !node.getInput(k + 1).isEmpty();
+                    if (given[k] && constants.containsKey(node.getInput(k + 1))) {
+                        fixed[k] = OnnxOps.constantInts(node.getInput(k + 1), constants, where);
                     }
                 }
-                return in -> slice(variable(in[0], where), starts, ends, axes, steps, where);
+                if (fixed[0] != null && fixed[1] != null && (!given[2] || fixed[2] != null)
+                        && (!given[3] || fixed[3] != null)) {
+                    String problem = sliceProblem(fixed[0], fixed[1], fixed[2], fixed[3]);
+                    if (problem != null) throw new OnnxFormatException("Onnx.load: " + where + " has " + problem);
+                }
+                return in -> {
+                    long[][] a = new long[4][];
+                    for (int k = 0; k < 4; k++) {
+                        a[k] = fixed[k] != null || !given[k] ? fixed[k] : ints(in[k + 1], where);
+                        if (a[k] != null && a[k].length > ModelReader.MAX_RANK) {
+                            throw runtime(where, "slice arguments of " + a[k].length + " entries");
+                        }
+                    }
+                    String problem = sliceProblem(a[0], a[1], a[2], a[3]);
+                    if (problem != null) throw runtime(where, problem);
+                    return slice(variable(in[0], where), a[0], a[1], a[2], a[3], where);
+                };
             }
+            case "Cast": {
+                OnnxOps.arity(node, where, 1, 1);
+                long to = attrs.containsKey("to") ? attrs.get("to").getI() : -1;
+                return in -> cast(in[0], to, where);
+            }
+            case "RNN":
             case "LSTM":
             case "GRU":
                 return recurrent(node, where, attrs);
@@ -123,6 +137,33 @@ final class SequenceOps {
                 throw new OnnxFormatException("Onnx.load: " + where + " uses operator '" + node.getOpType()
                         + "', not supported");
         }
+    }
+
+    /** Why a Slice's arguments are unusable (lengths differ, a step is not positive), or {@code null}. */
+    private static String sliceProblem(long[] starts, long[] ends, long[] axes, long[] steps) {
+        if (ends.length != starts.length || axes != null && axes.length != starts.length
+                || steps != null && steps.length != starts.length) {
+            return "starts, ends, axes and steps of different lengths";
+        }
+        if (steps != null) {
+            for (long s : steps) if (s < 1 || s > Integer.MAX_VALUE) return "step " + s + "; positive steps are supported";
+        }
+        return null;
+    }
+
+    /**
+     * Cast where it changes nothing Descent keeps: an integer value to INT64 or INT32 (integers are {@code long}
+     * here), a float tensor to its own type. Any other conversion is refused, naming the node.
+     */
+    private static Object cast(Object v, long to, String where) {
+        boolean integerTarget = to == TensorProto.DataType.INT64_VALUE || to == TensorProto.DataType.INT32_VALUE;
+        if (!(v instanceof Variable x) || !x.dtype().isFloating()) {
+            if (integerTarget) return v instanceof Variable ? v : ints(v, where);
+        } else if (to == TensorCodec.elemType(x.dtype())) {
+            return x;
+        }
+        throw runtime(where, "a cast to element type " + to + " of " + (v instanceof Variable y ? y.dtype()
+                : "an integer value") + "; only casts that keep the value's type are supported");
     }
 
     /** An integer value: a {@code long[]}, a scalar {@code Long}, or an INT32 variable. */
@@ -249,7 +290,7 @@ final class SequenceOps {
 
     private static OnnxOps.Step recurrent(NodeProto node, String where, Map<String, AttributeProto> attrs)
             throws OnnxFormatException {
-        boolean lstm = node.getOpType().equals("LSTM");
+        boolean lstm = node.getOpType().equals("LSTM"), rnn = node.getOpType().equals("RNN");
         OnnxOps.arity(node, where, 3, lstm ? 8 : 6);
         long hidden = attrs.containsKey("hidden_size") ? attrs.get("hidden_size").getI() : -1;
         if (hidden < 1 || hidden > CnnOps.MAX_WINDOW) {
@@ -260,8 +301,10 @@ final class SequenceOps {
         if (!List.of("forward", "reverse", "bidirectional").contains(direction)) {
             throw new OnnxFormatException("Onnx.load: " + where + " has direction '" + OnnxOps.clip(direction) + "'");
         }
+        int dirs = direction.equals("bidirectional") ? 2 : 1;
+        boolean[] relu = rnnActivations(attrs, rnn, dirs, where);
         for (String a : List.of("activations", "activation_alpha", "activation_beta", "clip")) {
-            if (attrs.containsKey(a)) {
+            if (attrs.containsKey(a) && !(rnn && a.equals("activations"))) {
                 throw new OnnxFormatException("Onnx.load: " + where + " sets " + a + "; the default activations "
                         + "without clipping are supported");
             }
@@ -270,7 +313,7 @@ final class SequenceOps {
                 || attrs.containsKey("input_forget") && attrs.get("input_forget").getI() != 0) {
             throw new OnnxFormatException("Onnx.load: " + where + " sets layout or input_forget; 0 is supported");
         }
-        if (!lstm && (!attrs.containsKey("linear_before_reset") || attrs.get("linear_before_reset").getI() != 1)) {
+        if (!lstm && !rnn && (!attrs.containsKey("linear_before_reset") || attrs.get("linear_before_reset").getI() != 1)) {
             throw new OnnxFormatException("Onnx.load: " + where + " is a GRU without linear_before_reset = 1; "
                     + "PyTorch's GRU (linear_before_reset = 1) is supported");
         }
@@ -280,9 +323,8 @@ final class SequenceOps {
         if (lstm && node.getInputCount() > 7 && !node.getInput(7).isEmpty()) {
             throw new OnnxFormatException("Onnx.load: " + where + " has peepholes (P); not supported");
         }
-        int h = (int) hidden, gates = lstm ? 4 : 3;
-        int[] order = lstm ? LSTM_TO_TORCH : GRU_TO_TORCH;
-        int dirs = direction.equals("bidirectional") ? 2 : 1;
+        int h = (int) hidden, gates = lstm ? 4 : rnn ? 1 : 3;
+        int[] order = lstm ? LSTM_TO_TORCH : rnn ? new int[] {0} : GRU_TO_TORCH;
         boolean reverseOnly = direction.equals("reverse");
         return in -> {
             Variable x = variable(in[0], where), w = variable(in[1], where), r = variable(in[2], where);
@@ -313,12 +355,36 @@ final class SequenceOps {
                 Variable hd = h0 == null ? zeros : h0.slice(0, d, d + 1).squeeze(0);
                 Variable all = lstm
                         ? Variable.lstmScan(xp, hd, c0 == null ? zeros : c0.slice(0, d, d + 1).squeeze(0), rd, rb, null)
-                        : Variable.gruScan(xp, hd, rd, rb, null);
+                        : rnn ? Variable.rnnScan(xp, hd, rd, rb, relu[d], null) : Variable.gruScan(xp, hd, rd, rb, null);
                 Variable y = all.slice(0, 0, steps);
                 outs[d] = backwards ? reversed(y) : y;
             }
             return Variable.stack(1, outs);
         };
+    }
+
+    /**
+     * The RNN's activation per direction: {@code true} for Relu, {@code false} for Tanh (the default); one name per
+     * direction, as ONNX lists them. Other activations, and the attribute on an LSTM or GRU, are refused by the caller.
+     */
+    private static boolean[] rnnActivations(Map<String, AttributeProto> attrs, boolean rnn, int dirs, String where)
+            throws OnnxFormatException {
+        boolean[] relu = new boolean[dirs];
+        if (!rnn || !attrs.containsKey("activations")) return relu;
+        List<com.google.protobuf.ByteString> names = attrs.get("activations").getStringsList();
+        if (names.size() != dirs) {
+            throw new OnnxFormatException("Onnx.load: " + where + " lists " + names.size() + " activations for "
+                    + dirs + " direction(s)");
+        }
+        for (int d = 0; d < dirs; d++) {
+            String a = names.get(d).toStringUtf8();
+            if (!a.equals("Tanh") && !a.equals("Relu")) {
+                throw new OnnxFormatException("Onnx.load: " + where + " has activation '" + OnnxOps.clip(a)
+                        + "'; Tanh and Relu (PyTorch's RNN) are supported");
+            }
+            relu[d] = a.equals("Relu");
+        }
+        return relu;
     }
 
     private static void expect(Variable v, String where, String what, int... dims) {

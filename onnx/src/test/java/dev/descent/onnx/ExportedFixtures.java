@@ -30,6 +30,10 @@ import dev.descent.nn.layers.MaxPool2d;
 import dev.descent.nn.layers.Padding;
 import dev.descent.nn.layers.Unflatten;
 import dev.descent.nn.layers.Sequential;
+import dev.descent.nn.layers.TransformerEncoder;
+import dev.descent.nn.layers.TransformerEncoderLayer;
+import dev.descent.nn.recurrent.RNN;
+import dev.descent.nn.recurrent.RecurrentOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,6 +66,14 @@ final class ExportedFixtures {
         m.put("custom_f64", new Fixture(new OnnxExportTest.Residual(f64), f64.normal(new Rng(5), 0, 1, 3, 5)));
         m.put("cnn_f32", new Fixture(cnn(f32), f32.zeros(2, 1, 12, 12)));
         m.put("cnn_f64", new Fixture(cnn(f64), f64.zeros(2, 1, 12, 12)));
+        Module rnn = new RNN(f32, RecurrentOptions.of(3, 4).withNumLayers(2).withBidirectional(true),
+                RNN.Nonlinearity.RELU, new Rng(6));
+        rnn.eval();
+        m.put("rnn_f32", new Fixture(rnn, f32.zeros(5, 2, 3)));
+        Module encoder = new TransformerEncoder(new TransformerEncoderLayer(f32, 8, 2, 16, 0.1, "gelu", 1e-5, false,
+                false, true, new Rng(7)), 2, new LayerNorm(f32, new int[] {8}, 1e-5, true), new Rng(8));
+        encoder.eval();
+        m.put("encoder_f32", new Fixture(encoder, f32.zeros(4, 2, 8)));
         return m;
     }
 

@@ -18,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from five
- * seeds (PyTorch's MLP, activations, CNN and two-layer bidirectional LSTM, a Descent custom module): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
+ * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from seven
+ * seeds (PyTorch's MLP, activations, CNN, two-layer bidirectional LSTM, two-layer Transformer encoder (with its
+ * run-time shape arithmetic) and ReLU RNN, a Descent custom module): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
  * importer's {@code IllegalArgumentException} naming the node. Nothing else escapes: no other exception, no
  * {@code Error}.
  */
@@ -42,6 +43,10 @@ class OnnxFuzzTest {
                         f32.normal(new Rng(5), 0, 1, 3, 1, 12, 12)),
                 new Seed("pytorch lstm", OnnxImportTest.resource("pytorch/lstm.onnx"),
                         f32.normal(new Rng(6), 0, 1, 4, 2, 3)),
+                new Seed("pytorch encoder", OnnxImportTest.resource("pytorch/encoder.onnx"),
+                        f32.normal(new Rng(7), 0, 1, 3, 2, 8)),
+                new Seed("pytorch rnn", OnnxImportTest.resource("pytorch/rnn_relu.onnx"),
+                        f32.normal(new Rng(8), 0, 1, 4, 2, 3)),
                 new Seed("descent custom", Onnx.toModel(custom, f64.normal(new Rng(3), 0, 1, 2, 5)).toByteArray(),
                         f64.normal(new Rng(4), 0, 1, 3, 5)));
     }

@@ -47,7 +47,8 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "activations", "mlp64", "cnn", "upsample", "conv1d", "tagger", "lstm", "gru"})
+    @ValueSource(strings = {"mlp", "activations", "mlp64", "cnn", "upsample", "conv1d", "tagger", "lstm", "gru", "rnn", "rnn_relu",
+        "encoder"})
     void pytorchExportsReproducePyTorchsOutputs(String name) throws IOException {
         OnnxModule model = OnnxModule.fromBytes(resource("pytorch/" + name + ".onnx"));
         @SuppressWarnings("unchecked") Map<String, Object> golden = (Map<String, Object>) Json.parse(
@@ -167,6 +168,55 @@ class OnnxImportTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(f.ones(1)));
         assertTrue(e.getMessage().startsWith("OnnxModule: node 1 'outer' (Mul)")
                 && e.getMessage().contains("the importer's bound"), e.getMessage());
+    }
+
+    static NodeProto node(String op, String name, List<String> in, List<String> out,
+                          dev.descent.onnx.proto.OnnxProto.AttributeProto... attrs) {
+        return NodeProto.newBuilder().setOpType(op).setName(name).addAllInput(in).addAllOutput(out)
+                .addAllAttribute(List.of(attrs)).build();
+    }
+
+    /** Split (equal and sized, every output read), Cast, and a Reshape whose shape is computed from the input's. */
+    @Test
+    void splitOutputsCastAndRunTimeShapesRun() throws IOException {
+        TensorFactory f = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
+        GraphProto g = GraphProto.newBuilder().setName("split")
+                .addInput(Exporter.valueInfo("input", DType.FLOAT32, new int[] {2, 6}, true))
+                .addOutput(Exporter.valueInfo("output", DType.FLOAT32, new int[] {2, 6}, true))
+                .addInitializer(TensorCodec.int64s("sizes", 2, 4))
+                .addInitializer(TensorCodec.int64s("one", 1))
+                .addNode(node("Split", "thirds", List.of("input"), List.of("a", "b", "c"), GraphWriter.attr("axis", 1L)))
+                .addNode(node("Split", "sized", List.of("input", "sizes"), List.of("p", "q"), GraphWriter.attr("axis", -1L)))
+                .addNode(node("Concat", "rotated", List.of("c", "a", "b"), List.of("r"), GraphWriter.attr("axis", 1L)))
+                .addNode(node("Concat", "swapped", List.of("q", "p"), List.of("s"), GraphWriter.attr("axis", 1L)))
+                .addNode(node("Add", "sum", List.of("r", "s"), List.of("t")))
+                .addNode(node("Shape", "shape", List.of("input"), List.of("shape")))
+                .addNode(node("Cast", "cast", List.of("shape"), List.of("shape64"), GraphWriter.attr("to", 7L)))
+                .addNode(node("Mul", "times_one", List.of("shape64", "one"), List.of("same_shape")))
+                .addNode(node("Reshape", "reshape", List.of("t", "same_shape"), List.of("output")))
+                .build();
+        OnnxModule model = OnnxModule.fromBytes(mlp().toBuilder().setGraph(g).build().toByteArray());
+        Tensor x = f.of(new double[] {0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15}, 2, 6);
+        // columns (4, 5, 0, 1, 2, 3) + (2, 3, 4, 5, 0, 1)
+        Tensor expected = f.of(new double[] {6, 8, 4, 6, 2, 4, 26, 28, 24, 26, 22, 24}, 2, 6);
+        assertTrue(model.predict(x).equal(expected), model.predict(x).toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predict(f.zeros(2, 5)));
+        assertTrue(e.getMessage().startsWith("OnnxModule: node 0 'thirds' (Split)"), e.getMessage());
+
+        GraphProto.Builder badSizes = g.toBuilder().setNode(1, node("Split", "sized", List.of("input", "sizes"),
+                List.of("p", "q", "extra"), GraphWriter.attr("axis", -1L)));
+        OnnxFormatException rejected = rejected(mlp().toBuilder().setGraph(badSizes).build());
+        assertTrue(rejected.getMessage().contains("'sized' (Split) has 3 outputs"), rejected.getMessage());
+        GraphProto.Builder overflow = g.toBuilder().setInitializer(1, TensorCodec.int64s("one", Long.MAX_VALUE));
+        OnnxModule huge = OnnxModule.fromBytes(mlp().toBuilder().setGraph(overflow).build().toByteArray());
+        e = assertThrows(IllegalArgumentException.class, () -> huge.predict(x));
+        assertTrue(e.getMessage().startsWith("OnnxModule: node 7 'times_one' (Mul)"), e.getMessage());
+        GraphProto.Builder toFloat = g.toBuilder().setNode(6, node("Cast", "cast", List.of("shape"),
+                List.of("shape64"), GraphWriter.attr("to", 1L)));
+        OnnxModule floats = OnnxModule.fromBytes(mlp().toBuilder().setGraph(toFloat).build().toByteArray());
+        e = assertThrows(IllegalArgumentException.class, () -> floats.predict(x));
+        assertTrue(e.getMessage().contains("'cast' (Cast)") && e.getMessage().contains("keep the value's type"),
+                e.getMessage());
     }
 
     @Test

@@ -58,6 +58,7 @@ final class SpecRules {
                     case INT -> require(a.hasI(), "INT attribute " + a.getName() + " has i");
                     case STRING -> require(a.hasS(), "STRING attribute " + a.getName() + " has s");
                     case INTS, FLOATS -> { }
+                    case STRINGS -> require(a.getStringsCount() > 0, "STRINGS attribute " + a.getName() + " has strings");
                     default -> throw new AssertionError("unexpected attribute type " + a.getType());
                 }
             }

@@ -334,6 +334,16 @@ public final class MultiheadAttention extends Module {
         return batchFirst;
     }
 
+    /** Whether a zero key and value are appended after the projections ({@code add_zero_attn}). */
+    public boolean addZeroAttn() {
+        return addZeroAttn;
+    }
+
+    /** The probability of zeroing an attention weight in training. */
+    public double dropout() {
+        return dropout;
+    }
+
     /** The output projection ({@code out_proj}). */
     public Linear outProj() {
         return outProj;

@@ -153,6 +153,16 @@ public final class TransformerEncoderLayer extends Module {
         return batchFirst;
     }
 
+    /** Whether the norms come before the attention and the feed-forward network (pre-norm). */
+    public boolean normFirst() {
+        return normFirst;
+    }
+
+    /** The feed-forward network's activation, {@code "relu"} or {@code "gelu"}. */
+    public String activation() {
+        return activation;
+    }
+
     @Override
     protected String describe() {
         return "TransformerEncoderLayer(d_model=" + dModel + ", nhead=" + nhead + ", dim_feedforward=" + dimFeedforward

@@ -1,0 +1,138 @@
+package dev.descent.onnx;
+
+import dev.descent.autodiff.Variable;
+import dev.descent.nn.Module;
+import dev.descent.nn.layers.LayerNorm;
+import dev.descent.nn.layers.Linear;
+import dev.descent.nn.layers.MultiheadAttention;
+import dev.descent.nn.layers.TransformerEncoder;
+import dev.descent.nn.layers.TransformerEncoderLayer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static dev.descent.onnx.GraphWriter.attr;
+import static dev.descent.onnx.GraphWriter.ints;
+
+/**
+ * The ONNX form (opset 17) of self-attention, {@code MultiheadAttention.forward(x)}, and of the Transformer encoder
+ * built on it, as standard operators: MatMul, Add, Slice, Reshape, Transpose, Div, Softmax, LayerNormalization,
+ * Relu (or GELU's Mul, Erf, Add).
+ *
+ * <p>Self-attention of {@code x} {@code (L, N, E)} ({@code (N, L, E)} batch-first, {@code (L, E)} unbatched) with
+ * {@code H} heads of size {@code d = E / H}, as {@link MultiheadAttention} computes it:
+ * <pre>
+ *   qkv = x · in_proj_weight^T + in_proj_bias, as (N, L, 3E)         Slice into q, k, v (each E features)
+ *   q, k, v: Reshape (0, 0, H, d), Transpose to (N, H, L, d)         (k to (N, H, d, L))
+ *   A = Softmax(q / sqrt(d) · k, axis -1)                             (N, H, L, L)
+ *   out = Reshape(Transpose(A · v) to (N, L, H, d), (0, 0, E)) · out_proj.weight + out_proj.bias
+ * </pre>
+ * (a sequence-first layer transposes {@code qkv} to {@code (N, L, 3E)} and {@code out} back to {@code (L, N, E)}).
+ * The reshapes copy both leading axes (0) and the transposes move them, so the graph holds neither the batch nor
+ * the sequence length: both are symbolic. NOTE: only the forward without masks reaches an export (the exporter
+ * traces {@code module.apply(x)}); {@code add_bias_kv} and {@code add_zero_attn} are refused, naming the module.
+ */
+final class AttentionExports {
+    private AttentionExports() {
+    }
+
+    /** The output of {@code call} exported as its layer, or {@code null} if it is no attention layer. */
+    static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
+        Module m = call.module();
+        int rank = call.input().rank();
+        if (m instanceof MultiheadAttention a) return selfAttention(call, a, x, rank, g, call.hint(), params);
+        if (m instanceof TransformerEncoderLayer l) return encoderLayer(call, l, x, rank, g, call.hint(), params);
+        if (m instanceof TransformerEncoder e) {
+            String hint = call.hint();
+            String y = x;
+            List<TransformerEncoderLayer> layers = e.layers();
+            for (int i = 0; i < layers.size(); i++) {
+                y = encoderLayer(call, layers.get(i), y, rank, g, hint + ".layers." + i, params);
+            }
+            Module norm = e.children().get("norm");
+            return norm == null ? y : CnnExports.layerNorm((LayerNorm) norm, rank, y, g, hint + ".norm", params);
+        }
+        return null;
+    }
+
+    /** Post-norm {@code norm2(h + FF(h))}, {@code h = norm1(x + SA(x))}; pre-norm {@code h + FF(norm2(h))}, {@code h = x + SA(norm1(x))}. */
+    private static String encoderLayer(Exporter.Call call, TransformerEncoderLayer l, String x, int rank, GraphWriter g,
+                                       String hint, Function<Variable, String> params) {
+        Map<String, Module> c = l.children();
+        LayerNorm norm1 = (LayerNorm) c.get("norm1"), norm2 = (LayerNorm) c.get("norm2");
+        String sa = hint + ".self_attn";
+        if (l.normFirst()) {
+            String normed = CnnExports.layerNorm(norm1, rank, x, g, hint + ".norm1", params);
+            String h = g.node("Add", hint + ".residual1", List.of(x,
+                    selfAttention(call, l.selfAttn(), normed, rank, g, sa, params)));
+            String ff = feedForward(l, CnnExports.layerNorm(norm2, rank, h, g, hint + ".norm2", params), g, hint, params);
+            return g.node("Add", hint, List.of(h, ff));
+        }
+        String h = CnnExports.layerNorm(norm1, rank, g.node("Add", hint + ".residual1", List.of(x,
+                selfAttention(call, l.selfAttn(), x, rank, g, sa, params))), g, hint + ".norm1", params);
+        String r = g.node("Add", hint + ".residual2", List.of(h, feedForward(l, h, g, hint, params)));
+        return CnnExports.layerNorm(norm2, rank, r, g, hint, params);
+    }
+
+    /** {@code linear2(act(linear1(x)))}, act ReLU or exact GELU (dropout is the identity in inference). */
+    private static String feedForward(TransformerEncoderLayer l, String x, GraphWriter g, String hint,
+                                      Function<Variable, String> params) {
+        Map<String, Module> c = l.children();
+        String h = linear((Linear) c.get("linear1"), x, g, hint + ".linear1", params);
+        h = "gelu".equals(l.activation()) ? LayerExports.gelu(g, h, hint + ".activation")
+                : g.node("Relu", hint + ".activation", List.of(h));
+        return linear((Linear) c.get("linear2"), h, g, hint + ".linear2", params);
+    }
+
+    /** {@code x · W + b} over the last axis of any rank, as {@code Linear} computes it on a batch of sequences. */
+    private static String linear(Linear l, String x, GraphWriter g, String hint, Function<Variable, String> params) {
+        String y = g.node("MatMul", hint + ".product", List.of(x, params.apply(l.weight())));
+        return l.bias() == null ? y : g.node("Add", hint, List.of(y, params.apply(l.bias())));
+    }
+
+    private static String selfAttention(Exporter.Call call, MultiheadAttention a, String x, int rank, GraphWriter g,
+                                        String hint, Function<Variable, String> params) {
+        Map<String, Variable> p = a.namedParameters();
+        if (p.containsKey("bias_k") || a.addZeroAttn() || !p.containsKey("in_proj_weight")) {
+            throw OpExports.unsupported(call, "MultiheadAttention", "only the packed self-attention without "
+                    + "add_bias_kv and add_zero_attn is exported (" + a + ")");
+        }
+        int e = a.embedDim(), heads = a.numHeads(), d = e / heads;
+        boolean seqFirst = rank == 3 && !a.batchFirst();
+        // an unbatched (L, E) is a batch-first (1, L, E)
+        String in = rank == 2 ? g.node("Unsqueeze", hint + ".batched", List.of(x, g.int64s(hint + ".batch_axis", 0))) : x;
+        String weightT = g.node("Transpose", hint + ".in_proj_t", List.of(params.apply(p.get("in_proj_weight"))),
+                ints("perm", 1, 0));
+        String packed = g.node("MatMul", hint + ".qkv", List.of(in, weightT));
+        if (p.containsKey("in_proj_bias")) {
+            packed = g.node("Add", hint + ".qkv_biased", List.of(packed, params.apply(p.get("in_proj_bias"))));
+        }
+        // NOTE: heads are split batch-first. A sequence-first layer turns (L, N, 3E) into (N, L, 3E) here, not at
+        // the heads: ONNX Runtime fuses a Transpose that moves the leading axis inwards into the MatMul it feeds
+        // (com.microsoft.FusedMatMul), which has no float64 kernel.
+        if (seqFirst) packed = g.node("Transpose", hint + ".batch_major", List.of(packed), ints("perm", 1, 0, 2));
+        String axis = g.int64s(hint + ".feature_axis", -1);
+        String headShape = g.int64s(hint + ".head_shape", 0, 0, heads, d);
+        String[] qkv = new String[3];
+        for (int i = 0; i < 3; i++) {
+            String name = hint + "." + "qkv".charAt(i);
+            String part = g.node("Slice", name, List.of(packed, g.int64s(name + ".start", (long) i * e),
+                    g.int64s(name + ".end", (long) (i + 1) * e), axis));
+            qkv[i] = g.node("Reshape", name + ".heads", List.of(part, headShape));
+        }
+        // (N, L, H, d) -> (N, H, L, d); the keys to (N, H, d, L)
+        String q = g.node("Div", hint + ".q_scaled", List.of(g.node("Transpose", hint + ".q_t", List.of(qkv[0]),
+                ints("perm", 0, 2, 1, 3)), g.scalar(hint + ".sqrt_head_dim", Math.sqrt(d))));
+        String k = g.node("Transpose", hint + ".k_t", List.of(qkv[1]), ints("perm", 0, 2, 3, 1));
+        String v = g.node("Transpose", hint + ".v_t", List.of(qkv[2]), ints("perm", 0, 2, 1, 3));
+        String weights = g.node("Softmax", hint + ".weights", List.of(g.node("MatMul", hint + ".scores",
+                List.of(q, k))), attr("axis", -1L));
+        String mixed = g.node("MatMul", hint + ".mixed", List.of(weights, v));
+        String merged = g.node("Reshape", hint + ".merged", List.of(g.node("Transpose", hint + ".mixed_t",
+                List.of(mixed), ints("perm", 0, 2, 1, 3)), g.int64s(hint + ".merged_shape", 0, 0, e)));
+        String y = linear(a.outProj(), merged, g, hint + ".out_proj", params);
+        if (seqFirst) return g.node("Transpose", hint, List.of(y), ints("perm", 1, 0, 2));
+        return rank == 2 ? g.node("Squeeze", hint, List.of(y, g.int64s(hint + ".squeeze_axis", 0))) : y;
+    }
+}
