@@ -62,6 +62,15 @@ for dt_name, dt in (("FLOAT32", torch.float32), ("FLOAT64", torch.float64)):
         out["kernel/log/%s/%d" % (dt_name, size)] = timed(lambda: torch.log(positive))
         out["kernel/tanh/%s/%d" % (dt_name, size)] = timed(lambda: torch.tanh(x))
         out["kernel/sigmoid/%s/%d" % (dt_name, size)] = timed(lambda: torch.sigmoid(x))
+        # the same kernels into an existing output (KernelBenchmark's ...Into cases)
+        o = torch.empty_like(x)
+        out["kernel/addBroadcastRowInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.add(x, row, out=o))
+        out["kernel/addInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.add(x, y, out=o))
+        out["kernel/expInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.exp(x, out=o))
+        out["kernel/sigmoidInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.sigmoid(x, out=o))
+        out["kernel/tanhInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.tanh(x, out=o))
+        out["kernel/logInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.log(positive, out=o))
+        out["kernel/reluInto/%s/%d" % (dt_name, size)] = timed(lambda: torch.clamp_min(x, 0, out=o))
     for network in ("mlp", "tiny"):
         for opt_name in ("adam", "sgd"):
             if network == "mlp":

@@ -210,7 +210,9 @@ public final class DoubleKernels {
 
     /**
      * Reduces {@code x}, viewed as {@code (outer, n, inner)}, along its middle axis into {@code out}
-     * ({@code (outer, inner)}). SUM of an empty axis is 0; MAX and MIN need {@code n >= 1} and propagate NaN.
+     * ({@code (outer, inner)}), every element of which it writes. SUM of an empty axis is 0; MAX and MIN need
+     * {@code n >= 1} and propagate NaN. Each output starts from 0 (SUM) or from its first input (MAX, MIN) and takes
+     * the inputs in index order, one at a time, whatever the loop shape below.
      *
      * <p>NOTE: sums accumulate in the element type in index order, as PyTorch's CPU kernels do for float32 within a
      * vector lane; float32 sums over very long axes carry float32 rounding.
@@ -218,8 +220,19 @@ public final class DoubleKernels {
     public static void reduce(ReduceOp op, double[] x, int xo, double[] out, int oo, int outer, int n, int inner) {
         if (inner == 1) {
             reduceRows(op, x, xo, out, oo, outer, n);
-            return;
+        } else if (inner >= TILED_COLUMNS) {
+            reduceColumns(op, x, xo, n * inner, outer, n, n, out, oo, inner);
+        } else {
+            reduceNarrow(op, x, xo, out, oo, outer, n, inner);
         }
+    }
+
+    /** Columns from which {@link #reduce} runs through tiles ({@link #reduceColumns}); narrower stays in place. */
+    static final int TILED_COLUMNS = 16;
+
+    /** {@link #reduce} for {@code 1 < inner < TILED_COLUMNS}: each running value kept in {@code out}. */
+    private static void reduceNarrow(ReduceOp op, double[] x, int xo, double[] out, int oo, int outer, int n,
+                                     int inner) {
         for (int o = 0; o < outer; o++) {
             int base = xo + o * n * inner;
             int ob = oo + o * inner;
@@ -247,6 +260,59 @@ public final class DoubleKernels {
                 }
                 default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
             }
+        }
+    }
+
+    /**
+     * Column reductions of {@code groups} independent groups of rows of {@code inner} elements: group {@code g}
+     * starts at {@code x[xo + g * stride]} and has {@code rows} rows ({@code lastRows <= rows} for the last), and
+     * its reduction goes to {@code out[oo + g * inner ...]}. The groups are the outer slices of {@link #reduce} or
+     * the blocks of {@link #reduceBlocked}.
+     *
+     * <p>NOTE: a loop that stores into one array and loads another of the same type at a different offset stays
+     * scalar in C2 (Java 17): it cannot rule out an overlap. So the running values of as many groups' columns as fit
+     * in a tile sit side by side at offset 0, each input row is copied next to them at offset 0 (a memory copy), and
+     * one loop over both, as long as all those columns together, applies the op. Each column still takes its rows
+     * one at a time in order: the values are those of the plain loop, bit for bit.
+     */
+    private static void reduceColumns(ReduceOp op, double[] x, int xo, int stride, int groups, int rows, int lastRows,
+                                      double[] out, int oo, int inner) {
+        double[][] t = TILES.get();
+        double[] acc = t[0], row = t[1];
+        int w = Math.min(inner, TILE);             // columns per pass
+        int per = Math.max(1, TILE / inner);       // groups per pass (1 when a row is wider than a tile)
+        for (int c = 0; c < inner; c += w) {
+            int cols = Math.min(w, inner - c);
+            for (int g0 = 0; g0 < groups; g0 += per) {
+                int gs = Math.min(per, groups - g0);
+                boolean hasLast = g0 + gs == groups;
+                int longest = hasLast && gs == 1 ? lastRows : rows;
+                int k0 = 0;
+                if (op == ReduceOp.SUM) {
+                    java.util.Arrays.fill(acc, 0, gs * cols, 0);
+                } else {
+                    for (int a = 0; a < gs; a++) System.arraycopy(x, xo + (g0 + a) * stride + c, acc, a * cols, cols);
+                    k0 = 1;
+                }
+                for (int k = k0; k < longest; k++) {
+                    int active = hasLast && k >= lastRows ? gs - 1 : gs;
+                    for (int a = 0; a < active; a++) {
+                        System.arraycopy(x, xo + (g0 + a) * stride + k * inner + c, row, a * cols, cols);
+                    }
+                    accumulate(op, acc, row, active * cols);
+                }
+                for (int a = 0; a < gs; a++) System.arraycopy(acc, a * cols, out, oo + (g0 + a) * inner + c, cols);
+            }
+        }
+    }
+
+    /** {@code acc[i] = op(acc[i], row[i])} for {@code i < n}: both at offset 0, so the loop vectorises. */
+    private static void accumulate(ReduceOp op, double[] acc, double[] row, int n) {
+        switch (op) {
+            case SUM -> { for (int i = 0; i < n; i++) acc[i] += row[i]; }
+            case MAX -> { for (int i = 0; i < n; i++) acc[i] = Math.max(acc[i], row[i]); }
+            case MIN -> { for (int i = 0; i < n; i++) acc[i] = Math.min(acc[i], row[i]); }
+            default -> throw new IllegalArgumentException("reduce: " + op + " is an arg-reduction");
         }
     }
 
@@ -286,8 +352,15 @@ public final class DoubleKernels {
     public static void reduceBlocked(ReduceOp op, double[] x, double[] out, int n, int inner) {
         int rowsPerBlock = Math.max(1, Parallel.BLOCK / Math.max(1, inner));
         int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
+        int lastRows = n - (blocks - 1) * rowsPerBlock;
         double[] partial = new double[blocks * inner];
         Parallel.forRange(blocks, rowsPerBlock * inner, (b0, b1) -> {
+            if (inner >= TILED_COLUMNS) {
+                int stride = rowsPerBlock * inner;
+                reduceColumns(op, x, b0 * stride, stride, b1 - b0, rowsPerBlock, b1 == blocks ? lastRows : rowsPerBlock,
+                        partial, b0 * inner, inner);
+                return;
+            }
             for (int b = b0; b < b1; b++) {
                 int rows = Math.min(rowsPerBlock, n - b * rowsPerBlock);
                 reduce(op, x, b * rowsPerBlock * inner, partial, b * inner, 1, rows, inner);

@@ -72,12 +72,19 @@ final class FloatMath {
      * -infinity, 0.5 at ±0.
      *
      * <p>NOTE: with {@code e = e^-|x|}, which never overflows, sigmoid is {@code 1 / (1 + e)} for {@code x >= 0} and
-     * {@code e / (1 + e)} below; the numerator is {@code max(e, positive(x))}, 1 for {@code x > 0} and {@code e}
-     * otherwise (at 0, e is 1), which selects without a branch and propagates NaN.
+     * {@code e / (1 + e)} below; the numerator is {@code e (1 - w) + w}, exactly 1 for {@code w = 1} and {@code e}
+     * for {@code w = 0}, where {@code w} is 1 when the bits of {@code x} are those of a number above +0 (at ±0, e is
+     * 1 anyway): a select without a branch or a float min/max, which propagates NaN.
      */
     static float sigmoid(float x) {
         float e = exp(-Math.abs(x));
-        return Math.max(e, positive(x)) / (1f + e);
+        float w = Float.intBitsToFloat(positiveBits(Float.floatToRawIntBits(x)));
+        return (e * (1f - w) + w) / (1f + e);
+    }
+
+    /** The bits of 1f when {@code u}, as a signed int, is above 0 (x above +0, or a positive NaN); else of +0. */
+    private static int positiveBits(int u) {
+        return (-u >> 31) & ~(u >> 31) & 0x3F800000;
     }
 
     /**
@@ -129,51 +136,85 @@ final class FloatMath {
      * {@code ln x}, at most 1 ulp from {@code (float) Math.log(x)} for every positive float32, subnormals included;
      * -infinity at ±0, NaN below 0 (and at -infinity), +infinity at +infinity, exactly 0 at 1.
      *
-     * <p>NOTE: a subnormal {@code x} is first scaled by 2^23 (and 23 taken off its exponent). Then
-     * {@code x = 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))}, found by adding {@code 1 - sqrt(1/2)}'s bit
-     * offset to {@code x}'s bits so that the exponent field carries over exactly when {@code m} would pass
-     * {@code sqrt(2)}. With {@code f = m - 1} (exact) and {@code s = f / (2 + f)}, {@code ln m = 2 atanh(s)
-     * = f - f^2/2 + s (f^2/2 + R(s^2))}, where {@code R} is the atanh series {@code 2/3 z + 2/5 z^2 + 2/7 z^3 + 2/9 z^4}
-     * ({@code z = s^2 <= 0.0295}, so the truncated terms are below 2e-9 relative), and
-     * {@code ln x = e ln2_hi + (ln m + e ln2_lo)} with {@code e ln2_hi} exact. The special values come from
-     * {@code min}, {@code max} and products of the input, without a branch.
+     * <p>NOTE: {@code x = 2^e m} with {@code m} in {@code [sqrt(1/2), sqrt(2))}, found by adding
+     * {@code 1 - sqrt(1/2)}'s bit offset to {@code x}'s bits so that the exponent field carries over exactly when
+     * {@code m} would pass {@code sqrt(2)}; a subnormal {@code x} uses the bits of {@code x 2^23} instead (a normal
+     * number) and 23 less in its exponent. With {@code f = m - 1} (exact), {@code ln m = f - f^2/2 + f^3 P(f)}, where
+     * {@code P} is a polynomial of degree 7 fitted to minimise the relative error of {@code ln(1 + f)} over
+     * {@code f} in {@code [sqrt(1/2) - 1, sqrt(2) - 1]} (below 6e-9, a tenth of a float32 ulp; the fit is
+     * {@code core/src/test/python/fit_log_polynomial.py}), and {@code ln x = e ln2_hi + (ln m + e ln2_lo)} with
+     * {@code e ln2_hi} exact.
+     * There is no division and no table. The special values come from the bits of {@code x}: an integer formula
+     * gives +0 for a positive finite {@code x}, -infinity at ±0, +infinity at +infinity and NaN for a NaN or a
+     * negative {@code x}, and adding it to the finite result of the polynomial gives the answer.
      */
     static float log(float x) {
-        float sub = positive(Float.MIN_NORMAL - x);
-        int b = Float.floatToRawIntBits(x * (1f + sub * SUBNORMAL_SCALE)) + SQRT_HALF_SHIFT;
-        float e = (float) ((b >> 23) - 127);
-        float m = Float.intBitsToFloat((b & MANTISSA) + SQRT_HALF_BITS);
-        return logFinish(x, sub, e, m);
+        int u = Float.floatToRawIntBits(x), tiny = tiny(u);
+        int b = logBits(u, Float.floatToRawIntBits(x * TWO_23), tiny);
+        return logFinish(Float.intBitsToFloat(logExponentBits(b, tiny)), Float.intBitsToFloat(logMantissaBits(b)),
+                Float.intBitsToFloat(logSpecialBits(u)));
     }
 
-    /** 2^23 - 1: {@code x (1 + SUBNORMAL_SCALE)} is {@code x 2^23}. */
-    private static final float SUBNORMAL_SCALE = 8388607f;
+    private static final float TWO_23 = 8388608f;
     private static final int SQRT_HALF_BITS = 0x3F3504F3;
     private static final int SQRT_HALF_SHIFT = 0x3F800000 - SQRT_HALF_BITS;
     private static final int MANTISSA = 0x007FFFFF;
+    private static final int MAGNITUDE = 0x7FFFFFFF;
+    private static final int INFINITY_BITS = 0x7F800000;
+    // P(f) = C0 + C1 f + ... + C7 f^7, so that ln(1 + f) = f - f^2/2 + f^3 P(f) (fit_log_polynomial.py)
+    private static final float C0 = 0.3333333f, C1 = -0.25000823f, C2 = 0.20001227f, C3 = -0.16623357f;
+    private static final float C4 = 0.14201762f, C5 = -0.13160194f, C6 = 0.1276155f, C7 = -0.0763443f;
 
-    /** {@link #log} after the bit manipulation: {@code e} and {@code m} as described there. */
-    private static float logFinish(float x, float sub, float e, float m) {
-        return logSpecial(x, logCore(e - sub * 23f, m));
-    }
-
-    /** {@code e ln 2 + ln m} for {@code m} in {@code [sqrt(1/2), sqrt(2))}. */
-    private static float logCore(float e, float m) {
-        float f = m - 1f;
-        float s = f / (2f + f), z = s * s;
-        float r = z * (2f / 3 + z * (0.4f + z * (2f / 7 + z * (2f / 9))));
-        float hf = 0.5f * f * f;
-        return e * LN2_HI + ((f - hf + s * (hf + r)) + e * LN2_LO);
+    /** -1 (all bits set) when the float32 of bits {@code u} is ±0 or subnormal, else 0. */
+    private static int tiny(int u) {
+        return ((u & MAGNITUDE) - 0x00800000) >> 31;
     }
 
     /**
-     * {@code y}, the logarithm of a positive finite {@code x}, or the special value: -infinity at ±0, +infinity at
-     * +infinity, NaN below 0 ({@code 0 / (1 - positive(-x))} is 0, or 0 / 0) and for NaN.
+     * The bits of {@code x} (bits {@code u}), or of {@code x 2^23} (bits {@code w}) when {@code x} is subnormal
+     * ({@code tiny} is -1), plus the offset that puts {@code m} in {@code [sqrt(1/2), sqrt(2))}.
      */
-    private static float logSpecial(float x, float y) {
-        float zero = (2f * positive(Math.abs(x)) - 1f) * Float.POSITIVE_INFINITY;      // -inf at ±0, else +inf
-        float inf = (2f * positive(x - Float.MAX_VALUE) - 1f) * Float.POSITIVE_INFINITY; // +inf at +inf, else -inf
-        return Math.max(Math.min(y, zero), inf) + 0f / (1f - positive(-x));
+    private static int logBits(int u, int w, int tiny) {
+        return (u ^ ((u ^ w) & tiny)) + SQRT_HALF_SHIFT;
+    }
+
+    /** The bits of the float32 {@code ROUND + e} (exact, since ROUND's ulp is 1): e as a float without a conversion. */
+    private static int logExponentBits(int b, int tiny) {
+        return ROUND_BITS - 127 + (b >> 23) - (tiny & 23);
+    }
+
+    /** The bits of {@code m}. */
+    private static int logMantissaBits(int b) {
+        return (b & MANTISSA) + SQRT_HALF_BITS;
+    }
+
+    /**
+     * The bits of the float32 added to the polynomial's finite result: +0 for a positive finite {@code x} (bits
+     * {@code u}), -infinity at ±0, +infinity at +infinity, NaN for a negative {@code x} (-infinity included) or a NaN.
+     */
+    private static int logSpecialBits(int u) {
+        int mag = u & MAGNITUDE, sign = u >>> 31;
+        int zero = (mag - 1) >>> 31;                        // ±0
+        int nan = (INFINITY_BITS - mag) >>> 31;             // a NaN of either sign
+        int infinite = ((mag ^ INFINITY_BITS) - 1) >>> 31;  // ±infinity
+        int negative = sign & (1 - zero);                   // below 0
+        int posInf = infinite & (1 - sign);
+        return (-zero & 0xFF800000) | (-posInf & INFINITY_BITS) | (-(nan | negative) & 0x7FC00000);
+    }
+
+    /** {@code e ln 2 + ln m + special} for {@code eRounded = ROUND + e}, {@code m} in {@code [sqrt(1/2), sqrt(2))}. */
+    private static float logFinish(float eRounded, float m, float special) {
+        float e = eRounded - ROUND;
+        float f = m - 1f, z = f * f;
+        float p = C7;
+        p = p * f + C6;
+        p = p * f + C5;
+        p = p * f + C4;
+        p = p * f + C3;
+        p = p * f + C2;
+        p = p * f + C1;
+        p = p * f + C0;
+        return e * LN2_HI + ((f - 0.5f * z + z * f * p) + e * LN2_LO) + special;
     }
 
     // ---------------------------------------------------------------- array forms
@@ -191,13 +232,19 @@ final class FloatMath {
 
     /** {@code s.v[i] = exp(s.v[i])} for {@code i < n}: {@link #exp(float)} split into passes. */
     private static void exp(Scratch s, int n) {
-        float[] v = s.v, t = s.t, f1 = s.f1, f2 = s.f2;
-        int[] bits = s.i0, k1 = s.i1, k2 = s.i2;
+        float[] v = s.v, t = s.t;
         for (int i = 0; i < n; i++) {
             float c = Math.min(Math.max(v[i], -104f), 89f);
             v[i] = c;
             t[i] = c * LOG2E + ROUND;
         }
+        expClamped(s, n);
+    }
+
+    /** {@link #exp(Scratch, int)} after its first pass: {@code s.v} holds the clamped c, {@code s.t} c/ln 2 + ROUND. */
+    private static void expClamped(Scratch s, int n) {
+        float[] v = s.v, t = s.t, f1 = s.f1, f2 = s.f2;
+        int[] bits = s.i0, k1 = s.i1, k2 = s.i2;
         Lanes.bits(t, bits, n);
         for (int i = 0; i < n; i++) {
             int k = bits[i] - ROUND_BITS, h = k >> 1;
@@ -212,13 +259,21 @@ final class FloatMath {
     /** {@code out[i] = sigmoid(x[i])} for {@code from <= i < to}; {@code out} may be {@code x}. */
     static void sigmoid(float[] x, float[] out, int from, int to) {
         Scratch s = Scratch.get();
-        float[] x0 = s.x0, v = s.v;
+        float[] x0 = s.x0, v = s.v, t = s.t;
+        int[] u = s.i0;
         for (int c = from; c < to; c += CHUNK) {
             int n = Math.min(CHUNK, to - c);
             System.arraycopy(x, c, x0, 0, n);
-            for (int i = 0; i < n; i++) v[i] = -Math.abs(x0[i]);
-            exp(s, n);
-            for (int i = 0; i < n; i++) v[i] = Math.max(v[i], positive(x0[i])) / (1f + v[i]);
+            for (int i = 0; i < n; i++) {
+                float a = Math.max(-Math.abs(x0[i]), -104f); // exp's clamp, whose upper bound cannot bind here
+                v[i] = a;
+                t[i] = a * LOG2E + ROUND;
+            }
+            expClamped(s, n);
+            Lanes.bits(x0, u, n);
+            for (int i = 0; i < n; i++) u[i] = positiveBits(u[i]);
+            Lanes.floats(u, t, n);
+            for (int i = 0; i < n; i++) v[i] = (v[i] * (1f - t[i]) + t[i]) / (1f + v[i]);
             System.arraycopy(v, 0, out, c, n);
         }
     }
@@ -243,21 +298,23 @@ final class FloatMath {
     static void log(float[] x, float[] out, int from, int to) {
         Scratch s = Scratch.get();
         float[] x0 = s.x0, t = s.t, f1 = s.f1, f2 = s.f2, v = s.v;
-        int[] bits = s.i0, k1 = s.i1, k2 = s.i2;
+        int[] u = s.i0, w = s.i1, k = s.i2;
         for (int c = from; c < to; c += CHUNK) {
             int n = Math.min(CHUNK, to - c);
             System.arraycopy(x, c, x0, 0, n);
-            for (int i = 0; i < n; i++) t[i] = x0[i] * (1f + positive(Float.MIN_NORMAL - x0[i]) * SUBNORMAL_SCALE);
-            Lanes.bits(t, bits, n);
+            for (int i = 0; i < n; i++) t[i] = x0[i] * TWO_23;
+            Lanes.bits(x0, u, n);
+            Lanes.bits(t, w, n);
             for (int i = 0; i < n; i++) {
-                int b = bits[i] + SQRT_HALF_SHIFT;
-                k1[i] = ROUND_BITS + (b >> 23) - 127; // the bits of ROUND + e
-                k2[i] = (b & MANTISSA) + SQRT_HALF_BITS;
+                int tiny = tiny(u[i]), b = logBits(u[i], w[i], tiny);
+                w[i] = logExponentBits(b, tiny);
+                k[i] = logMantissaBits(b);
+                u[i] = logSpecialBits(u[i]);
             }
-            Lanes.floats(k1, f1, n);
-            Lanes.floats(k2, f2, n);
-            for (int i = 0; i < n; i++) v[i] = logCore((f1[i] - ROUND) - positive(Float.MIN_NORMAL - x0[i]) * 23f, f2[i]);
-            for (int i = 0; i < n; i++) v[i] = logSpecial(x0[i], v[i]);
+            Lanes.floats(w, f1, n);
+            Lanes.floats(k, f2, n);
+            Lanes.floats(u, t, n);
+            for (int i = 0; i < n; i++) v[i] = logFinish(f1[i], f2[i], t[i]);
             System.arraycopy(v, 0, out, c, n);
         }
     }

@@ -136,8 +136,13 @@ class FloatMathTest {
         assertTrue(worstUlps(FloatMath::log, Math::log, bits(0.7f), bits(1.42f), 1) <= 1, "[0.7, 1.42)");
         assertTrue(worstUlps(FloatMath::log, Math::log, bits(Float.MIN_NORMAL) - 100_000, bits(Float.MIN_NORMAL) + 100_000, 1) <= 1,
                 "around MIN_NORMAL");
-        // negative inputs: NaN
+        // every subnormal (their exponent comes from x * 2^23), and every float32 of a binade far from 1 either side
+        assertTrue(worstUlps(FloatMath::log, Math::log, 1, bits(Float.MIN_NORMAL), 1) <= 1, "every subnormal");
+        assertTrue(worstUlps(FloatMath::log, Math::log, bits(1e-20f), bits(2e-20f), 1) <= 1, "[1e-20, 2e-20)");
+        assertTrue(worstUlps(FloatMath::log, Math::log, bits(3e30f), bits(6e30f), 1) <= 1, "[3e30, 6e30)");
+        // negative inputs: NaN, every 9,973rd bit pattern and every negative subnormal
         assertEquals(0, worstUlps(FloatMath::log, Math::log, 0x80000001, 0xFFFFFFFF, 9_973));
+        assertEquals(0, worstUlps(FloatMath::log, Math::log, 0x80000001, 0x80800000, 1));
     }
 
     @Test
@@ -150,6 +155,8 @@ class FloatMathTest {
         assertTrue(Float.isNaN(FloatMath.log(-1f)));
         assertTrue(Float.isNaN(FloatMath.log(-Float.MIN_VALUE)));
         assertTrue(Float.isNaN(FloatMath.log(Float.NaN)));
+        assertTrue(Float.isNaN(FloatMath.log(Float.intBitsToFloat(0xFFC00000)))); // a NaN with its sign bit set
+        assertTrue(Float.isNaN(FloatMath.log(-Float.MAX_VALUE)));
         assertEquals((float) Math.log(Float.MIN_VALUE), FloatMath.log(Float.MIN_VALUE));
         assertEquals((float) Math.log(Float.MAX_VALUE), FloatMath.log(Float.MAX_VALUE));
         assertEquals((float) Math.log(Float.MIN_NORMAL), FloatMath.log(Float.MIN_NORMAL));
