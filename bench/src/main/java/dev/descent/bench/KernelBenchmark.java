@@ -1,5 +1,6 @@
 package dev.descent.bench;
 
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.InPlace;
 import dev.descent.core.Rng;
@@ -17,8 +18,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The shared elementwise and reduction kernels through the tensor API, on a {@code (rows, 100)} tensor of
@@ -29,7 +32,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Each elementwise case also runs as {@code ...Into}: the same kernel through {@link InPlace} into an output
  * allocated once in the setup, as a step-scoped buffer pool would hand it out. A tensor-API call takes a fresh
  * zeroed array (400 KB at 1e5 float32 elements, which comes from memory the cache has not seen); the difference
- * between the two rows is that cost, the {@code Into} row the loop's own.
+ * between the two rows is that cost, the {@code Into} row the loop's own. And each runs as {@code ...Pooled}: the
+ * tensor-API call inside a {@link BufferPool} scope, as a training step runs it, so that the output is the buffer the
+ * previous call gave back (PyTorch's caching allocator does the same for a result that is dropped).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +54,7 @@ public class KernelBenchmark {
     int size;
 
     Tensor x, y, row, positive, out;
+    final BufferPool buffers = new BufferPool();
 
     @Setup
     public void setup() {
@@ -140,5 +146,47 @@ public class KernelBenchmark {
     public Tensor reluInto() {
         InPlace.map(UnaryOp.RELU, x, 0, 0, out);
         return out;
+    }
+
+    /** {@code op} in a scope of the benchmark's pool: its output is recycled when the scope closes. */
+    private void pooled(Blackhole bh, Supplier<Tensor> op) {
+        try (BufferPool.Scope scope = buffers.open()) {
+            bh.consume(op.get());
+        }
+    }
+
+    @Benchmark
+    public void addBroadcastRowPooled(Blackhole bh) {
+        pooled(bh, () -> x.add(row));
+    }
+
+    @Benchmark
+    public void addPooled(Blackhole bh) {
+        pooled(bh, () -> x.add(y));
+    }
+
+    @Benchmark
+    public void expPooled(Blackhole bh) {
+        pooled(bh, () -> x.exp());
+    }
+
+    @Benchmark
+    public void sigmoidPooled(Blackhole bh) {
+        pooled(bh, () -> x.sigmoid());
+    }
+
+    @Benchmark
+    public void tanhPooled(Blackhole bh) {
+        pooled(bh, () -> x.tanh());
+    }
+
+    @Benchmark
+    public void logPooled(Blackhole bh) {
+        pooled(bh, () -> positive.log());
+    }
+
+    @Benchmark
+    public void reluPooled(Blackhole bh) {
+        pooled(bh, () -> x.relu());
     }
 }

@@ -125,7 +125,7 @@ final class Run {
         List<Batch> group = new ArrayList<>(t.accumulation);
         while (batches.hasNext()) {
             boolean stepped;
-            try (BufferPool.Scope scope = t.parallel == null ? pool.open() : null) {
+            try (BufferPool.Scope scope = t.parallel == null && t.reuseBuffers ? pool.open() : null) {
                 while (group.size() < t.accumulation && batches.hasNext()) group.add(batches.next());
                 stepped = stepOn(e, group);
                 group.clear();

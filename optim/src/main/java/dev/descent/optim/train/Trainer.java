@@ -58,7 +58,7 @@ import java.util.Map;
  * reuse each other's buffers (the same values bit for bit): a tensor created during a step, by a forward hook for
  * example, is recycled when the step ends unless it is kept ({@code BufferPool.keep}); parameters,
  * gradients, the optimiser's state and module buffers always outlive it. Evaluation and {@link #predict} are not
- * pooled.
+ * pooled; {@link Builder#reuseBuffers(boolean) reuseBuffers(false)} turns the pool off.
  */
 public final class Trainer {
     /** When a learning-rate schedule advances. */
@@ -83,6 +83,7 @@ public final class Trainer {
     final List<TrainingListener> listeners;
     final Checkpoints checkpoints;
     final DataParallel parallel;
+    final boolean reuseBuffers;
     private final Map<String, Variable> named;
 
     private Trainer(Builder b) {
@@ -105,6 +106,7 @@ public final class Trainer {
         this.listeners = List.copyOf(b.listeners);
         this.checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, b.checkpointEvery);
         this.parallel = b.parallel;
+        this.reuseBuffers = b.reuseBuffers;
         this.named = model.namedParameters();
     }
 
@@ -245,6 +247,7 @@ public final class Trainer {
         private Path checkpointDir;
         private int checkpointEvery = 1;
         private DataParallel parallel;
+        private boolean reuseBuffers = true;
 
         private Builder(Module model, Loss loss, Optimizer<?> optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -373,6 +376,16 @@ public final class Trainer {
          */
         public Builder dataParallel(DataParallel parallel) {
             this.parallel = parallel;
+            return this;
+        }
+
+        /**
+         * Whether each step runs in a {@link dev.descent.core.BufferPool} scope (the default, true). With false every
+         * step allocates fresh tensors, as outside any scope, so a listener or forward hook may hold on to any tensor
+         * a step made without {@code BufferPool.keep}; the results are bit for bit the same either way.
+         */
+        public Builder reuseBuffers(boolean reuse) {
+            this.reuseBuffers = reuse;
             return this;
         }
 

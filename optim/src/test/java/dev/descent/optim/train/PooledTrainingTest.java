@@ -232,4 +232,34 @@ class PooledTrainingTest {
             }
         }
     }
+
+    /** A forward hook that keeps an activation: recycled (and so refused) with the pool, readable without it. */
+    @Test
+    void withoutBufferReuseAHookMayKeepAStepsTensors() throws Exception {
+        Backend b = TestBackends.all().get(0);
+        for (boolean reuse : new boolean[] {true, false}) {
+            Setup s = Setup.of("mlp-adam", b, DType.FLOAT64);
+            TensorFactory f = Tensor.on(b, DType.FLOAT64);
+            Rng data = new Rng(21);
+            Tensor features = f.normal(data, 0, 1, 16, 6);
+            int[] y = new int[16];
+            for (int i = 0; i < y.length; i++) y[i] = data.nextInt(3);
+            Tensor[] seen = new Tensor[1];
+            double[][] copies = new double[1][];
+            try (AutoCloseable hook = s.model().registerForwardHook((m, in, out) -> {
+                seen[0] = out.value();
+                copies[0] = out.value().toDoubleArray();
+            })) {
+                Trainer.builder(s.model(), s.loss(), s.opt())
+                        .trainData(DataLoader.over(features, Tensor.on(b, DType.INT32).of(y)).mode(BatchMode.miniBatch(8)).build())
+                        .reuseBuffers(reuse).epochs(1).build().fit();
+            }
+            if (reuse) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> seen[0].toDoubleArray());
+                assertTrue(e.getMessage().contains("BufferPool"), e.getMessage());
+            } else {
+                assertArrayEquals(copies[0], seen[0].toDoubleArray(), "the kept output still holds the last step's values");
+            }
+        }
+    }
 }
