@@ -96,11 +96,6 @@ public class CnnStepBenchmark {
 
     @Benchmark
     public Optimizer<?> step() {
-        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
-            opt.zeroGrad();
-            loss.apply(cnn.apply(images), labels).backward();
-            opt.step();
-        }
-        return opt;
+        return Steps.step(buffers, opt, () -> loss.apply(cnn.apply(images), labels));
     }
 }

@@ -78,12 +78,11 @@ public class EpochBenchmark {
     public Adam epoch() {
         Iterator<Batch> batches = loader.iterator();
         while (batches.hasNext()) {
-            try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
-                Batch b = batches.next(); // gathered inside the scope, so its copy is reused too
-                adam.zeroGrad();
-                loss.apply(model.apply(Variable.constant(b.features())), Variable.constant(b.labels())).backward();
-                adam.step();
-            }
+            // the batch is gathered inside the step's scope, so its copy is reused too
+            Steps.step(buffers, adam, () -> {
+                Batch b = batches.next();
+                return loss.apply(model.apply(Variable.constant(b.features())), Variable.constant(b.labels()));
+            });
         }
         return adam;
     }

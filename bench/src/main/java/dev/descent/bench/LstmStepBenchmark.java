@@ -80,11 +80,6 @@ public class LstmStepBenchmark {
 
     @Benchmark
     public Optimizer<?> step() {
-        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
-            opt.zeroGrad();
-            loss.apply(lstm.apply(x), target).backward();
-            opt.step();
-        }
-        return opt;
+        return Steps.step(buffers, opt, () -> loss.apply(lstm.apply(x), target));
     }
 }

@@ -96,11 +96,6 @@ public class TrainingStepBenchmark {
 
     @Benchmark
     public Optimizer<?> step() {
-        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
-            opt.zeroGrad();
-            loss.apply(model.apply(x), y).backward();
-            opt.step();
-        }
-        return opt;
+        return Steps.step(buffers, opt, () -> loss.apply(model.apply(x), y));
     }
 }

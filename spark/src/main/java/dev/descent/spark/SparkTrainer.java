@@ -90,9 +90,17 @@ public final class SparkTrainer implements AutoCloseable {
         return barrier != null ? barrier.fit() : trainer.fit();
     }
 
-    /** Continues from a checkpoint written by a trainer configured like this one. */
+    /**
+     * Continues from a checkpoint written by a trainer configured like this one. A trainer with
+     * {@link Builder#stepsPerJob} writes no checkpoints (they are a per-step driver option, refused in that mode), so
+     * it has none to continue from.
+     */
     public History resume(Path checkpoint) throws IOException {
-        if (barrier != null) throw new UnsupportedOperationException("SparkTrainer.resume: not supported with stepsPerJob");
+        if (barrier != null) {
+            throw new UnsupportedOperationException("SparkTrainer.resume: this trainer runs several steps per job "
+                    + "(stepsPerJob), which writes no checkpoints; checkpoint and resume " + checkpoint
+                    + " with a trainer of one job per step (no stepsPerJob)");
+        }
         return trainer.resume(checkpoint);
     }
 
