@@ -96,6 +96,12 @@ public class Adam extends Optimizer<Adam.Options> {
         return o.amsgrad() ? List.of(m, v, StateBuffer.tensor(MAX_EXP_AVG_SQ)) : List.of(m, v);
     }
 
+    /** Adam's update only reads the gradient. */
+    @Override
+    protected boolean writesGradient(Options o) {
+        return false;
+    }
+
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
         double b1 = o.beta1(), b2 = o.beta2(), lr = o.lr();

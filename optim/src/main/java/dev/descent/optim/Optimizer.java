@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Updates parameters from their gradients: the base of every optimiser. It owns the parameter groups with their
  * hyper-parameters, the per-parameter state, and the parts every optimiser shares: {@link #step()} checks all
- * gradients, copies them into the state's scratch, applies the attached {@link Clipping} and the
+ * gradients, copies them into the state's scratch where something writes into them ({@link #writesGradient}),
+ * applies the attached {@link Clipping} and the
  * {@link WeightDecay}, then hands each parameter to the subclass's {@link #update}, which changes the parameter's
  * value in place through {@link InPlace}, under {@link NoGrad}. After the first step no parameter-sized tensor is
  * allocated (norm clipping aside).
@@ -81,6 +82,16 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
     protected abstract void update(Tensor param, Tensor grad, ParamState state, O options);
 
     /**
+     * Whether {@link #update} under {@code options} may write into its {@code grad}. The base then gives it a copy
+     * of the gradient; an optimiser whose update only reads the gradient returns {@code false}, and when neither
+     * clipping nor coupled weight decay changes the gradient, its update reads the parameter's gradient itself (one
+     * pass over memory less per parameter, the same values).
+     */
+    protected boolean writesGradient(O options) {
+        return true;
+    }
+
+    /**
      * The elementwise step size of the last update, for {@link #effectiveStepSize(Variable)}; plain gradient
      * descent's is the learning rate everywhere.
      */
@@ -95,8 +106,23 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
      * if a gradient holds NaN or an infinity (or skips the step, see {@link #skipNonFiniteSteps(boolean)}).
      */
     public final void step() {
+        step(true);
+    }
+
+    /**
+     * {@link #step()} for a caller that has just found every gradient of this optimiser's parameters finite, for
+     * example from a finite {@link dev.descent.optim.clip.Norms#gradNorm} over them (a norm is finite only when
+     * every element is): the step skips its own pass over the gradients for NaN and infinities (their shapes and
+     * dtypes are still checked). The caller answers for the gradients: a non-finite one here gives a non-finite
+     * update, which a divergence guard must catch ({@link #undoable(boolean)}, as the trainer does).
+     */
+    public final void stepFiniteGradients() {
+        step(false);
+    }
+
+    private void step(boolean checkFinite) {
         try (NoGrad scope = NoGrad.enter()) {
-            int bad = groups.firstNonFiniteGradient(name + ".step");
+            int bad = checkFinite ? groups.firstNonFiniteGradient(name + ".step") : groups.checkGradients(name + ".step");
             if (bad >= 0 && skipNonFinite) {
                 skippedSteps++;
                 return;
@@ -107,18 +133,23 @@ public abstract class Optimizer<O extends Hyperparameters<O>> {
             for (int i = 0; i < params.length; i++) {
                 Tensor grad = params[i].grad();
                 if (grad == null) continue;
-                if (states[i] == null) states[i] = new ParamState(params[i].value(), state(groups.optionsOf(i)));
-                InPlace.copy(grad, states[i].grad);
-                stepGrads.add(states[i].grad);
+                O o = groups.optionsOf(i);
+                if (states[i] == null) states[i] = new ParamState(params[i].value(), state(o));
+                // NOTE: the optimiser's own copy only where something writes into the gradient
+                if (clipping == null && !writesGradient(o) && !WeightDecay.writesGradient(o)) continue;
+                InPlace.copy(grad, states[i].grad());
+                stepGrads.add(states[i].grad());
             }
             if (clipping != null && !stepGrads.isEmpty()) clipping.clip(stepGrads);
             for (int i = 0; i < params.length; i++) {
-                if (params[i].grad() == null) continue;
+                Tensor grad = params[i].grad();
+                if (grad == null) continue;
                 ParamState s = states[i];
                 O o = groups.optionsOf(i);
+                Tensor g = clipping == null && !writesGradient(o) && !WeightDecay.writesGradient(o) ? grad : s.grad();
                 s.step++;
-                WeightDecay.apply(o, params[i].value(), s.grad);
-                update(params[i].value(), s.grad, s, o);
+                WeightDecay.apply(o, params[i].value(), g);
+                update(params[i].value(), g, s, o);
             }
         }
     }

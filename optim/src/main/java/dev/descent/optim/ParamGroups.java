@@ -92,15 +92,25 @@ final class ParamGroups<O extends Hyperparameters<O>> {
      */
     int firstNonFiniteGradient(String op) {
         for (int i = 0; i < params.length; i++) {
-            Tensor grad = params[i].grad();
-            if (grad == null) continue;
-            if (!grad.shape().equals(params[i].shape()) || grad.dtype() != params[i].dtype()) {
-                throw new IllegalStateException(op + ": the gradient of parameter " + names[i] + " is " + grad.dtype()
-                        + " " + grad.shape() + ", expected " + params[i].dtype() + " " + params[i].shape());
-            }
-            if (Norms.firstNonFinite(grad) >= 0) return i;
+            Tensor grad = checkedGradient(op, i);
+            if (grad != null && Norms.firstNonFinite(grad) >= 0) return i;
         }
         return -1;
+    }
+
+    /** Checks the shape and dtype of every gradient as {@link #firstNonFiniteGradient} does, not its values; -1. */
+    int checkGradients(String op) {
+        for (int i = 0; i < params.length; i++) checkedGradient(op, i);
+        return -1;
+    }
+
+    private Tensor checkedGradient(String op, int i) {
+        Tensor grad = params[i].grad();
+        if (grad != null && (!grad.shape().equals(params[i].shape()) || grad.dtype() != params[i].dtype())) {
+            throw new IllegalStateException(op + ": the gradient of parameter " + names[i] + " is " + grad.dtype()
+                    + " " + grad.shape() + ", expected " + params[i].dtype() + " " + params[i].shape());
+        }
+        return grad;
     }
 
     /** The exception for parameter {@code i}'s non-finite gradient, naming it and the first bad element. */

@@ -26,13 +26,12 @@ public final class ParamState {
     private final Map<String, StateBuffer> declared = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Tensor[] scratch = new Tensor[2];
-    final Tensor grad;
+    private Tensor grad;
     long step;
 
     /** A state with every declared buffer at its initial value. */
     ParamState(Tensor param, List<StateBuffer> buffers) {
         this.param = param;
-        this.grad = BufferPool.outside(param::zerosLike);
         declare(buffers);
         for (StateBuffer b : buffers) buffer(b.name());
     }
@@ -70,6 +69,12 @@ public final class ParamState {
         Tensor t = scratch[k];
         if (t == null) scratch[k] = t = BufferPool.outside(param::zerosLike);
         return t;
+    }
+
+    /** The optimiser's copy of the gradient (made on first use: an update that only reads it needs none). */
+    Tensor grad() {
+        if (grad == null) grad = BufferPool.outside(param::zerosLike);
+        return grad;
     }
 
     /** The buffers in declaration order (read-only view). */

@@ -115,6 +115,12 @@ public final class SGD extends Optimizer<SGD.Options> {
         return o.momentum() != 0 ? List.of(StateBuffer.tensor(MOMENTUM_BUFFER)) : List.of();
     }
 
+    /** Only Nesterov momentum writes into the gradient ({@code g = g + mu b}). */
+    @Override
+    protected boolean writesGradient(Options o) {
+        return o.momentum() != 0 && !o.ema() && o.nesterov();
+    }
+
     @Override
     protected void update(Tensor w, Tensor g, ParamState s, Options o) {
         double mu = o.momentum();

@@ -24,6 +24,11 @@ public final class WeightDecay {
     private WeightDecay() {
     }
 
+    /** Whether {@link #apply} writes into the gradient under {@code o} (coupled decay with lambda > 0). */
+    static boolean writesGradient(Hyperparameters<?> o) {
+        return o.weightDecay() != 0 && !o.decoupledWeightDecay();
+    }
+
     /** Applies {@code o}'s weight decay to parameter {@code w} or to its gradient {@code g} (in place). */
     public static void apply(Hyperparameters<?> o, Tensor w, Tensor g) {
         double lambda = o.weightDecay();

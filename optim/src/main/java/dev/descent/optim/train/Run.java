@@ -30,6 +30,8 @@ final class Run {
     private final List<Variable> params;
     /** The buffers of this run's steps, reused from step to step. */
     private final BufferPool pool = new BufferPool();
+    /** Whether the step's gradient norm (over the model's parameters) sees every gradient the optimiser uses. */
+    private final boolean normCoversOptimizer;
 
     Run(Trainer trainer, History history, int epoch, long step) {
         this.t = trainer;
@@ -37,6 +39,9 @@ final class Run {
         this.epoch = epoch;
         this.step = step;
         this.params = trainer.model.parameters();
+        java.util.Set<Variable> model = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        model.addAll(params);
+        this.normCoversOptimizer = model.containsAll(trainer.optimizer.params());
         this.scheduler = trainer.scheduler != null ? trainer.scheduler
                 : trainer.schedule != null ? new LrScheduler(trainer.optimizer, trainer.schedule) : null;
     }
@@ -192,7 +197,9 @@ final class Run {
             return diverged(e, next, data != null ? data : "the gradient of '" + bad + "' is not finite");
         }
         double lr = t.optimizer.lr();
-        t.optimizer.step();
+        // NOTE: a finite norm over every gradient the optimiser reads is its finiteness check already
+        if (normCoversOptimizer) t.optimizer.stepFiniteGradients();
+        else t.optimizer.step();
         t.optimizer.zeroGrad();
         String badParam = t.firstNonFiniteParameter();
         if (badParam != null) {
