@@ -448,6 +448,18 @@ public final class DoubleKernels {
         }
     }
 
+    /**
+     * Rows {@code [from, to)} of a scatter-add along the last axis: {@code y[r * cols + index[r * k + j]] +=
+     * x[r * k + j]} for {@code j < k} (max pooling's gradient at its argmax), with no offset table: one add per
+     * element and no branch.
+     */
+    public static void scatterAddRows(double[] x, int[] index, int from, int to, int k, int cols, double[] y) {
+        for (int r = from; r < to; r++) {
+            int dst = r * cols, src = r * k;
+            for (int j = 0; j < k; j++) y[dst + index[src + j]] += x[src + j];
+        }
+    }
+
     /** Fills {@code out[from, to)} with {@code value}. */
     public static void fill(double[] out, int from, int to, double value) {
         java.util.Arrays.fill(out, from, to, value);
