@@ -78,6 +78,66 @@ final class Normalization {
     }
 
     /**
+     * {@code (x - mean) / sqrt(variance + eps)}, then {@code * weight + bias} when given, with fixed per-channel
+     * statistics (batch normalisation in eval mode): one pass forward, and backward one pass for the sums of the
+     * weight's and bias's gradients and one for {@code dx = g weight / std}. {@code mean} and {@code variance} hold one
+     * value per channel of the kept axes; when those do not form one contiguous run it is the composed definition.
+     */
+    static Variable withStatistics(Variable x, int[] axes, double eps, Tensor mean, Tensor variance, Variable weight,
+                                   Variable bias) {
+        Tensor xv = x.value();
+        Channels.Layout layout = Channels.Layout.of(xv.shape(), axes);
+        Shape reduced = keptShape(xv.shape(), axes);
+        if (layout == null || layout.count() == 0 || !perChannel(weight, layout) || !perChannel(bias, layout)) {
+            return fixedComposed(x, mean.reshape(reduced.dims()), variance.reshape(reduced.dims()), eps, weight, bias);
+        }
+        int c = layout.channels();
+        double[] center = mean.toDoubleArray(), invStd = new double[c], scale = new double[c];
+        double[] var = variance.toDoubleArray(), w = weight == null ? null : weight.value().toDoubleArray();
+        double[] shift = bias == null ? new double[c] : bias.value().toDoubleArray(), zeros = new double[c];
+        for (int k = 0; k < c; k++) {
+            invStd[k] = 1 / Math.sqrt(var[k] + eps);
+            scale[k] = w == null ? invStd[k] : w[k] * invStd[k];
+        }
+        Variable[] inputs = inputs(x, weight, bias);
+        Tensor y = Channels.affine(null, null, xv, center, scale, shift, layout);
+        return Variable.record("normalize", y, g -> {
+            if (NoGrad.isRecording()) {
+                List<Variable> wrt = new ArrayList<>();
+                for (Variable in : inputs) if (in.requiresGrad()) wrt.add(in);
+                List<Variable> found = Grad.grad(fixedComposed(inputs[0], mean.reshape(reduced.dims()),
+                        variance.reshape(reduced.dims()), eps, weight, bias), g, wrt, true);
+                Variable[] out = new Variable[inputs.length];
+                for (int i = 0, k = 0; i < inputs.length; i++) if (inputs[i].requiresGrad()) out[i] = found.get(k++);
+                return out;
+            }
+            Tensor gv = g.value();
+            Variable[] out = new Variable[inputs.length];
+            TensorFactory f = Tensor.on(gv.backend(), gv.dtype());
+            int at = 1;
+            if (weight != null || bias != null) {
+                double[][] sums = Channels.sums(gv, xv, center, layout);
+                for (int k = 0; k < c; k++) sums[1][k] *= invStd[k];
+                if (weight != null) {
+                    if (weight.requiresGrad()) out[at] = Variable.constant(f.of(sums[1], weight.shape().dims()));
+                    at++;
+                }
+                if (bias != null && bias.requiresGrad()) out[at] = Variable.constant(f.of(sums[0], bias.shape().dims()));
+            }
+            if (inputs[0].requiresGrad()) out[0] = Variable.constant(Channels.affine(null, null, gv, zeros, scale, zeros, layout));
+            return out;
+        }, inputs);
+    }
+
+    /** {@link #withStatistics} as primitive operations (the statistics already shaped to broadcast), recorded. */
+    private static Variable fixedComposed(Variable x, Tensor mean, Tensor variance, double eps, Variable weight,
+                                          Variable bias) {
+        Variable normalized = x.sub(Variable.constant(mean)).div(Variable.constant(variance.add(eps).sqrt()));
+        if (weight != null) normalized = normalized.mul(weight);
+        return bias == null ? normalized : normalized.add(bias);
+    }
+
+    /**
      * The closed-form gradients from the per-channel sums {@code sum g} and {@code sum g (x - mean)}, in one pass,
      * and {@code dx} in one more: with {@code s = gamma / std} ({@code scale}),
      * {@code dx = s g - s (sum g) / n - s / std (x - mean) (sum g xhat) / n}.
