@@ -50,7 +50,7 @@ public final class DoubleChannels {
             for (int o = 0; o < outer; o++) {
                 int base = (o * channels + c) * inner;
                 sa += sum(a, base, inner);
-                sab += centeredDot(a, b, base, inner, shift);
+                sab += centeredDot(a, b, base, inner, 0, shift);
             }
             sumA[c] = sa;
             sumAB[c] = sab;
@@ -77,49 +77,51 @@ public final class DoubleChannels {
         }
     }
 
-    /** {@code x[from] + ... + x[from + n - 1]} in 64 bits, in four interleaved partial sums. */
+    /**
+     * {@code x[from] + ... + x[from + n - 1]} in 64 bits, in eight interleaved partial sums (eight independent
+     * chains of adds keep two adders busy; one chain waits on each add's latency).
+     */
     private static @Float64Only double sum(double[] x, int from, int n) {
-        @Float64Only double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        @Float64Only double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int j = from, end = from + n;
-        for (; j + 3 < end; j += 4) {
+        for (; j + 7 < end; j += 8) {
             s0 += x[j];
             s1 += x[j + 1];
             s2 += x[j + 2];
             s3 += x[j + 3];
+            s4 += x[j + 4];
+            s5 += x[j + 5];
+            s6 += x[j + 6];
+            s7 += x[j + 7];
         }
         for (; j < end; j++) s0 += x[j];
-        return (s0 + s1) + (s2 + s3);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 
-    /** {@code sum (x[j] - mean)^2} over the {@code n} elements from {@code from}, in 64 bits. */
+    /** {@code sum (x[j] - mean)^2} over the {@code n} elements from {@code from}, in 64 bits, as {@link #sum}. */
     private static @Float64Only double squaredDeviations(double[] x, int from, int n, @Float64Only double mean) {
-        @Float64Only double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int j = from, end = from + n;
-        for (; j + 3 < end; j += 4) {
-            @Float64Only double d0 = x[j] - mean, d1 = x[j + 1] - mean, d2 = x[j + 2] - mean, d3 = x[j + 3] - mean;
-            s0 += d0 * d0;
-            s1 += d1 * d1;
-            s2 += d2 * d2;
-            s3 += d3 * d3;
-        }
-        for (; j < end; j++) {
-            @Float64Only double d = x[j] - mean;
-            s0 += d * d;
-        }
-        return (s0 + s1) + (s2 + s3);
+        return centeredDot(x, x, from, n, mean, mean);
     }
 
-    /** {@code sum a[j] (b[j] - shift)} over the {@code n} elements from {@code from}, in 64 bits. */
-    private static @Float64Only double centeredDot(double[] a, double[] b, int from, int n, @Float64Only double shift) {
-        @Float64Only double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    /**
+     * {@code sum (a[j] - shiftA) (b[j] - shiftB)} over the {@code n} elements from {@code from}, in 64 bits, in eight
+     * interleaved partial sums as {@link #sum}.
+     */
+    private static @Float64Only double centeredDot(double[] a, double[] b, int from, int n, @Float64Only double shiftA,
+                                                 @Float64Only double shiftB) {
+        @Float64Only double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int j = from, end = from + n;
-        for (; j + 3 < end; j += 4) {
-            s0 += a[j] * (b[j] - shift);
-            s1 += a[j + 1] * (b[j + 1] - shift);
-            s2 += a[j + 2] * (b[j + 2] - shift);
-            s3 += a[j + 3] * (b[j + 3] - shift);
+        for (; j + 7 < end; j += 8) {
+            s0 += (a[j] - shiftA) * (b[j] - shiftB);
+            s1 += (a[j + 1] - shiftA) * (b[j + 1] - shiftB);
+            s2 += (a[j + 2] - shiftA) * (b[j + 2] - shiftB);
+            s3 += (a[j + 3] - shiftA) * (b[j + 3] - shiftB);
+            s4 += (a[j + 4] - shiftA) * (b[j + 4] - shiftB);
+            s5 += (a[j + 5] - shiftA) * (b[j + 5] - shiftB);
+            s6 += (a[j + 6] - shiftA) * (b[j + 6] - shiftB);
+            s7 += (a[j + 7] - shiftA) * (b[j + 7] - shiftB);
         }
-        for (; j < end; j++) s0 += a[j] * (b[j] - shift);
-        return (s0 + s1) + (s2 + s3);
+        for (; j < end; j++) s0 += (a[j] - shiftA) * (b[j] - shiftB);
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
     }
 }
