@@ -9,6 +9,7 @@ import dev.descent.core.spi.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The recurrences of the Elman RNN, the LSTM and the GRU over a whole sequence, as one operation each, so that the
@@ -66,10 +67,11 @@ final class Recurrences {
         Variable[] inputs = cell == Cell.LSTM
                 ? (bhh == null ? new Variable[] {xp, h0, c0, whh} : new Variable[] {xp, h0, c0, whh, bhh})
                 : (bhh == null ? new Variable[] {xp, h0, whh} : new Variable[] {xp, h0, whh, bhh});
-        Forward f = forward(cell, d, inputs, masks);
+        Forward f = keeping(whh.value(), () -> forward(cell, d, inputs, masks));
         return Variable.record(cell.op, f.out, g -> {
             if (NoGrad.isRecording()) return composedGradients(cell, inputs, g, lengths);
-            Tensor[] grads = backward(cell, d, f, g.value(), whh.value(), bhh != null, masks);
+            Tensor[] grads = keeping(whh.value(),
+                    () -> backward(cell, d, f, g.value(), whh.value(), bhh != null, masks));
             Variable[] out = new Variable[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 out[i] = inputs[i].requiresGrad() ? Variable.constant(grads[i]) : null;
@@ -79,6 +81,17 @@ final class Recurrences {
     }
 
     record Dims(int steps, int batch, int hidden, int gates) {
+    }
+
+    /**
+     * {@code loop}'s result, computed with the hidden weight kept by its backend as a GEMM operand: a backend that
+     * copies operands into native memory copies it once for the loop's {@code T} products, not once per step.
+     */
+    @SuppressWarnings("unchecked")
+    private static <R> R keeping(Tensor whh, Supplier<R> loop) {
+        Object[] result = new Object[1];
+        InPlace.withGemmOperand(whh, () -> result[0] = loop.get());
+        return (R) result[0];
     }
 
     // ---------------------------------------------------------------- checks
