@@ -201,7 +201,7 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
                         break;
                     }
                     double lr = optimizer.lr();
-                    optimizer.step();
+                    optimizer.stepFiniteGradients(); // the finite norm over the model's parameters was the check
                     optimizer.zeroGrad();
                     String bad = firstNonFinite(model);
                     if (bad != null) {
