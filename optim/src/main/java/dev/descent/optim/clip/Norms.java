@@ -62,32 +62,45 @@ public final class Norms {
      */
     public static int firstNonFinite(Tensor t) {
         if (!t.dtype().isFloating() || t.size() == 0) return -1;
-        // NOTE: the sum of all elements is finite whenever every element is, so one pass without a temporary
-        // answers the common case; a non-finite sum (a bad element, or an overflow of finite ones) is then searched.
-        if (Double.isFinite(laneSum(t))) return -1;
-        double[] x = t.toDoubleArray();
-        for (int i = 0; i < x.length; i++) {
-            if (!Double.isFinite(x[i])) return i;
+        // NOTE: one read of the elements into this thread's reused array, then one scan: no tensor is made
+        return t.dtype() == DType.FLOAT32 ? firstNonFinite(floats(t), t.size()) : firstNonFinite(doubles(t), t.size());
+    }
+
+    /** Independent chains of the finiteness scan, so that it is not one serial chain of additions. */
+    private static final int SCAN = 8;
+
+    /**
+     * The first index {@code < n} of a NaN or infinity in {@code x}, or -1. NOTE: {@code x - x} is +0 for every
+     * finite x and NaN for NaN and the infinities, so the sums of those differences (in {@link #SCAN} chains) are 0
+     * exactly when every element is finite, without overflow; the index is searched only when one is not.
+     */
+    private static int firstNonFinite(float[] x, int n) {
+        float[] acc = new float[SCAN];
+        int whole = n - n % SCAN;
+        for (int i = 0; i < whole; i += SCAN) {
+            for (int k = 0; k < SCAN; k++) acc[k] += x[i + k] - x[i + k];
         }
+        float all = 0;
+        for (int i = whole; i < n; i++) all += x[i] - x[i];
+        for (int k = 0; k < SCAN; k++) all += acc[k];
+        if (all == 0) return -1;
+        for (int i = 0; i < n; i++) if (!Float.isFinite(x[i])) return i;
         return -1;
     }
 
-    /** The most columns {@link #laneSum} sums separately. */
-    private static final int LANES = 512;
-
-    /**
-     * The sum of all elements of {@code t}, in another order than {@code t.sum()}: the column sums of its elements
-     * viewed as rows of {@code LANES} columns (or of the largest power of two that divides its size), then their sum.
-     * NOTE: one sum is one serial chain of additions, each waiting for the last; column sums are independent
-     * chains, and the guard runs over every gradient on every step.
-     */
-    private static double laneSum(Tensor t) {
-        int n = t.size(), lanes = LANES;
-        while (n % lanes != 0) lanes /= 2;
-        Tensor flat = t.flatten();
-        // A small tensor is summed at once: its chain is short, and the column sums would be one more tensor.
-        if (n < 8 * LANES || lanes == 1) return flat.sum().item();
-        return flat.reshape(n / lanes, lanes).sum(0).sum().item();
+    /** {@link #firstNonFinite(float[], int)} for float64 elements. */
+    private static int firstNonFinite(double[] x, int n) {
+        double[] acc = new double[SCAN];
+        int whole = n - n % SCAN;
+        for (int i = 0; i < whole; i += SCAN) {
+            for (int k = 0; k < SCAN; k++) acc[k] += x[i + k] - x[i + k];
+        }
+        double all = 0;
+        for (int i = whole; i < n; i++) all += x[i] - x[i];
+        for (int k = 0; k < SCAN; k++) all += acc[k];
+        if (all == 0) return -1;
+        for (int i = 0; i < n; i++) if (!Double.isFinite(x[i])) return i;
+        return -1;
     }
 
     /** Whether every element of {@code t} is finite. */
@@ -118,6 +131,29 @@ public final class Norms {
     /** Per thread: the float32 elements {@link #powerOfFloats} reads, kept for the next call (one gradient's size). */
     private static final ThreadLocal<java.lang.ref.SoftReference<float[]>> FLOATS = new ThreadLocal<>();
 
+    /** Per thread: the float64 elements {@link #firstNonFinite} reads, kept for the next call. */
+    private static final ThreadLocal<java.lang.ref.SoftReference<double[]>> DOUBLES = new ThreadLocal<>();
+
+    /** The elements of float32 {@code t}, in this thread's reused array (its first {@code t.size()} entries). */
+    private static float[] floats(Tensor t) {
+        int n = t.size();
+        java.lang.ref.SoftReference<float[]> ref = FLOATS.get();
+        float[] x = ref == null ? null : ref.get();
+        if (x == null || x.length < n) FLOATS.set(new java.lang.ref.SoftReference<>(x = new float[n]));
+        t.copyTo(java.nio.FloatBuffer.wrap(x, 0, n));
+        return x;
+    }
+
+    /** The elements of float64 {@code t}, in this thread's reused array (its first {@code t.size()} entries). */
+    private static double[] doubles(Tensor t) {
+        int n = t.size();
+        java.lang.ref.SoftReference<double[]> ref = DOUBLES.get();
+        double[] x = ref == null ? null : ref.get();
+        if (x == null || x.length < n) DOUBLES.set(new java.lang.ref.SoftReference<>(x = new double[n]));
+        t.copyTo(java.nio.DoubleBuffer.wrap(x, 0, n));
+        return x;
+    }
+
     /** Accumulators of {@link #powerOfFloats}: independent chains of additions, combined in a fixed order. */
     private static final int CHAINS = 4;
 
@@ -130,10 +166,7 @@ public final class Norms {
      */
     private static double powerOfFloats(Tensor t, double p) {
         int n = t.size();
-        java.lang.ref.SoftReference<float[]> ref = FLOATS.get();
-        float[] x = ref == null ? null : ref.get();
-        if (x == null || x.length < n) FLOATS.set(new java.lang.ref.SoftReference<>(x = new float[n]));
-        t.copyTo(java.nio.FloatBuffer.wrap(x, 0, n));
+        float[] x = floats(t);
         if (p == Double.POSITIVE_INFINITY) {
             double m = 0;
             for (int i = 0; i < n; i++) m = Math.max(m, Math.abs((double) x[i]));
