@@ -1,15 +1,14 @@
 package dev.descent.core;
 
 import dev.descent.core.spi.Backend;
-import dev.descent.core.spi.BinaryOp;
 import dev.descent.core.spi.Storage;
 import dev.descent.core.spi.Window;
 
 /**
  * 2-D convolution on tensors in PyTorch's layout (input {@code (N, C, H, W)}, weight {@code (O, C / groups, kH, kW)}),
- * and its two adjoints, as the backend's im2col or col2im plus one GEMM per chunk of images and group. The batch is
- * lowered in equal chunks into a reused per-thread buffer (at most about 500,000 elements, or one image), never the
- * whole batch; a 1x1 kernel with stride 1 and no padding is not lowered at all.
+ * and its two adjoints, as the backend's im2col or col2im plus one GEMM per image and group. The batch is lowered
+ * in chunks into a reused per-thread buffer (at most about 65,000 elements, so that it stays in cache, or one image),
+ * never the whole batch; a 1x1 kernel with stride 1 and no padding is not lowered at all.
  * A 1-D convolution is the 2-D one over inputs of height 1.
  *
  * <pre>{@code
@@ -133,29 +132,25 @@ public final class Convolution {
                         + bias.shape());
             }
         }
-        Backend b = x.backend();
-        Tensor out = Tensor.empty(b, x.dtype(), outShape); // the GEMMs (or the permute) write every element
+        // NOTE: with a bias, its broadcast fills the output before the GEMMs add onto it.
+        Tensor out = bias != null ? Tensor.empty(x.backend(), x.dtype(), outShape)
+                : Tensor.allocate(x.backend(), x.dtype(), outShape);
         if (outShape.size() == 0) return out;
+        Backend b = x.backend();
+        if (bias != null) b.broadcastTo(bias.storage(), Shape.of(outShape.dim(1), 1, 1), out.storage(), outShape);
         Lowering l = new Lowering(x.shape(), weight.shape(), outShape, o);
-        Tensor blocked = l.count == 1 ? out : Tensor.empty(b, x.dtype(), l.blockedShape());
-        l.inChunks(b, x.dtype(), x.storage(), (c, col) -> {
-            if (!l.direct) b.im2col(x.storage(), c * l.chunkInput, l.window, l.count, col);
-            for (int g = 0; g < l.groups; g++) {
-                b.gemm(false, false, l.outPerGroup, l.columns, l.rowsPerGroup, 1.0, weight.storage(),
-                        l.weightOffset(g), col, l.colOffset(c, g), 0.0, blocked.storage(), l.outOffset(c, g));
-            }
+        l.inChunks(b, x.dtype(), x.storage(), (n0, count, col) -> {
+            if (!l.direct) b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
+            l.eachImageAndGroup(count, (i, g) -> b.gemm(false, false, l.outPerGroup, l.positions, l.rowsPerGroup, 1.0,
+                    weight.storage(), l.weightOffset(g), col, l.colOffset(i, g), bias == null ? 0.0 : 1.0,
+                    out.storage(), l.outOffset(n0 + i, g)));
         });
-        if (blocked != out) b.permute(blocked.storage(), l.blockedShape(), Lowering.SWAP, out.storage());
-        if (bias != null) {
-            b.zip(BinaryOp.ADD, out.storage(), outShape, bias.storage(), Shape.of(outShape.dim(1), 1, 1),
-                    out.storage(), outShape);
-        }
         return out;
     }
 
     /**
      * The gradient of {@code <grad, conv2d(x, weight)>} with respect to an {@code x} of {@code height x width}:
-     * {@code W^T grad} per chunk of images and group, folded back by col2im. It is also
+     * {@code W^T grad} per image and group, folded back by col2im. It is also
      * {@code torch.nn.functional.conv_transpose2d(grad, weight)} with the convolution's stride, padding, dilation and
      * groups, whose output is {@code height x width}.
      */
@@ -165,24 +160,22 @@ public final class Convolution {
         Shape xShape = Shape.of(grad.dim(0), weight.dim(1) * o.groups(), height, width);
         Shape outShape = outputShape(op, xShape, weight.shape(), o);
         Checks.shapeEquals(op, outShape, grad.shape());
-        Tensor dx = Tensor.empty(grad.backend(), grad.dtype(), xShape); // col2im (or the GEMMs) overwrite every image
+        Tensor dx = Tensor.empty(grad.backend(), grad.dtype(), xShape); // col2im overwrites every image
         if (xShape.size() == 0) return dx;
         Backend b = grad.backend();
         Lowering l = new Lowering(xShape, weight.shape(), outShape, o);
-        Storage g = l.blocked(b, grad);
-        l.inChunks(b, grad.dtype(), dx.storage(), (c, col) -> {
-            for (int gr = 0; gr < l.groups; gr++) {
-                b.gemm(true, false, l.rowsPerGroup, l.columns, l.outPerGroup, 1.0, weight.storage(),
-                        l.weightOffset(gr), g, l.outOffset(c, gr), 0.0, col, l.colOffset(c, gr));
-            }
-            if (!l.direct) b.col2im(col, l.window, l.count, dx.storage(), c * l.chunkInput);
+        l.inChunks(b, grad.dtype(), dx.storage(), (n0, count, col) -> {
+            l.eachImageAndGroup(count, (i, g) -> b.gemm(true, false, l.rowsPerGroup, l.positions, l.outPerGroup, 1.0,
+                    weight.storage(), l.weightOffset(g), grad.storage(), l.outOffset(n0 + i, g), 0.0, col,
+                    l.colOffset(i, g)));
+            if (!l.direct) b.col2im(col, l.window, count, dx.storage(), n0 * l.inImage);
         });
         return dx;
     }
 
     /**
      * The gradient of {@code <grad, conv2d(x, weight)>} with respect to a {@code kernelH x kernelW} weight:
-     * {@code grad · im2col(x)^T} per group, one GEMM per chunk of images summed over the chunks.
+     * {@code grad · im2col(x)^T} per group, summed over the images.
      */
     public static Tensor weightGrad(Tensor x, Tensor grad, Options o, int kernelH, int kernelW) {
         String op = "conv2d weight gradient";
@@ -198,13 +191,11 @@ public final class Convolution {
         if (x.size() == 0 || wShape.size() == 0) return dw;
         Backend b = x.backend();
         Lowering l = new Lowering(x.shape(), wShape, outShape, o);
-        Storage g = l.blocked(b, grad);
-        l.inChunks(b, x.dtype(), x.storage(), (c, col) -> {
-            if (!l.direct) b.im2col(x.storage(), c * l.chunkInput, l.window, l.count, col);
-            for (int gr = 0; gr < l.groups; gr++) {
-                b.gemm(false, true, l.outPerGroup, l.rowsPerGroup, l.columns, 1.0, g, l.outOffset(c, gr), col,
-                        l.colOffset(c, gr), c == 0 ? 0.0 : 1.0, dw.storage(), l.weightOffset(gr));
-            }
+        l.inChunks(b, x.dtype(), x.storage(), (n0, count, col) -> {
+            if (!l.direct) b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
+            l.eachImageAndGroup(count, (i, g) -> b.gemm(false, true, l.outPerGroup, l.rowsPerGroup, l.positions, 1.0,
+                    grad.storage(), l.outOffset(n0 + i, g), col, l.colOffset(i, g), n0 + i == 0 ? 0.0 : 1.0,
+                    dw.storage(), l.weightOffset(g)));
         });
         return dw;
     }
@@ -219,31 +210,26 @@ public final class Convolution {
         }
     }
 
-    /** The work on chunk {@code c} of the batch, with its lowered columns' storage. */
+    /** The work on one chunk of {@code count} images from image {@code n0}, with their lowered columns' storage. */
     @FunctionalInterface
     private interface Chunk {
-        void run(int c, Storage col);
+        void run(int n0, int count, Storage col);
+    }
+
+    /** The work on group {@code g} of chunk image {@code i}. */
+    @FunctionalInterface
+    private interface ImageGroup {
+        void run(int i, int g);
     }
 
     /**
-     * The sizes and offsets of one lowered convolution. The batch is lowered in equal chunks of {@code count}
-     * images; a chunk's columns are one matrix of {@code columnRows} rows by {@code count * positions} columns
-     * ({@link Backend#im2col}), so a chunk is one GEMM per group, and its output comes out channel-major,
-     * {@code (O, count, positions)}: the outputs of all chunks form the {@link #blockedShape} {@code (chunks, O,
-     * count, positions)}, which one permute of its middle axes turns into {@code (N, O, H W)}, and back. A chunk of
-     * one image is already in the batch's layout and is not permuted.
-     *
-     * <p>A 1x1 kernel with stride 1 and no padding is {@code direct}: each image already is its lowered matrix
-     * ({@code C} rows of {@code H W} positions), so its chunks are single images whose GEMMs read (or write) the
-     * images themselves, and nothing is lowered or folded back.
+     * The sizes and offsets of one lowered convolution. A 1x1 kernel with stride 1 and no padding is {@code direct}:
+     * each image already is its lowered matrix ({@code C} rows of {@code H W} positions), so the GEMMs read (or write)
+     * the images themselves and nothing is lowered or folded back.
      */
     private static final class Lowering {
-        /** The permute between {@code (chunks, count, O, P)} (the batch's layout) and {@code (chunks, O, count, P)}. */
-        static final int[] SWAP = {0, 2, 1, 3};
-
         final Window window;
-        final int batch, inImage, groups, outPerGroup, rowsPerGroup, positions, outChannels, count, chunks, columns;
-        final int chunkInput;
+        final int batch, inImage, groups, outPerGroup, rowsPerGroup, positions, outChannels, chunk;
         final boolean direct;
 
         Lowering(Shape x, Shape weight, Shape out, Options o) {
@@ -255,36 +241,30 @@ public final class Convolution {
             outPerGroup = outChannels / o.groups();
             rowsPerGroup = x.dim(1) / groups * window.taps();
             positions = window.outSize();
+            chunk = Workspace.imagesPerChunk((long) window.columnRows() * positions, batch);
             Window w = window;
             direct = w.kernelH() == 1 && w.kernelW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padH() == 0
                     && w.padW() == 0 && w.outH() == w.height() && w.outW() == w.width();
-            count = direct ? 1 : Workspace.imagesPerChunk((long) window.columnRows() * positions, batch);
-            chunks = batch / count;
-            columns = count * positions;
-            chunkInput = count * inImage;
-        }
-
-        /** The outputs of all chunks, each channel-major: {@code (chunks, O, count, positions)}. */
-        Shape blockedShape() {
-            return Shape.of(chunks, outChannels, count, positions);
-        }
-
-        /** The output gradient {@code grad} in the {@link #blockedShape}: itself for chunks of one image. */
-        Storage blocked(Backend b, Tensor grad) {
-            if (count == 1) return grad.storage();
-            Tensor t = Tensor.empty(b, grad.dtype(), blockedShape());
-            b.permute(grad.storage(), Shape.of(chunks, count, outChannels, positions), SWAP, t.storage());
-            return t.storage();
         }
 
         /**
          * Runs {@code body} on each chunk of the batch, with this thread's scratch columns; a direct lowering runs it
-         * on each image with {@code images}, the storage of the images themselves, as the columns (whose
+         * once on the whole batch with {@code images}, the storage of the images themselves, as the columns (whose
          * {@link #colOffset} is then the image's offset).
          */
         void inChunks(Backend b, DType dtype, Storage images, Chunk body) {
-            Storage col = direct ? images : Workspace.scratch(b, dtype, count * window.columnRows() * positions);
-            for (int c = 0; c < chunks; c++) body.run(c, col);
+            if (direct) {
+                body.run(0, batch, images);
+                return;
+            }
+            Storage col = Workspace.scratch(b, dtype, Math.min(chunk, batch) * window.columnRows() * positions);
+            for (int n0 = 0; n0 < batch; n0 += chunk) body.run(n0, Math.min(chunk, batch - n0), col);
+        }
+
+        void eachImageAndGroup(int count, ImageGroup body) {
+            for (int i = 0; i < count; i++) {
+                for (int g = 0; g < groups; g++) body.run(i, g);
+            }
         }
 
         /** Where group {@code g}'s rows start in the weight. */
@@ -292,14 +272,14 @@ public final class Convolution {
             return g * outPerGroup * rowsPerGroup;
         }
 
-        /** Where group {@code g} of chunk {@code c} starts in the lowered columns (for direct, in the images). */
-        int colOffset(int c, int g) {
-            return direct ? c * inImage + g * rowsPerGroup * positions : g * rowsPerGroup * columns;
+        /** Where group {@code g} of chunk image {@code i} starts in the lowered columns. */
+        int colOffset(int i, int g) {
+            return (i * window.columnRows() + g * rowsPerGroup) * positions;
         }
 
-        /** Where group {@code g} of chunk {@code c} starts in the blocked output (or its gradient). */
-        int outOffset(int c, int g) {
-            return (c * outChannels + g * outPerGroup) * columns;
+        /** Where group {@code g} of image {@code n} starts in the output (or its gradient). */
+        int outOffset(int n, int g) {
+            return (n * outChannels + g * outPerGroup) * positions;
         }
     }
 }

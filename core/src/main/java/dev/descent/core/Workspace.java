@@ -9,34 +9,24 @@ import java.util.Map;
 /**
  * Scratch storage for the lowering of convolutions, one per thread, backend and dtype, reused across calls and
  * grown only when a call needs more: a convolution lowers its batch in chunks of at most {@link #BUDGET} elements
- * (or one image, when a single image needs more), never the whole batch at once. Being reused, it allocates nothing
- * once a thread has run its largest convolution, inside a {@link BufferPool} scope or not.
+ * (or one image, when a single image needs more), never the whole batch at once.
  *
- * <p>NOTE: the budget (2 MiB of float32) trades the cache for the GEMM: each chunk is one GEMM per group whose
- * columns are all the chunk's window positions, so more images per chunk make fewer, larger products (the backends'
- * GEMMs copy or pack their operands per call, and a product of 64 x 196 x 288, one image of the CNN's second
- * convolution, is too small to run at the library's speed), while the lowered chunk still fits in a core's L2 and
- * L3 share.
+ * <p>NOTE: the budget is about a core's L2 cache (256 KiB of float32), not memory: each image's lowered columns are
+ * read by its GEMM right after they are written, so a chunk that stays in cache is read back from it instead of
+ * from memory (a chunk of many images would be evicted before its first image's GEMM runs).
  */
 final class Workspace {
-    /** Elements of lowered columns per chunk (2 MiB of float32, 4 MiB of float64). */
-    static final int BUDGET = 1 << 19;
+    /** Elements of lowered columns per chunk (256 KiB of float32, 512 KiB of float64). */
+    static final int BUDGET = 1 << 16;
 
     private static final ThreadLocal<Map<Backend, Storage[]>> SCRATCH = ThreadLocal.withInitial(HashMap::new);
 
     private Workspace() {
     }
 
-    /**
-     * How many images of {@code perImage} lowered elements one chunk holds: the largest divisor of {@code images}
-     * whose chunk fits in the budget (at least 1), so that every chunk has the same number of images.
-     */
+    /** How many images of {@code perImage} lowered elements fit in one chunk: between 1 and {@code images}. */
     static int imagesPerChunk(long perImage, int images) {
-        int most = (int) Math.max(1, Math.min(images, BUDGET / Math.max(1, perImage)));
-        for (int count = most; count > 1; count--) {
-            if (images % count == 0) return count;
-        }
-        return 1;
+        return (int) Math.max(1, Math.min(images, BUDGET / Math.max(1, perImage)));
     }
 
     /**

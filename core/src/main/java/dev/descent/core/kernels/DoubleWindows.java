@@ -27,23 +27,20 @@ public final class DoubleWindows {
         return Math.min(out, (size - 1 - shift) / stride + 1);
     }
 
-    /**
-     * im2col of {@code images} images of {@code x} from {@code xo} into {@code col} from 0, as one matrix of
-     * {@code columnRows} rows by {@code images * outSize} columns (each row holds its tap's values image after image).
-     */
+    /** im2col of {@code images} images of {@code x} from {@code xo} into {@code col} from 0. */
     public static void im2col(double[] x, int xo, Window w, int images, double[] col) {
         int h = w.height(), wd = w.width(), oh = w.outH(), ow = w.outW(), len = w.outSize();
         int sh = w.strideH(), sw = w.strideW();
+        int row = 0;
         for (int plane = 0; plane < images * w.channels(); plane++) {
-            int base = xo + plane * w.planeSize(), n = plane / w.channels();
-            int row = (plane - n * w.channels()) * w.taps();
+            int base = xo + plane * w.planeSize();
             for (int ki = 0; ki < w.kernelH(); ki++) {
                 int shiftY = ki * w.dilationH() - w.padH();
                 int y0 = Math.min(oh, firstInside(shiftY, sh)), y1 = Math.max(y0, endInside(shiftY, sh, h, oh));
                 for (int kj = 0; kj < w.kernelW(); kj++, row++) {
                     int shiftX = kj * w.dilationW() - w.padW();
                     int x0 = Math.min(ow, firstInside(shiftX, sw)), x1 = Math.max(x0, endInside(shiftX, sw, wd, ow));
-                    int dst = (row * images + n) * len;
+                    int dst = row * len;
                     java.util.Arrays.fill(col, dst, dst + y0 * ow, 0);
                     for (int oy = y0; oy < y1; oy++) {
                         int d = dst + oy * ow, src = base + (oy * sh + shiftY) * wd + shiftX;
@@ -63,16 +60,16 @@ public final class DoubleWindows {
         int h = w.height(), wd = w.width(), oh = w.outH(), ow = w.outW(), len = w.outSize();
         int sh = w.strideH(), sw = w.strideW();
         java.util.Arrays.fill(x, xo, xo + images * w.channels() * w.planeSize(), 0);
+        int row = 0;
         for (int plane = 0; plane < images * w.channels(); plane++) {
-            int base = xo + plane * w.planeSize(), n = plane / w.channels();
-            int row = (plane - n * w.channels()) * w.taps();
+            int base = xo + plane * w.planeSize();
             for (int ki = 0; ki < w.kernelH(); ki++) {
                 int shiftY = ki * w.dilationH() - w.padH();
                 int y0 = firstInside(shiftY, sh), y1 = endInside(shiftY, sh, h, oh);
                 for (int kj = 0; kj < w.kernelW(); kj++, row++) {
                     int shiftX = kj * w.dilationW() - w.padW();
                     int x0 = firstInside(shiftX, sw), x1 = endInside(shiftX, sw, wd, ow);
-                    int src = (row * images + n) * len;
+                    int src = row * len;
                     for (int oy = y0; oy < y1; oy++) {
                         int s = src + oy * ow, dst = base + (oy * sh + shiftY) * wd + shiftX;
                         if (sw == 1) for (int ox = x0; ox < x1; ox++) x[dst + ox] += col[s + ox];

@@ -113,11 +113,11 @@ public interface Backend {
 
     /**
      * Lowers {@code images} images of {@code x}, from element {@code xOffset} on (each {@code channels x height x
-     * width}), into {@code col} from element 0 (im2col): one matrix of {@link Window#columnRows()} rows (channel,
-     * kernel row, kernel column) by {@code images *} {@link Window#outSize()} columns (image, window position),
-     * {@code col[((c taps + ki kernelW + kj) images + n) outSize + oy outW + ox]} = the input of image {@code n} under
-     * tap {@code (ki, kj)} of window {@code (oy, ox)}, or 0 in the padding. A convolution of the images is then one
-     * GEMM per group. {@code col} holds at least {@code images * columnRows * outSize} elements.
+     * width}), into {@code col} from element 0 (im2col): image {@code n} becomes a matrix of
+     * {@link Window#columnRows()} rows (channel, kernel row, kernel column) by {@link Window#outSize()} columns
+     * (window positions), {@code col[((n C + c) taps + ki kernelW + kj) outSize + oy outW + ox]} = the input under tap
+     * {@code (ki, kj)} of window {@code (oy, ox)}, or 0 in the padding. A convolution is then one GEMM per image and
+     * group. {@code col} holds at least {@code images * columnRows * outSize} elements.
      */
     void im2col(Storage x, int xOffset, Window window, int images, Storage col);
 
