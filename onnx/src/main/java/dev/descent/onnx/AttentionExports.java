@@ -1,6 +1,7 @@
 package dev.descent.onnx;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.Tensor;
 import dev.descent.nn.Module;
 import dev.descent.nn.layers.LayerNorm;
 import dev.descent.nn.layers.Linear;
@@ -30,8 +31,18 @@ import static dev.descent.onnx.GraphWriter.ints;
  * </pre>
  * (a sequence-first layer transposes {@code qkv} to {@code (N, L, 3E)} and {@code out} back to {@code (L, N, E)}).
  * The reshapes copy both leading axes (0) and the transposes move them, so the graph holds neither the batch nor
- * the sequence length: both are symbolic. NOTE: only the forward without masks reaches an export (the exporter
- * traces {@code module.apply(x)}); {@code add_bias_kv} and {@code add_zero_attn} are refused, naming the module.
+ * the sequence length: both are symbolic. {@code add_bias_kv} and {@code add_zero_attn} are refused, naming the module.
+ *
+ * <p>Masks ({@link ExportInputs}) are graph inputs, merged once into one additive mask as
+ * {@code dev.descent.nn.layers.Masks} (PyTorch 1.13's {@code multi_head_attention_forward}) merges them, and added to
+ * the scores {@code (N, H, L, S)} of every self-attention before the Softmax:
+ * <pre>
+ *   bool m:             Where(m, -inf, 0)                  float m: m itself
+ *   attn_mask (L, S):   broadcast as it is                 (N·H, L, S): Unsqueeze(1), Reshape (-1, H, 0, 0)
+ *   key_padding (N, S): Unsqueeze (1, 2) to (N, 1, 1, S)   unbatched (S): broadcast as it is
+ * </pre>
+ * A query whose every key is masked has the scores {@code -inf} throughout, and its Softmax is NaN, as in Descent and
+ * PyTorch 1.13.
  */
 final class AttentionExports {
     private AttentionExports() {
@@ -39,16 +50,24 @@ final class AttentionExports {
 
     /** The output of {@code call} exported as its layer, or {@code null} if it is no attention layer. */
     static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
+        return convert(call, x, null, g, params);
+    }
+
+    /**
+     * As {@link #convert(Exporter.Call, String, GraphWriter, Function)}, with {@code mask} the name of the additive
+     * mask ({@link #additiveMask}) added to every self-attention's scores, or {@code null}.
+     */
+    static String convert(Exporter.Call call, String x, String mask, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
         int rank = call.input().rank();
-        if (m instanceof MultiheadAttention a) return selfAttention(call, a, x, rank, g, call.hint(), params);
-        if (m instanceof TransformerEncoderLayer l) return encoderLayer(call, l, x, rank, g, call.hint(), params);
+        if (m instanceof MultiheadAttention a) return selfAttention(call, a, x, mask, rank, g, call.hint(), params);
+        if (m instanceof TransformerEncoderLayer l) return encoderLayer(call, l, x, mask, rank, g, call.hint(), params);
         if (m instanceof TransformerEncoder e) {
             String hint = call.hint();
             String y = x;
             List<TransformerEncoderLayer> layers = e.layers();
             for (int i = 0; i < layers.size(); i++) {
-                y = encoderLayer(call, layers.get(i), y, rank, g, hint + ".layers." + i, params);
+                y = encoderLayer(call, layers.get(i), y, mask, rank, g, hint + ".layers." + i, params);
             }
             Module norm = e.children().get("norm");
             return norm == null ? y : CnnExports.layerNorm((LayerNorm) norm, rank, y, g, hint + ".norm", params);
@@ -56,21 +75,78 @@ final class AttentionExports {
         return null;
     }
 
+    /**
+     * Runs {@code m} (MultiheadAttention self-attention, TransformerEncoderLayer or TransformerEncoder) with the masks,
+     * either of which may be {@code null}, as the model does that the masked export describes.
+     */
+    static Variable forward(Module m, Variable x, Tensor attnMask, Tensor keyPaddingMask) {
+        if (m instanceof MultiheadAttention a) return a.forward(x, x, x, keyPaddingMask, false, attnMask, true, false).output();
+        if (m instanceof TransformerEncoderLayer l) return l.forward(x, attnMask, keyPaddingMask);
+        if (m instanceof TransformerEncoder e) return e.forward(x, attnMask, keyPaddingMask);
+        throw new IllegalArgumentException("AttentionExports: not an attention layer: " + m);
+    }
+
+    /** Whether {@link #forward} and masked {@link #convert} take {@code m}. */
+    static boolean takesMasks(Module m) {
+        return m instanceof MultiheadAttention || m instanceof TransformerEncoderLayer || m instanceof TransformerEncoder;
+    }
+
+    /** The number of heads of {@code m}'s (first) self-attention. */
+    static int heads(Module m) {
+        if (m instanceof MultiheadAttention a) return a.numHeads();
+        TransformerEncoderLayer l = m instanceof TransformerEncoder e ? e.layers().get(0) : (TransformerEncoderLayer) m;
+        return l.selfAttn().numHeads();
+    }
+
+    /**
+     * The additive mask of the graph inputs {@code attnMask} and {@code keyPaddingMask} (either may be {@code null},
+     * each {@code bool}ean when its sample is INT32), broadcastable to the scores {@code (N, H, L, S)}.
+     */
+    static String additiveMask(GraphWriter g, String attnMask, Tensor attnSample, String keyPaddingMask,
+                               Tensor keyPaddingSample, boolean batched, int heads) {
+        String attn = null, padding = null;
+        if (attnMask != null) {
+            attn = additive(g, attnMask, attnSample);
+            if (attnSample.rank() == 3) { // (N·H, L, S) -> (N, H, L, S): head h of sample b is b·H + h
+                String unsqueezed = g.node("Unsqueeze", attnMask + ".heads_axis", List.of(attn,
+                        g.int64s(attnMask + ".axis", 1)));
+                attn = g.node("Reshape", attnMask + ".by_head", List.of(unsqueezed,
+                        g.int64s(attnMask + ".head_shape", -1, heads, 0, 0)));
+            }
+        }
+        if (keyPaddingMask != null) {
+            padding = additive(g, keyPaddingMask, keyPaddingSample);
+            if (batched) {
+                padding = g.node("Unsqueeze", keyPaddingMask + ".by_key", List.of(padding,
+                        g.int64s(keyPaddingMask + ".axes", 1, 2)));
+            }
+        }
+        if (attn == null) return padding;
+        return padding == null ? attn : g.node("Add", "attention_mask", List.of(attn, padding));
+    }
+
+    /** A boolean mask as {@code -inf} where set and {@code 0} elsewhere; a float mask as it is. */
+    private static String additive(GraphWriter g, String mask, Tensor sample) {
+        if (sample.dtype().isFloating()) return mask;
+        return g.node("Where", mask + ".additive", List.of(mask, g.scalar(mask + ".minus_inf",
+                Double.NEGATIVE_INFINITY), g.scalar(mask + ".zero", 0)));
+    }
+
     /** Post-norm {@code norm2(h + FF(h))}, {@code h = norm1(x + SA(x))}; pre-norm {@code h + FF(norm2(h))}, {@code h = x + SA(norm1(x))}. */
-    private static String encoderLayer(Exporter.Call call, TransformerEncoderLayer l, String x, int rank, GraphWriter g,
-                                       String hint, Function<Variable, String> params) {
+    private static String encoderLayer(Exporter.Call call, TransformerEncoderLayer l, String x, String mask, int rank,
+                                       GraphWriter g, String hint, Function<Variable, String> params) {
         Map<String, Module> c = l.children();
         LayerNorm norm1 = (LayerNorm) c.get("norm1"), norm2 = (LayerNorm) c.get("norm2");
         String sa = hint + ".self_attn";
         if (l.normFirst()) {
             String normed = CnnExports.layerNorm(norm1, rank, x, g, hint + ".norm1", params);
             String h = g.node("Add", hint + ".residual1", List.of(x,
-                    selfAttention(call, l.selfAttn(), normed, rank, g, sa, params)));
+                    selfAttention(call, l.selfAttn(), normed, mask, rank, g, sa, params)));
             String ff = feedForward(l, CnnExports.layerNorm(norm2, rank, h, g, hint + ".norm2", params), g, hint, params);
             return g.node("Add", hint, List.of(h, ff));
         }
         String h = CnnExports.layerNorm(norm1, rank, g.node("Add", hint + ".residual1", List.of(x,
-                selfAttention(call, l.selfAttn(), x, rank, g, sa, params))), g, hint + ".norm1", params);
+                selfAttention(call, l.selfAttn(), x, mask, rank, g, sa, params))), g, hint + ".norm1", params);
         String r = g.node("Add", hint + ".residual2", List.of(h, feedForward(l, h, g, hint, params)));
         return CnnExports.layerNorm(norm2, rank, r, g, hint, params);
     }
@@ -91,8 +167,8 @@ final class AttentionExports {
         return l.bias() == null ? y : g.node("Add", hint, List.of(y, params.apply(l.bias())));
     }
 
-    private static String selfAttention(Exporter.Call call, MultiheadAttention a, String x, int rank, GraphWriter g,
-                                        String hint, Function<Variable, String> params) {
+    private static String selfAttention(Exporter.Call call, MultiheadAttention a, String x, String mask, int rank,
+                                        GraphWriter g, String hint, Function<Variable, String> params) {
         Map<String, Variable> p = a.namedParameters();
         if (p.containsKey("bias_k") || a.addZeroAttn() || !p.containsKey("in_proj_weight")) {
             throw OpExports.unsupported(call, "MultiheadAttention", "only the packed self-attention without "
@@ -126,8 +202,9 @@ final class AttentionExports {
                 ints("perm", 0, 2, 1, 3)), g.scalar(hint + ".sqrt_head_dim", Math.sqrt(d))));
         String k = g.node("Transpose", hint + ".k_t", List.of(qkv[1]), ints("perm", 0, 2, 3, 1));
         String v = g.node("Transpose", hint + ".v_t", List.of(qkv[2]), ints("perm", 0, 2, 1, 3));
-        String weights = g.node("Softmax", hint + ".weights", List.of(g.node("MatMul", hint + ".scores",
-                List.of(q, k))), attr("axis", -1L));
+        String scores = g.node("MatMul", hint + ".scores", List.of(q, k));
+        if (mask != null) scores = g.node("Add", hint + ".masked_scores", List.of(scores, mask));
+        String weights = g.node("Softmax", hint + ".weights", List.of(scores), attr("axis", -1L));
         String mixed = g.node("MatMul", hint + ".mixed", List.of(weights, v));
         String merged = g.node("Reshape", hint + ".merged", List.of(g.node("Transpose", hint + ".mixed_t",
                 List.of(mixed), ints("perm", 0, 2, 1, 3)), g.int64s(hint + ".merged_shape", 0, 0, e)));

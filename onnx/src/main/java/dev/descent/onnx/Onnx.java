@@ -44,17 +44,38 @@ public final class Onnx {
      */
     public static void export(Module module, Tensor sampleInput, Path file) throws IOException {
         if (file == null) throw new IllegalArgumentException("Onnx.export: file must not be null");
-        ModelProto model = toModel(module, sampleInput);
-        AtomicFiles.write(file, ch -> {
-            var out = java.nio.channels.Channels.newOutputStream(ch);
-            model.writeTo(out);
-            out.flush();
-        });
+        write(toModel(module, sampleInput), file);
+    }
+
+    /**
+     * Writes {@code module} as an ONNX model with several graph inputs, atomically: the module's input and an
+     * attention model's masks, under the names {@code inputs} gives (see {@link ExportInputs}). The module is run
+     * once on the samples; the model then accepts any batch size and, for attention, any sequence length.
+     *
+     * @throws OnnxExportException as {@link #export(Module, Tensor, Path)}, and when masks are given to a module that
+     *                             does not take them, naming it; nothing is written then
+     */
+    public static void export(Module module, ExportInputs inputs, Path file) throws IOException {
+        if (file == null) throw new IllegalArgumentException("Onnx.export: file must not be null");
+        write(toModel(module, inputs), file);
     }
 
     /** The ONNX model {@link #export} writes, as a protobuf message. */
     public static ModelProto toModel(Module module, Tensor sampleInput) {
         return Exporter.export(module, sampleInput);
+    }
+
+    /** The ONNX model {@link #export(Module, ExportInputs, Path)} writes, as a protobuf message. */
+    public static ModelProto toModel(Module module, ExportInputs inputs) {
+        return Exporter.export(module, inputs);
+    }
+
+    private static void write(ModelProto model, Path file) throws IOException {
+        AtomicFiles.write(file, ch -> {
+            var out = java.nio.channels.Channels.newOutputStream(ch);
+            model.writeTo(out);
+            out.flush();
+        });
     }
 
     /**

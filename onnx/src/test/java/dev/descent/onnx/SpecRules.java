@@ -74,8 +74,8 @@ final class SpecRules {
     private static void typed(ValueInfoProto v) {
         require(v.hasType() && v.getType().hasTensorType(), "'" + v.getName() + "' is a tensor");
         var t = v.getType().getTensorType();
-        require(t.getElemType() == 1 || t.getElemType() == 11 || t.getElemType() == 7,
-                "'" + v.getName() + "' is float, double or int64");
+        require(t.getElemType() == 1 || t.getElemType() == 11 || t.getElemType() == 7 || t.getElemType() == 9,
+                "'" + v.getName() + "' is float, double, int64 or bool");
         require(t.hasShape(), "'" + v.getName() + "' has a shape");
         for (var d : t.getShape().getDimList()) {
             require(d.hasDimParam() || (d.hasDimValue() && d.getDimValue() > 0), "'" + v.getName() + "' dims are set");
