@@ -55,6 +55,7 @@ final class OnnxOps {
                 "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant", "Split"));
         s.addAll(CnnOps.SUPPORTED);
         s.addAll(SequenceOps.SUPPORTED);
+        s.addAll(LogicOps.SUPPORTED);
         return java.util.Collections.unmodifiableSet(s);
     }
 
@@ -182,6 +183,8 @@ final class OnnxOps {
             case "Where": {
                 arity(node, where, 3, 3);
                 return in -> {
+                    if (!isFloat(in[1]) && !isFloat(in[2])) return LogicOps.integerWhere(in[0], in[1], in[2], where);
+                    if (LogicOps.isVector(in[0])) in[0] = Variable.constant(LogicOps.tensor(in[0], where));
                     Variable c = variable(in[0], where), a = variable(in[1], where), b = variable(in[2], where);
                     bounded(broadcastSize(c, a, b), where);
                     return Variable.where(c.value(), a, b);
@@ -200,6 +203,7 @@ final class OnnxOps {
             }
             default:
                 if (SequenceOps.SUPPORTED.contains(op)) return SequenceOps.compile(node, where, attrs, constants);
+                if (LogicOps.SUPPORTED.contains(op)) return LogicOps.compile(node, where);
                 return CnnOps.compile(node, where, attrs, constants);
         }
     }
@@ -281,6 +285,11 @@ final class OnnxOps {
     /** {@code s} cut to a length fit for a message. */
     static String clip(String s) {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    /** Whether {@code value} is a float tensor (not an integer vector, nor an INT32 or BOOL tensor). */
+    static boolean isFloat(Object value) {
+        return value instanceof Variable v && v.dtype().isFloating();
     }
 
     static Variable variable(Object value, String where) {
