@@ -22,7 +22,8 @@ import java.nio.file.Path;
  *
  * <p>Exported models use opset {@value #OPSET} of the default domain (IR version {@value #IR_VERSION}), one input
  * named {@code input} whose leading axis is the symbolic dimension {@code batch}, one output named {@code output},
- * and the parameters as initialisers under their dotted names, in the module's dtype (float32 or float64).
+ * and the parameters as initialisers under their dotted names, in the module's dtype (float32 or float64). With
+ * {@link ExportInputs}, an attention model's masks are further named inputs (a boolean mask as {@code BOOL}).
  */
 public final class Onnx {
     /** The opset of the default ONNX domain that exported models import. */

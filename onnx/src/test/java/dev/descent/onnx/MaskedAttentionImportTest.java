@@ -104,6 +104,8 @@ class MaskedAttentionImportTest {
             in.put("input", x);
             in.putAll(masks);
             double err = OrtRunner.relativeError(loaded.predict(in), MaskedAttentionExportTest.descent(model, x, masks));
+            System.out.printf("Descent-import masked %-58s %s %s: relative error %.3g%n", c.name(), dtype,
+                    Arrays.toString(size), err);
             assertTrue(err <= (dtype == DType.FLOAT64 ? OnnxExportTest.F64_TOLERANCE : OnnxExportTest.F32_TOLERANCE),
                     c + " " + dtype + " " + Arrays.toString(size) + ": " + err);
         }
