@@ -31,7 +31,10 @@ import static dev.descent.onnx.GraphWriter.ints;
  * </pre>
  * (a sequence-first layer transposes {@code qkv} to {@code (N, L, 3E)} and {@code out} back to {@code (L, N, E)}).
  * The reshapes copy both leading axes (0) and the transposes move them, so the graph holds neither the batch nor
- * the sequence length: both are symbolic. {@code add_bias_kv} and {@code add_zero_attn} are refused, naming the module.
+ * the sequence length: both are symbolic. {@code add_bias_kv} appends {@code bias_k}, {@code bias_v} to the keys and
+ * values (Expand to {@code (N, 1, E)}, the batch read from the input's Shape, and Concat on the sequence axis),
+ * {@code add_zero_attn} a zero key and value after the heads' split (ConstantOfShape, Concat), and the mask a zero
+ * column for each (ConstantOfShape, Concat), as {@link MultiheadAttention} does.
  *
  * <p>Masks ({@link ExportInputs}) are graph inputs, merged once into one additive mask as
  * {@code dev.descent.nn.layers.Masks} (PyTorch 1.13's {@code multi_head_attention_forward}) merges them, and added to
@@ -53,11 +56,15 @@ final class AttentionExports {
         return convert(call, x, null, g, params);
     }
 
+    /** An additive mask in the graph: its value's name and rank (it broadcasts to the scores {@code (N, H, L, S)}). */
+    record Mask(String name, int rank) {
+    }
+
     /**
      * As {@link #convert(Exporter.Call, String, GraphWriter, Function)}, with {@code mask} the name of the additive
      * mask ({@link #additiveMask}) added to every self-attention's scores, or {@code null}.
      */
-    static String convert(Exporter.Call call, String x, String mask, GraphWriter g, Function<Variable, String> params) {
+    static String convert(Exporter.Call call, String x, Mask mask, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
         int rank = call.input().rank();
         if (m instanceof MultiheadAttention a) return selfAttention(call, a, x, mask, rank, g, call.hint(), params);
@@ -102,9 +109,10 @@ final class AttentionExports {
      * The additive mask of the graph inputs {@code attnMask} and {@code keyPaddingMask} (either may be {@code null},
      * each {@code bool}ean when its sample is INT32), broadcastable to the scores {@code (N, H, L, S)}.
      */
-    static String additiveMask(GraphWriter g, String attnMask, Tensor attnSample, String keyPaddingMask,
-                               Tensor keyPaddingSample, boolean batched, int heads) {
+    static Mask additiveMask(GraphWriter g, String attnMask, Tensor attnSample, String keyPaddingMask,
+                             Tensor keyPaddingSample, boolean batched, int heads) {
         String attn = null, padding = null;
+        int rank = 0;
         if (attnMask != null) {
             attn = additive(g, attnMask, attnSample);
             if (attnSample.rank() == 3) { // (N·H, L, S) -> (N, H, L, S): head h of sample b is b·H + h
@@ -113,6 +121,7 @@ final class AttentionExports {
                 attn = g.node("Reshape", attnMask + ".by_head", List.of(unsqueezed,
                         g.int64s(attnMask + ".head_shape", -1, heads, 0, 0)));
             }
+            rank = attnSample.rank() == 3 ? 4 : 2;
         }
         if (keyPaddingMask != null) {
             padding = additive(g, keyPaddingMask, keyPaddingSample);
@@ -120,9 +129,19 @@ final class AttentionExports {
                 padding = g.node("Unsqueeze", keyPaddingMask + ".by_key", List.of(padding,
                         g.int64s(keyPaddingMask + ".axes", 1, 2)));
             }
+            rank = Math.max(rank, batched ? 4 : 1);
         }
-        if (attn == null) return padding;
-        return padding == null ? attn : g.node("Add", "attention_mask", List.of(attn, padding));
+        if (attn == null) return padding == null ? null : new Mask(padding, rank);
+        return new Mask(padding == null ? attn : g.node("Add", "attention_mask", List.of(attn, padding)), rank);
+    }
+
+    /** Zeros of {@code x}'s leading {@code lead} axes followed by {@code tail}, in the graph's dtype. */
+    private static String zeros(GraphWriter g, String x, int lead, String hint, long... tail) {
+        String dims = g.node("Slice", hint + ".lead", List.of(g.node("Shape", hint + ".shape", List.of(x)),
+                g.int64s(hint + ".start", 0), g.int64s(hint + ".end", lead)));
+        return g.node("ConstantOfShape", hint, List.of(g.node("Concat", hint + ".dims", List.of(dims,
+                g.int64s(hint + ".tail", tail)), attr("axis", 0L))), GraphWriter.tensorAttr("value",
+                Tensor.on(dev.descent.core.Backends.get(), g.dtype).zeros(1)));
     }
 
     /** A boolean mask as {@code -inf} where set and {@code 0} elsewhere; a float mask as it is. */
@@ -133,7 +152,7 @@ final class AttentionExports {
     }
 
     /** Post-norm {@code norm2(h + FF(h))}, {@code h = norm1(x + SA(x))}; pre-norm {@code h + FF(norm2(h))}, {@code h = x + SA(norm1(x))}. */
-    private static String encoderLayer(Exporter.Call call, TransformerEncoderLayer l, String x, String mask, int rank,
+    private static String encoderLayer(Exporter.Call call, TransformerEncoderLayer l, String x, Mask mask, int rank,
                                        GraphWriter g, String hint, Function<Variable, String> params) {
         Map<String, Module> c = l.children();
         LayerNorm norm1 = (LayerNorm) c.get("norm1"), norm2 = (LayerNorm) c.get("norm2");
@@ -167,13 +186,14 @@ final class AttentionExports {
         return l.bias() == null ? y : g.node("Add", hint, List.of(y, params.apply(l.bias())));
     }
 
-    private static String selfAttention(Exporter.Call call, MultiheadAttention a, String x, String mask, int rank,
+    private static String selfAttention(Exporter.Call call, MultiheadAttention a, String x, Mask mask, int rank,
                                         GraphWriter g, String hint, Function<Variable, String> params) {
         Map<String, Variable> p = a.namedParameters();
-        if (p.containsKey("bias_k") || a.addZeroAttn() || !p.containsKey("in_proj_weight")) {
-            throw OpExports.unsupported(call, "MultiheadAttention", "only the packed self-attention without "
-                    + "add_bias_kv and add_zero_attn is exported (" + a + ")");
+        if (!p.containsKey("in_proj_weight")) {
+            throw OpExports.unsupported(call, "MultiheadAttention", "only the packed self-attention (kdim = vdim = "
+                    + "embed_dim) is exported (" + a + ")");
         }
+        boolean biasKv = p.containsKey("bias_k");
         int e = a.embedDim(), heads = a.numHeads(), d = e / heads;
         boolean seqFirst = rank == 3 && !a.batchFirst();
         // an unbatched (L, E) is a batch-first (1, L, E)
@@ -195,6 +215,15 @@ final class AttentionExports {
             String name = hint + "." + "qkv".charAt(i);
             String part = g.node("Slice", name, List.of(packed, g.int64s(name + ".start", (long) i * e),
                     g.int64s(name + ".end", (long) (i + 1) * e), axis));
+            if (biasKv && i > 0) { // (N, L, E) + bias (1, 1, E) expanded to (N, 1, E): (N, L + 1, E)
+                String bias = params.apply(p.get(i == 1 ? "bias_k" : "bias_v"));
+                String batch = g.node("Slice", name + ".batch", List.of(g.node("Shape", name + ".shape",
+                        List.of(part)), g.int64s(name + ".batch_start", 0), g.int64s(name + ".batch_end", 1)));
+                String shape = g.node("Concat", name + ".bias_shape", List.of(batch, g.int64s(name + ".one_e", 1, e)),
+                        attr("axis", 0L));
+                part = g.node("Concat", name + ".with_bias", List.of(part, g.node("Expand", name + ".bias",
+                        List.of(bias, shape))), attr("axis", 1L));
+            }
             qkv[i] = g.node("Reshape", name + ".heads", List.of(part, headShape));
         }
         // (N, L, H, d) -> (N, H, L, d); the keys to (N, H, d, L)
@@ -202,8 +231,19 @@ final class AttentionExports {
                 ints("perm", 0, 2, 1, 3)), g.scalar(hint + ".sqrt_head_dim", Math.sqrt(d))));
         String k = g.node("Transpose", hint + ".k_t", List.of(qkv[1]), ints("perm", 0, 2, 3, 1));
         String v = g.node("Transpose", hint + ".v_t", List.of(qkv[2]), ints("perm", 0, 2, 1, 3));
+        if (a.addZeroAttn()) { // a zero key (N, H, d, 1) and value (N, H, 1, d) after the others
+            k = g.node("Concat", hint + ".k_zero", List.of(k, zeros(g, k, 3, hint + ".k_zeros", 1)), attr("axis", 3L));
+            v = g.node("Concat", hint + ".v_zero", List.of(v, zeros(g, v, 2, hint + ".v_zeros", 1, d)),
+                    attr("axis", 2L));
+        }
+        int extra = (biasKv ? 1 : 0) + (a.addZeroAttn() ? 1 : 0);
+        if (mask != null && extra > 0) { // a zero column per appended key, as Masks.padLast
+            String zeros = zeros(g, mask.name(), mask.rank() - 1, hint + ".mask_zeros", extra);
+            mask = new Mask(g.node("Concat", hint + ".mask_padded", List.of(mask.name(), zeros),
+                    attr("axis", (long) mask.rank() - 1)), mask.rank());
+        }
         String scores = g.node("MatMul", hint + ".scores", List.of(q, k));
-        if (mask != null) scores = g.node("Add", hint + ".masked_scores", List.of(scores, mask));
+        if (mask != null) scores = g.node("Add", hint + ".masked_scores", List.of(scores, mask.name()));
         String weights = g.node("Softmax", hint + ".weights", List.of(scores), attr("axis", -1L));
         String mixed = g.node("MatMul", hint + ".mixed", List.of(weights, v));
         String merged = g.node("Reshape", hint + ".merged", List.of(g.node("Transpose", hint + ".mixed_t",

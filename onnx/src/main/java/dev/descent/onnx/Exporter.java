@@ -169,7 +169,7 @@ final class Exporter {
             h = AttentionExports.forward(first, x, attn == null ? null : attn.sample(),
                     padding == null ? null : padding.sample());
         }
-        String mask = AttentionExports.additiveMask(graph, attn == null ? null : attn.name(),
+        AttentionExports.Mask mask = AttentionExports.additiveMask(graph, attn == null ? null : attn.name(),
                 attn == null ? null : attn.sample(), padding == null ? null : padding.name(),
                 padding == null ? null : padding.sample(), batched, AttentionExports.heads(first));
         String name = AttentionExports.convert(new Call(path, first, x, h), inputs.inputName(), mask, graph,

@@ -126,6 +126,7 @@ final class SequenceOps {
                     }
                     String problem = sliceProblem(a[0], a[1], a[2], a[3]);
                     if (problem != null) throw runtime(where, problem);
+                    if (in[0] instanceof long[] vector) return sliceInts(vector, a[0], a[1], a[2], a[3], where);
                     return slice(variable(in[0], where), a[0], a[1], a[2], a[3], where);
                 };
             }
@@ -294,6 +295,19 @@ final class SequenceOps {
             y = y.slice(a, (int) s, (int) e, steps == null ? 1 : (int) steps[k]);
         }
         return y;
+    }
+
+    /** Slice of an integer vector (a shape): one axis, 0, as ONNX clamps its bounds. */
+    private static long[] sliceInts(long[] x, long[] starts, long[] ends, long[] axes, long[] steps, String where) {
+        if (starts.length != 1) throw runtime(where, "a slice of an integer vector on " + starts.length + " axes");
+        axis(axes == null ? 0 : axes[0], 1, where);
+        long n = x.length, step = steps == null ? 1 : steps[0];
+        long s = starts[0] < 0 ? starts[0] + n : starts[0], e = ends[0] < 0 ? ends[0] + n : ends[0];
+        s = Math.max(0, Math.min(n, s));
+        e = Math.max(s, Math.min(n, e));
+        long[] out = new long[(int) ((e - s + step - 1) / step)];
+        for (int k = 0; k < out.length; k++) out[k] = x[(int) (s + k * step)];
+        return out;
     }
 
     private static int[] range(int n) {

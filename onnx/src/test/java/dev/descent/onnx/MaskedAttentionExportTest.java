@@ -63,7 +63,12 @@ class MaskedAttentionExportTest {
     }
 
     static MultiheadAttention mha(TensorFactory f, int e, int heads, boolean bias, boolean batchFirst, long seed) {
-        return new MultiheadAttention(f, e, heads, 0.0, bias, false, false, e, e, batchFirst, new Rng(seed));
+        return mha(f, e, heads, bias, false, false, batchFirst, seed);
+    }
+
+    static MultiheadAttention mha(TensorFactory f, int e, int heads, boolean bias, boolean biasKv, boolean zeroAttn,
+                                  boolean batchFirst, long seed) {
+        return new MultiheadAttention(f, e, heads, 0.0, bias, biasKv, zeroAttn, e, e, batchFirst, new Rng(seed));
     }
 
     static List<Case> cases() {
@@ -78,6 +83,12 @@ class MaskedAttentionExportTest {
                         f -> mha(f, 8, 2, true, false, 4)),
                 new Case("MHA-unbatched-float-3d", false, 6, 3, true, Attn.FLOAT_3D, Padding.NONE,
                         f -> mha(f, 6, 3, true, false, 5)),
+                new Case("MHA-bias-kv-padding-bool", false, 8, 2, false, Attn.NONE, Padding.BOOL,
+                        f -> mha(f, 8, 2, true, true, false, false, 13)),
+                new Case("MHA-batch-first-zero-attn-float-3d-padding-bool", true, 8, 4, false, Attn.FLOAT_3D,
+                        Padding.BOOL, f -> mha(f, 8, 4, true, false, true, true, 14)),
+                new Case("MHA-unbatched-bias-kv-zero-attn-bool-2d", false, 6, 3, true, Attn.BOOL_2D, Padding.NONE,
+                        f -> mha(f, 6, 3, true, true, true, false, 15)),
                 new Case("EncoderLayer-post-norm-relu-bool-3d", false, 8, 2, false, Attn.BOOL_3D, Padding.NONE,
                         f -> layer(f, 8, 2, "relu", false, false, 6)),
                 new Case("EncoderLayer-pre-norm-batch-first-float-3d-padding-bool", true, 8, 4, false, Attn.FLOAT_3D,
@@ -213,7 +224,7 @@ class MaskedAttentionExportTest {
     @Test
     void theMasksAreNamedInputsWithSymbolicAxesAndBooleanType() {
         TensorFactory f = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
-        Case c = cases().get(6); // pre-norm batch-first, float (N·H, L, S) and bool (N, S)
+        Case c = cases().get(9); // pre-norm batch-first, float (N·H, L, S) and bool (N, S)
         Module model = AttentionExportTest.prepared(plain(c), f);
         Map<String, Tensor> masks = masks(c, f, 3, 4, 1);
         ModelProto p = Onnx.toModel(model, ExportInputs.of("src", AttentionExportTest.input(plain(c), f, 3, 4, 1))
@@ -232,7 +243,7 @@ class MaskedAttentionExportTest {
         assertEquals(1, count(p, "masked_scores"));
         assertEquals(1, p.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Where")).count());
         // a two-layer encoder: both boolean masks turned additive and merged once, added to each layer's scores
-        Case two = cases().get(7);
+        Case two = cases().get(10);
         masks = masks(two, f, 3, 4, 1);
         p = Onnx.toModel(AttentionExportTest.prepared(plain(two), f),
                 inputs(AttentionExportTest.input(plain(two), f, 3, 4, 1), masks));

@@ -57,6 +57,7 @@ final class SpecRules {
                     case FLOAT -> require(a.hasF(), "FLOAT attribute " + a.getName() + " has f");
                     case INT -> require(a.hasI(), "INT attribute " + a.getName() + " has i");
                     case STRING -> require(a.hasS(), "STRING attribute " + a.getName() + " has s");
+                    case TENSOR -> require(a.hasT(), "TENSOR attribute " + a.getName() + " has t");
                     case INTS, FLOATS -> { }
                     case STRINGS -> require(a.getStringsCount() > 0, "STRINGS attribute " + a.getName() + " has strings");
                     default -> throw new AssertionError("unexpected attribute type " + a.getType());
