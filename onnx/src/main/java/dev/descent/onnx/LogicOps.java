@@ -56,10 +56,7 @@ final class LogicOps {
     private static Object binary(String op, Object a, Object b, String where) {
         if (isVector(a) && isVector(b)) {
             long[] x = SequenceOps.ints(a, where), y = SequenceOps.ints(b, where);
-            if (x.length != y.length && x.length != 1 && y.length != 1) {
-                throw runtime(where, "integer operands of " + x.length + " and " + y.length + " entries do not broadcast");
-            }
-            long[] out = new long[Math.max(x.length, y.length)];
+            long[] out = new long[OnnxOps.broadcastLength(where, x.length, y.length)];
             for (int k = 0; k < out.length; k++) {
                 long u = x[x.length == 1 ? 0 : k], v = y[y.length == 1 ? 0 : k];
                 out[k] = switch (op) {
@@ -160,13 +157,7 @@ final class LogicOps {
     static Object integerWhere(Object c, Object a, Object b, String where) {
         if (isVector(c) && isVector(a) && isVector(b)) {
             long[] m = SequenceOps.ints(c, where), x = SequenceOps.ints(a, where), y = SequenceOps.ints(b, where);
-            int n = Math.max(m.length, Math.max(x.length, y.length));
-            for (long[] v : new long[][] {m, x, y}) {
-                if (v.length != n && v.length != 1) {
-                    throw runtime(where, "integer operands of " + m.length + ", " + x.length + " and " + y.length
-                            + " entries do not broadcast");
-                }
-            }
+            int n = OnnxOps.broadcastLength(where, m.length, x.length, y.length);
             long[] out = new long[n];
             for (int k = 0; k < n; k++) {
                 out[k] = m[m.length == 1 ? 0 : k] != 0 ? x[x.length == 1 ? 0 : k] : y[y.length == 1 ? 0 : k];

@@ -315,10 +315,7 @@ final class OnnxOps {
      */
     static Object integerArithmetic(String op, Object a, Object b, String where) {
         long[] x = SequenceOps.ints(a, where), y = SequenceOps.ints(b, where);
-        if (x.length != y.length && x.length != 1 && y.length != 1) {
-            throw runtime(where, "integer operands of " + x.length + " and " + y.length + " entries do not broadcast");
-        }
-        long[] out = new long[Math.max(x.length, y.length)];
+        long[] out = new long[broadcastLength(where, x.length, y.length)];
         for (int k = 0; k < out.length; k++) {
             long u = x[x.length == 1 ? 0 : k], v = y[y.length == 1 ? 0 : k];
             out[k] = switch (op) {
@@ -332,6 +329,23 @@ final class OnnxOps {
             };
         }
         return a instanceof Long && b instanceof Long ? (Object) out[0] : out;
+    }
+
+    /**
+     * The length of integer vectors of {@code lengths} broadcast together: one-entry vectors repeat, the others must
+     * agree (an empty vector broadcasts with one entry to empty).
+     */
+    static int broadcastLength(String where, int... lengths) {
+        int n = 1;
+        for (int l : lengths) {
+            if (l == 1) continue;
+            if (n != 1 && l != n) {
+                throw runtime(where, "integer operands of " + java.util.Arrays.toString(lengths)
+                        + " entries do not broadcast");
+            }
+            n = l;
+        }
+        return n;
     }
 
     /** ONNX's Split: {@code parts} equal pieces along {@code axis}, or pieces of the given sizes. */

@@ -19,10 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from nine
+ * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from ten
  * seeds (PyTorch's MLP, activations, CNN, two-layer bidirectional LSTM, two-layer Transformer encoder (with its
  * run-time shape arithmetic), ReLU RNN and masked Transformer encoder (three inputs, two BOOL; Equal, Where, Expand,
- * Or, Cast to BOOL), a Descent custom module and a Descent masked encoder layer): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
+ * Or, Cast to BOOL), a Descent custom module, a Descent masked encoder layer and a Descent masked MultiheadAttention with add_bias_kv
+ * and add_zero_attn): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
  * importer's {@code IllegalArgumentException} naming the node. Nothing else escapes: no other exception, no
  * {@code Error}.
  */
@@ -45,6 +46,11 @@ class OnnxFuzzTest {
         var maskedModel = AttentionExportTest.prepared(MaskedAttentionExportTest.plain(maskedCase), f32);
         var masked = Onnx.toModel(maskedModel, MaskedAttentionExportTest.inputs(
                 f32.normal(new Rng(12), 0, 1, 2, 3, 8), MaskedAttentionExportTest.masks(maskedCase, f32, 2, 3, 13)));
+        // unbatched, add_bias_kv and add_zero_attn, a bool (L, S) mask: run-time shapes, Expand, ConstantOfShape
+        var kvCase = MaskedAttentionExportTest.cases().get(7);
+        var kvModel = Onnx.toModel(AttentionExportTest.prepared(MaskedAttentionExportTest.plain(kvCase), f32),
+                MaskedAttentionExportTest.inputs(f32.normal(new Rng(15), 0, 1, 4, 6),
+                        MaskedAttentionExportTest.masks(kvCase, f32, 1, 4, 16)));
         var custom = new Sequential(new OnnxExportTest.Residual(f64), OnnxExportTest.linear(f64, 4, 3, 8), new Softmax(-1));
         return List.of(
                 new Seed("pytorch mlp", OnnxImportTest.resource("pytorch/mlp.onnx"), f32.normal(new Rng(1), 0, 1, 3, 4)),
@@ -67,7 +73,10 @@ class OnnxFuzzTest {
                 new Seed("descent masked encoder", masked.toByteArray(), Map.of(
                         "input", f32.normal(new Rng(10), 0, 1, 2, 3, 8),
                         "attn_mask", MaskedAttentionExportTest.masks(maskedCase, f32, 2, 3, 11).get("attn_mask"),
-                        "key_padding_mask", i32.of(new int[] {0, 0, 1, 0, 1, 0}, 2, 3))));
+                        "key_padding_mask", i32.of(new int[] {0, 0, 1, 0, 1, 0}, 2, 3))),
+                new Seed("descent masked attention, bias_kv and zero_attn", kvModel.toByteArray(), Map.of(
+                        "input", f32.normal(new Rng(14), 0, 1, 3, 6),
+                        "attn_mask", i32.of(new int[] {0, 1, 0, 0, 0, 1, 0, 1, 0}, 3, 3))));
     }
 
     /** Mutates a seed's bytes. */
