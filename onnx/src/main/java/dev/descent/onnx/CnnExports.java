@@ -16,6 +16,7 @@ import dev.descent.nn.layers.GroupNorm;
 import dev.descent.nn.layers.LayerNorm;
 import dev.descent.nn.layers.MaxPool1d;
 import dev.descent.nn.layers.MaxPool2d;
+import dev.descent.nn.layers.PaddingMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +39,21 @@ final class CnnExports {
     private CnnExports() {
     }
 
+    /** Refuses a convolution that pads with its input's values: the exported Conv pads with zeros. */
+    private static void zeroPadded(Exporter.Call call, PaddingMode mode) {
+        if (mode != PaddingMode.ZEROS) {
+            throw OpExports.unsupported(call, call.module().getClass().getSimpleName(), "padding_mode '"
+                    + mode.torchName() + "' is not exported (only 'zeros')");
+        }
+    }
+
     /** The output of {@code call} exported as its layer, or {@code null} if it is none of these layers. */
     static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
         String hint = call.hint();
         int rank = call.input().rank();
+        if (m instanceof Conv1d c) zeroPadded(call, c.paddingMode());
+        if (m instanceof Conv2d c) zeroPadded(call, c.paddingMode());
         if (m instanceof Conv1d c) {
             batched(call, 3);
             Convolution.Options o = c.options();

@@ -90,6 +90,17 @@ class CnnExportTest {
                 e.getMessage());
     }
 
+    @Test
+    void aConvolutionThatPadsWithItsInputsValuesIsRefused() {
+        Module reflect = new Sequential(new Conv2d(f, 1, 2, two(3, 3), two(1, 1), Padding.of(1),
+                two(1, 1), 1, true, dev.descent.nn.layers.PaddingMode.REFLECT, new Rng(1)));
+        reflect.eval();
+        OnnxExportException e = assertThrows(OnnxExportException.class,
+                () -> Onnx.toModel(reflect, f.zeros(2, 1, 4, 4)));
+        assertTrue(e.getMessage().contains("'Conv2d' in module '0'") && e.getMessage().contains("padding_mode 'reflect'"),
+                e.getMessage());
+    }
+
     private static ModelProto withAttribute(ModelProto m, String op, AttributeProto a) {
         GraphProto.Builder g = m.getGraph().toBuilder();
         for (int i = 0; i < g.getNodeCount(); i++) {

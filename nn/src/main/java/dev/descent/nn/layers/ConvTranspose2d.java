@@ -33,7 +33,7 @@ public final class ConvTranspose2d extends ConvLayer {
                            int[] outputPadding, int groups, boolean bias, int[] dilation, Rng rng) {
         super("ConvTranspose2d", f, in, out, Conv2d.two("ConvTranspose2d", "kernel_size", kernel),
                 Conv2d.two("ConvTranspose2d", "stride", stride), Padding.of(Conv2d.two("ConvTranspose2d", "padding",
-                        padding)), Conv2d.two("ConvTranspose2d", "dilation", dilation), groups, bias, rng, true);
+                        padding)), Conv2d.two("ConvTranspose2d", "dilation", dilation), groups, bias, PaddingMode.ZEROS, rng, true);
         Conv2d.two("ConvTranspose2d", "output_padding", outputPadding);
         for (int i = 0; i < 2; i++) {
             if (outputPadding[i] < 0 || outputPadding[i] >= stride[i]) {
