@@ -41,6 +41,11 @@ public final class AdaptiveAvgPool2d extends Module {
                         + "got " + x.shape() + " with axis " + a + " empty");
             }
         }
+        long size = (long) x.shape().sizeOf(0, x.rank() - 2) * outH * outW;
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(describe() + ": the output of " + x.shape() + " would have " + size
+                    + " elements, more than " + Integer.MAX_VALUE);
+        }
         return x.adaptiveAvgPool2d(outH, outW);
     }
 

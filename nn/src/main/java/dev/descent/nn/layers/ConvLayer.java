@@ -150,9 +150,22 @@ abstract class ConvLayer extends Module {
         return batched;
     }
 
+    /**
+     * Refuses sizes beyond the int index range: the padded input {@code size + before + after} and the kernel's
+     * extent {@code dilation (kernel - 1) + 1} along one axis (PyTorch indexes with int64; here they would wrap).
+     */
+    static void indexable(String layer, long padded, long extent, Shape input) {
+        if (padded > Integer.MAX_VALUE || extent > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(layer + ": the padded input (" + padded + ") or the dilated kernel ("
+                    + extent + ") of " + input + " exceeds the int index range " + Integer.MAX_VALUE);
+        }
+    }
+
     /** Checks that the kernel fits the padded input (2-D view {@code h x w}). */
     void checkFits(Convolution.Options o, int h, int w, Shape input) {
         int[] k = planar(kernel, 1), d = planar(dilation, 1);
+        indexable(describe(), (long) h + o.padTop() + o.padBottom(), (long) d[0] * (k[0] - 1) + 1, input);
+        indexable(describe(), (long) w + o.padLeft() + o.padRight(), (long) d[1] * (k[1] - 1) + 1, input);
         if (o.outHeight(h, k[0]) < 1 || o.outWidth(w, k[1]) < 1) {
             throw new IllegalArgumentException(describe() + ": kernel " + Arrays.toString(kernel) + " with dilation "
                     + Arrays.toString(dilation) + " is larger than the padded input " + paddedSize(o, h, w) + " of "

@@ -53,6 +53,12 @@ public final class ConvTranspose2d extends ConvLayer {
     public Variable forward(Variable x) {
         Variable b = checkedInput(x, "H, W");
         Convolution.Options o = options();
+        for (int a = 0; a < 2; a++) {
+            // NOTE: (size - 1) stride + dilation (kernel - 1) + output_padding + 1, in long: it must index as an int
+            long extent = (long) (b.shape().dim(2 + a) - 1) * stride[a] + (long) dilation[a] * (kernel[a] - 1)
+                    + outputPadding[a] + 1;
+            indexable(describe(), extent, extent, x.shape());
+        }
         Variable y = b.convTranspose2d(weight, bias, o, outputPadding[0], outputPadding[1]);
         return x.rank() == 3 ? y.squeeze(0) : y;
     }

@@ -47,7 +47,7 @@ public abstract class RecurrentLayer extends Module {
         this.name = name;
         this.kind = kind;
         this.options = options;
-        int d = options.directions(), h = options.hiddenSize(), gh = kind.gates * h;
+        int d = options.directions(), h = options.hiddenSize(), gh = kind.gateRows(name, h);
         double k = 1 / Math.sqrt(h);
         var init = Initializers.uniform(-k, k);
         weights = new Variable[options.numLayers() * d][];
