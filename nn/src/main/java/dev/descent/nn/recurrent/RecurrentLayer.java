@@ -106,6 +106,12 @@ public abstract class RecurrentLayer extends Module {
             throw new IllegalArgumentException(name + ".forward: expected input_size " + options.inputSize()
                     + " as the last axis of the input, got " + input.shape());
         }
+        Variable w0 = weights[0][0];
+        if (x.dtype() != w0.dtype() || !x.value().backend().equals(w0.value().backend())) {
+            throw new IllegalArgumentException(name + ".forward: expected an input of the parameters' dtype "
+                    + w0.dtype() + " on " + w0.value().backend().name() + ", got " + x.dtype() + " on "
+                    + x.value().backend().name() + " " + input.shape());
+        }
         if (steps < 1) throw new IllegalArgumentException(name + ".forward: the input has no time steps: " + input.shape());
         checkLengths(lengths, batch, steps, unbatched);
         Variable hInit = state("h0", h0, unbatched, batch, input);
