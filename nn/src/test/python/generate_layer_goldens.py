@@ -147,4 +147,12 @@ layer_case("conv2d_circular_same_dilated",
 layer_case("conv1d_reflect_same", randomize(nn.Conv1d(3, 2, 4, padding="same", padding_mode="reflect")), rand(2, 3, 6))
 layer_case("conv1d_circular_dilated_no_bias",
            randomize(nn.Conv1d(2, 2, 3, padding=3, dilation=2, bias=False, padding_mode="circular")), rand(1, 2, 5))
+
+# transposed convolution with an output padding of at least the stride (allowed below the dilation)
+layer_case("conv_transpose2d_output_padding_below_dilation",
+           randomize(nn.ConvTranspose2d(2, 3, 3, stride=(1, 2), padding=(1, 0), output_padding=(1, 1), dilation=(2, 1))),
+           rand(2, 2, 3, 4))
+layer_case("conv_transpose2d_output_padding_twice_the_stride",
+           randomize(nn.ConvTranspose2d(2, 2, (2, 3), stride=1, padding=(0, 1), output_padding=2, dilation=3,
+                                        bias=False)), rand(1, 2, 3, 3))
 OUT.close()

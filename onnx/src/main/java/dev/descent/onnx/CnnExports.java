@@ -68,6 +68,12 @@ final class CnnExports {
         if (m instanceof ConvTranspose2d c) {
             batched(call, 4);
             int[] op = c.outputPadding();
+            if (op[0] >= c.options().strideH() || op[1] >= c.options().strideW()) {
+                // NOTE: ONNX Runtime 1.23.2 gives other values than PyTorch for an output padding of the stride or more
+                throw OpExports.unsupported(call, "ConvTranspose2d", "output_padding " + java.util.Arrays.toString(op)
+                        + " of at least the stride (" + c.options().strideH() + ", " + c.options().strideW()
+                        + ") is not exported");
+            }
             return conv(g, "ConvTranspose", hint, x, c.weight(), c.bias(), params, strides(c.options()),
                     pads(c.options()), dilations(c.options()), c.options().groups(), new long[] {op[0], op[1]});
         }
