@@ -155,4 +155,11 @@ layer_case("conv_transpose2d_output_padding_below_dilation",
 layer_case("conv_transpose2d_output_padding_twice_the_stride",
            randomize(nn.ConvTranspose2d(2, 2, (2, 3), stride=1, padding=(0, 1), output_padding=2, dilation=3,
                                         bias=False)), rand(1, 2, 3, 3))
+
+# average pooling with divisor_override: each window's sum over the given divisor
+layer_case("avgpool2d_divisor_override_ceil",
+           nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False, divisor_override=5),
+           rand(2, 2, 6, 7))
+layer_case("avgpool2d_divisor_override_rect", nn.AvgPool2d((2, 3), stride=(1, 2), divisor_override=-4),
+           rand(1, 3, 4, 7))
 OUT.close()

@@ -93,6 +93,10 @@ final class CnnExports {
         }
         if (m instanceof AvgPool2d p) {
             batched(call, 4);
+            if (p.divisorOverride() != null) {
+                throw OpExports.unsupported(call, "AvgPool2d", "divisor_override " + p.divisorOverride()
+                        + " is not exported (ONNX's AveragePool has none)");
+            }
             Pooling.Options o = p.options();
             return g.node("AveragePool", hint, List.of(x), ints("kernel_shape", o.kernelH(), o.kernelW()),
                     ints("strides", o.strideH(), o.strideW()), ints("pads", o.padH(), o.padW(), o.padH(), o.padW()),

@@ -91,7 +91,7 @@ class CnnExportTest {
     }
 
     @Test
-    void paddingModesAndAnOutputPaddingOfTheStrideOrMoreAreRefused() {
+    void paddingModesOutputPaddingsOfTheStrideOrMoreAndDivisorOverridesAreRefused() {
         Module reflect = new Sequential(new Conv2d(f, 1, 2, two(3, 3), two(1, 1), Padding.of(1),
                 two(1, 1), 1, true, dev.descent.nn.layers.PaddingMode.REFLECT, new Rng(1)));
         reflect.eval();
@@ -105,6 +105,10 @@ class CnnExportTest {
         e = assertThrows(OnnxExportException.class, () -> Onnx.toModel(beyondStride, f.zeros(2, 2, 3, 4)));
         assertTrue(e.getMessage().contains("'ConvTranspose2d' in module '0'")
                 && e.getMessage().contains("output_padding [1, 1] of at least the stride (1, 2)"), e.getMessage());
+        Module divisor = new Sequential(new dev.descent.nn.layers.AvgPool2d(two(2, 2), null, two(0, 0), false, true, 3));
+        e = assertThrows(OnnxExportException.class, () -> Onnx.toModel(divisor, f.zeros(2, 2, 4, 4)));
+        assertTrue(e.getMessage().contains("'AvgPool2d' in module '0'") && e.getMessage().contains("divisor_override 3"),
+                e.getMessage());
     }
 
     private static ModelProto withAttribute(ModelProto m, String op, AttributeProto a) {

@@ -252,6 +252,8 @@ class ConvLayersTest {
         String small = message(() -> new ConvTranspose2d(F64, 1, 1, p(2, 2), p(1, 1), p(3, 0), p(1, 0), 1, true,
                 p(2, 1), r).apply(Variable.constant(F64.zeros(1, 1, 2, 2))));
         assertTrue(small.startsWith("ConvTranspose2d(") && small.contains("would be (-1, 3)"), small);
+        assertEquals("AvgPool2d: divisor_override must not be zero", message(() -> new AvgPool2d(p(2, 2), null, p(0, 0),
+                false, true, 0)));
     }
 
     @Test

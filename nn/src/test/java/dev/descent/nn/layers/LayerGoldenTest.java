@@ -90,6 +90,8 @@ class LayerGoldenTest {
                 p(1, 0), p(1, 1), 1, true, p(2, 1), r));
         layer("conv_transpose2d_output_padding_twice_the_stride", f -> new ConvTranspose2d(f, 2, 2, p(2, 3), p(1, 1),
                 p(0, 1), p(2, 2), 1, false, p(3, 3), r));
+        layer("avgpool2d_divisor_override_ceil", f -> new AvgPool2d(p(3, 3), p(2, 2), p(1, 1), true, false, 5));
+        layer("avgpool2d_divisor_override_rect", f -> new AvgPool2d(p(2, 3), p(1, 2), p(0, 0), false, true, -4));
         for (String stat : new String[] {"_running_mean", "_running_var", "_eval"}) {
             layer("batchnorm2d_3steps" + stat, f -> new BatchNorm2d(f, 3, 1e-5, 0.1, true, true));
             layer("batchnorm2d_3steps_cumulative" + stat, f -> new BatchNorm2d(f, 2, 1e-5, null, true, true));
