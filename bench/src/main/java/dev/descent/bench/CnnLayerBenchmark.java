@@ -1,6 +1,7 @@
 package dev.descent.bench;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Tensor;
@@ -31,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * {@code bench/compare/torch_bench.py} under {@code cnnlayer/LAYER/FLOAT32}.
  *
  * <pre>{@code
- * java -jar bench/target/benchmarks.jar CnnLayerBenchmark -p backend=openblas -jvmArgsAppend -Ddescent.threads=1
+ * java -jar bench/target/benchmarks.jar CnnLayerBenchmark -p backend=openblas -p pool=on,off -jvmArgsAppend -Ddescent.threads=1
  * }</pre>
  */
 @State(Scope.Thread)
@@ -51,7 +52,16 @@ public class CnnLayerBenchmark {
     @Param({"bn1", "relu1", "pool1", "bn2", "relu2", "pool2"})
     String layer;
 
+    /**
+     * {@code on}: each forward and backward runs in a scope of one {@link BufferPool}, as in a training step
+     * ({@link CnnStepBenchmark}'s default); {@code off}: every tensor allocated fresh.
+     */
+    @Param({"on"})
+    String pool;
+
     static final int BATCH = 64;
+
+    BufferPool buffers;
 
     Module module;
     Variable x;
@@ -59,6 +69,7 @@ public class CnnLayerBenchmark {
 
     @Setup
     public void setup() {
+        buffers = pool.equals("on") ? new BufferPool() : null;
         TensorFactory f = Tensor.on(BenchMain.backend(backend), dtype);
         Rng rng = new Rng(1);
         boolean first = layer.endsWith("1");
@@ -76,9 +87,11 @@ public class CnnLayerBenchmark {
 
     @Benchmark
     public Tensor forwardBackward() {
-        x.zeroGrad();
-        for (Variable p : module.parameters()) p.zeroGrad();
-        module.apply(x).backward(gradOutput);
-        return x.grad();
+        try (BufferPool.Scope scope = buffers == null ? null : buffers.open()) {
+            x.zeroGrad();
+            for (Variable p : module.parameters()) p.zeroGrad();
+            module.apply(x).backward(gradOutput);
+            return x.grad(); // a leaf's gradient is held across scopes
+        }
     }
 }

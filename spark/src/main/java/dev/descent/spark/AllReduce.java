@@ -30,7 +30,7 @@ import java.util.function.BooleanSupplier;
  * {@link GradientSum#add} sums the whole shares on the driver. In the all-gather task c sends its summed chunk to
  * every task. Each task thus receives the driver's partition-order sum bit for bit, about 2 × (N − 1) / N of the
  * gradient's bytes each way per step whatever N is. A float32 model's sums go out rounded to float32, which is what
- * {@link GradientSum#backwardInto} would round them to; a model with another dtype exchanges float64.
+ * {@link GradientSum#setGrads} would round them to; a model with another dtype exchanges float64.
  *
  * <p>The tasks find each other through the driver's {@link GradientExchange} (control only: one address each per
  * job). NOTE: not {@code BarrierTaskContext.allGather}, which polls for its reply once a second in Spark 4.0.1. Every
@@ -38,8 +38,8 @@ import java.util.function.BooleanSupplier;
  * Spark killed the task; a peer that dies closes its connections, which fails the step at once; every failure closes
  * all sockets, so that the barrier stage fails and is rerun from the job's start.
  *
- * <p>NOTE: the buffers are direct, little-endian and allocated once per job; a step allocates only the gradient
- * tensors it hands to the parameters.
+ * <p>NOTE: the buffers are direct, little-endian and allocated once per job; the sum is written straight into the
+ * parameters' gradient buffers, so a step makes no tensor here.
  */
 final class AllReduce implements BarrierSteps.Exchanger {
     private static final int MAGIC = 0x44534152; // "DSAR"
@@ -333,7 +333,7 @@ final class AllReduce implements BarrierSteps.Exchanger {
             }
 
             @Override
-            public void backwardInto(List<Variable> ps) {
+            public void setGrads(List<Variable> ps) {
                 apply(ps);
             }
         };
@@ -389,14 +389,18 @@ final class AllReduce implements BarrierSteps.Exchanger {
         return width == 4 ? b.getFloat(j * 4) : b.getDouble(j * 8);
     }
 
-    /** Adds the sum into the parameters' gradients, as {@link GradientSum#backwardInto} does with the driver's sum. */
+    /**
+     * Sets the parameters' gradients to the sum, as {@link GradientSum#setGrads} does with the driver's sum: read
+     * straight out of {@link #values} into the gradients' buffers.
+     */
     private void apply(List<Variable> params) {
         for (int i = 0; i < sizes.length; i++) {
-            if (merged[i] < 0) continue;
-            Tensor value = params.get(i).value();
+            if (merged[i] < 0) {
+                params.get(i).zeroGrad();
+                continue;
+            }
             ByteBuffer at = values.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(offsets[i] * width).limit(offsets[i + 1] * width);
-            params.get(i).backward(Tensor.on(value.backend(), value.dtype())
-                    .of(width == 4 ? at.asFloatBuffer() : at.asDoubleBuffer(), value.shape().dims()));
+            GradientSum.setGrad(params.get(i), width == 4 ? at.asFloatBuffer() : at.asDoubleBuffer());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.descent.spark;
 
 import dev.descent.autodiff.Variable;
+import dev.descent.core.BufferPool;
 import dev.descent.core.DType;
 import dev.descent.core.io.Safetensors;
 import dev.descent.nn.Module;
@@ -39,8 +40,11 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
 
         double loss();
 
-        /** Adds the summed gradient into the parameters' (zeroed) gradients, in their dtypes. */
-        void backwardInto(List<Variable> params);
+        /**
+         * Sets the parameters' gradients to the sum, in their dtypes (written into the gradients they hold where it
+         * can be); a parameter the sum has no gradient for ends with none.
+         */
+        void setGrads(List<Variable> params);
     }
 
     /** How the tasks of a job exchange their shares: one instance per task and job, closed at its end. */
@@ -59,12 +63,21 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
      * Where a task's steps spent their time, summed over its steps: computing its share (forward and backward),
      * packing it for the exchange, the exchange (sending, waiting for the other tasks, receiving; packing and
      * summing included), the wait within it for the other tasks to start sending (their computing; the all-reduce
-     * only), the summing itself, adding the sum into the gradients, and the update (gradient norm, optimiser step
-     * and the finiteness check).
+     * only), the summing itself, setting the gradients to the sum, and the update (gradient norm, optimiser step
+     * and the finiteness check); and the buffers its steps took from the pool.
      */
     static final class Times implements Serializable {
         private static final long serialVersionUID = 1L;
         long compute, pack, exchange, waiting, reduce, apply, update;
+        /**
+         * The exchange less its packing, waiting and summing, on the same task (the parts' maxima over tasks come
+         * from different tasks, so their difference could be anything).
+         */
+        long transfer;
+        /** The buffers the task's steps took from its replica's pool: allocated anew, and reused. */
+        long allocations, reuses;
+        /** The bytes the task's thread allocated on the heap during its steps (-1 where the JVM does not count). */
+        long allocatedBytes;
 
         void max(Times o) {
             compute = Math.max(compute, o.compute);
@@ -74,6 +87,10 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
             reduce = Math.max(reduce, o.reduce);
             apply = Math.max(apply, o.apply);
             update = Math.max(update, o.update);
+            transfer = Math.max(transfer, o.transfer);
+            allocations = Math.max(allocations, o.allocations);
+            reuses = Math.max(reuses, o.reuses);
+            allocatedBytes = Math.max(allocatedBytes, o.allocatedBytes);
         }
     }
 
@@ -147,61 +164,76 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
         String diverged = null;
         long slowestExchange = 0;
         Times times = new Times();
+        long allocations = r.pool().allocations(), reuses = r.pool().reuses(), heap = allocatedBytes();
         try (Exchanger exchanger = open(context, partition, model)) {
             for (int k = 0; k < batches.length && diverged == null; k++) {
-                long start = System.nanoTime();
-                int[] samples = batches[k];
-                int[] rows = shard.select(samples);
-                double share = rows.length == 0 ? 0 : Tasks.backward(shard, job, r, rows, samples.length, 1.0);
-                long computed = System.nanoTime();
-                Total sum = exchanger.exchange(model.parameters(), rows.length, share, k, times);
-                long exchanged = System.nanoTime();
-                times.compute += computed - start;
-                times.exchange += exchanged - computed;
-                slowestExchange = Math.max(slowestExchange, exchanged - computed);
-                long step = firstStep + k + 1;
-                if (sum.rows() != samples.length) {
-                    throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows() + " rows of a batch of "
-                            + samples.length + " at step " + step);
-                }
-                // NOTE: every check below decides from the sum, the same on every task, so all tasks stop at the same
-                // step (one that stopped alone would leave the others waiting for its share)
-                if (!Double.isFinite(sum.loss())) {
-                    diverged = why(step, "the loss is " + sum.loss());
-                    break;
-                }
-                optimizer.zeroGrad();
-                sum.backwardInto(model.parameters());
-                long applied = System.nanoTime();
-                times.apply += applied - exchanged;
-                double norm = Norms.gradNorm(model.parameters(), 2);
-                if (!Double.isFinite(norm)) {
+                // NOTE: each step in a scope of the replica's pool, as Trainer runs its steps: the next steps reuse
+                // its tensors' buffers (the gradients, parameters and optimiser state are held across steps)
+                try (BufferPool.Scope scope = r.pool().open()) {
+                    long start = System.nanoTime();
+                    int[] samples = batches[k];
+                    int[] rows = shard.select(samples);
+                    double share = rows.length == 0 ? 0 : Tasks.backward(shard, job, r, rows, samples.length, 1.0);
+                    long computed = System.nanoTime();
+                    Total sum = exchanger.exchange(model.parameters(), rows.length, share, k, times);
+                    long exchanged = System.nanoTime();
+                    times.compute += computed - start;
+                    times.exchange += exchanged - computed;
+                    slowestExchange = Math.max(slowestExchange, exchanged - computed);
+                    long step = firstStep + k + 1;
+                    if (sum.rows() != samples.length) {
+                        throw new IllegalStateException("SparkTrainer: the partitions computed " + sum.rows() + " rows of a batch of "
+                                + samples.length + " at step " + step);
+                    }
+                    // NOTE: every check below decides from the sum, the same on every task, so all tasks stop at the same
+                    // step (one that stopped alone would leave the others waiting for its share)
+                    if (!Double.isFinite(sum.loss())) {
+                        diverged = why(step, "the loss is " + sum.loss());
+                        break;
+                    }
+                    sum.setGrads(model.parameters());
+                    long applied = System.nanoTime();
+                    times.apply += applied - exchanged;
+                    double norm = Norms.gradNorm(model.parameters(), 2);
+                    if (!Double.isFinite(norm)) {
+                        optimizer.zeroGrad();
+                        diverged = why(step, "the gradient is not finite");
+                        break;
+                    }
+                    double lr = optimizer.lr();
+                    optimizer.step();
                     optimizer.zeroGrad();
-                    diverged = why(step, "the gradient is not finite");
-                    break;
+                    String bad = firstNonFinite(model);
+                    if (bad != null) {
+                        optimizer.undoStep();
+                        diverged = why(step, "the step made '" + bad + "' non-finite; it was undone");
+                        break;
+                    }
+                    times.update += System.nanoTime() - applied;
+                    // NOTE: weighed by the batch's share of the step's rows (all of them), as the trainer's loop records it
+                    double loss = sum.loss() * samples.length / samples.length;
+                    steps.add(new Step(loss, lr, norm, System.nanoTime() - start));
                 }
-                double lr = optimizer.lr();
-                optimizer.step();
-                optimizer.zeroGrad();
-                String bad = firstNonFinite(model);
-                if (bad != null) {
-                    optimizer.undoStep();
-                    diverged = why(step, "the step made '" + bad + "' non-finite; it was undone");
-                    break;
-                }
-                times.update += System.nanoTime() - applied;
-                // NOTE: weighed by the batch's share of the step's rows (all of them), as the trainer's loop records it
-                double loss = sum.loss() * samples.length / samples.length;
-                steps.add(new Step(loss, lr, norm, System.nanoTime() - start));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("SparkTrainer: partition " + partition + "'s gradient exchange ("
                     + mode + ") failed: " + e.getMessage(), e);
         }
+        times.transfer = times.exchange - times.pack - times.waiting - times.reduce;
+        times.allocations = r.pool().allocations() - allocations;
+        times.reuses = r.pool().reuses() - reuses;
+        times.allocatedBytes = heap < 0 ? -1 : allocatedBytes() - heap;
         byte[][] after = partition == 0 ? state(model, optimizer) : new byte[2][];
         Replicas.giveBack(job, r);
         Result result = new Result(partition, steps, diverged, after[0], after[1], slowestExchange, times);
         return scala.jdk.javaapi.CollectionConverters.asScala(List.of(result).iterator());
+    }
+
+    /** The bytes this thread has allocated on the heap so far, or -1 where the JVM does not count them. */
+    private static long allocatedBytes() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        if (!(threads instanceof com.sun.management.ThreadMXBean t) || !t.isThreadAllocatedMemoryEnabled()) return -1;
+        return t.getCurrentThreadAllocatedBytes();
     }
 
     /** This task's side of the job's exchange. */
@@ -232,9 +264,18 @@ final class BarrierSteps extends AbstractFunction1<scala.collection.Iterator<Sha
         return "training diverged at epoch " + firstEpoch + ", step " + step + ": " + what;
     }
 
+    /**
+     * The name of the first parameter that is not finite, or null. NOTE: one pass over the parameters in their
+     * order; the names (a walk of the module tree) are looked up only when one is bad.
+     */
     private static String firstNonFinite(Module model) {
-        for (var e : model.namedParameters().entrySet()) {
-            if (!Norms.isFinite(e.getValue().value())) return e.getKey();
+        List<Variable> params = model.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            if (!Norms.isFinite(params.get(i).value())) {
+                Variable bad = params.get(i);
+                for (var e : model.namedParameters().entrySet()) if (e.getValue() == bad) return e.getKey();
+                return "parameter " + i;
+            }
         }
         return null;
     }

@@ -61,10 +61,12 @@ public final class CommunicationSweep {
      * A barrier step's parts, each on the task where it took longest, medians over the timed jobs of each job's
      * sum divided by its steps: computing the share, packing it, waiting for the other tasks to start sending
      * (all-reduce only; the driver's exchange counts it in the transfer), sending and receiving (and, through the
-     * driver, waiting), summing, adding the sum into the gradients, the update; and the rest of the step (the job's
-     * own cost, its broadcast and the state's loading, spread over its steps).
+     * driver, waiting), summing, setting the gradients to the sum, the update; and the rest of the step (the job's
+     * own cost, its broadcast and the state's loading, spread over its steps); and the bytes a task's thread
+     * allocated on the heap per step (-1 where the JVM does not count them).
      */
-    public record Parts(long compute, long pack, long waiting, long transfer, long reduce, long apply, long update, long rest) {
+    public record Parts(long compute, long pack, long waiting, long transfer, long reduce, long apply, long update, long rest,
+                        long allocatedBytes) {
     }
 
     public static void main(String[] args) {
@@ -112,15 +114,16 @@ public final class CommunicationSweep {
         if (rows.stream().anyMatch(r -> r.parts() != null)) {
             out.printf("%nBarrier steps, per step, each part on the task where it took longest (medians over the timed jobs):%n%n");
             out.println("| model | parameters | exchange | compute | pack | wait for the others | transfer | sum | apply "
-                    + "| update | rest |");
-            out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    + "| update | rest | allocated |");
+            out.println("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             for (Row r : rows) {
                 Parts p = r.parts();
                 if (p == null) continue;
-                out.printf("| %s | %,d | %s | %.2f ms | %.2f ms | %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms |%n",
+                out.printf("| %s | %,d | %s | %.2f ms | %.2f ms | %s | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %.2f ms | %s |%n",
                         r.model(), r.parameters(), name(r.exchange()), p.compute() / 1e6, p.pack() / 1e6,
                         r.exchange() == SparkTrainer.Exchange.DRIVER ? "-" : String.format("%.2f ms", p.waiting() / 1e6),
-                        p.transfer() / 1e6, p.reduce() / 1e6, p.apply() / 1e6, p.update() / 1e6, p.rest() / 1e6);
+                        p.transfer() / 1e6, p.reduce() / 1e6, p.apply() / 1e6, p.update() / 1e6, p.rest() / 1e6,
+                        p.allocatedBytes() < 0 ? "-" : String.format("%.1f kB", p.allocatedBytes() / 1e3));
             }
         }
         // NOTE: measured last, in a warm JVM, like the steps after their warm-up
@@ -166,11 +169,11 @@ public final class CommunicationSweep {
                 long step = median(timed, c -> c.nanos() / c.steps()), compute = median(timed, c -> c.computeNanos() / c.steps());
                 int n = timed.stream().mapToInt(SparkTrainer.JobCost::steps).sum();
                 Parts parts = new Parts(compute, median(timed, c -> c.packNanos() / c.steps()),
-                        median(timed, c -> c.waitNanos() / c.steps()), median(timed, c -> (c.exchangeTotalNanos()
-                        - c.packNanos() - c.waitNanos() - c.reduceNanos()) / c.steps()),
+                        median(timed, c -> c.waitNanos() / c.steps()), median(timed, c -> c.transferNanos() / c.steps()),
                         median(timed, c -> c.reduceNanos() / c.steps()), median(timed, c -> c.applyNanos() / c.steps()),
                         median(timed, c -> c.updateNanos() / c.steps()), median(timed, c -> (c.nanos() - c.computeNanos()
-                        - c.exchangeTotalNanos() - c.applyNanos() - c.updateNanos()) / c.steps()));
+                        - c.exchangeTotalNanos() - c.applyNanos() - c.updateNanos()) / c.steps()),
+                        median(timed, c -> c.allocatedBytes() < 0 ? -1 : c.allocatedBytes() / c.steps()));
                 return new Row(model, trainer.model().parameterCount(), timed.get(0).broadcastBytes(), n, step, 0, 0,
                         step, 0, compute, step - compute, 0, stepsPerJob, exchange, parts);
             }

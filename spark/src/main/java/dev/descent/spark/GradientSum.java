@@ -2,11 +2,14 @@ package dev.descent.spark;
 
 import dev.descent.autodiff.Variable;
 import dev.descent.core.DType;
+import dev.descent.core.InPlace;
 import dev.descent.core.Tensor;
 
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
@@ -135,8 +138,7 @@ final class GradientSum implements Serializable, BarrierSteps.Total {
     }
 
     /** Adds this sum into the parameters' gradients (in their dtypes), as if it had been back-propagated there. */
-    @Override
-    public void backwardInto(List<Variable> params) {
+    void backwardInto(List<Variable> params) {
         if (rows == 0) return;
         int at = 0;
         for (int i = 0; i < params.size(); i++) {
@@ -149,6 +151,43 @@ final class GradientSum implements Serializable, BarrierSteps.Total {
                     : f.of(java.util.Arrays.copyOfRange(f64, at, at + n), dims));
             at += n;
         }
+    }
+
+    /**
+     * Sets the parameters' gradients to this sum, as {@link #backwardInto} gives zeroed ones, bit for bit; a parameter
+     * the sum has no gradient for ends with none.
+     */
+    @Override
+    public void setGrads(List<Variable> params) {
+        int at = 0;
+        for (int i = 0; i < params.size(); i++) {
+            int n = rows == 0 ? -1 : lengths[i];
+            if (n < 0) {
+                params.get(i).zeroGrad();
+                continue;
+            }
+            setGrad(params.get(i), f32 != null ? FloatBuffer.wrap(f32, at, n) : DoubleBuffer.wrap(f64, at, n));
+            at += n;
+        }
+    }
+
+    /**
+     * Sets {@code p}'s gradient to {@code values} (its remaining elements, a {@code FloatBuffer} or
+     * {@code DoubleBuffer} of p's size), in p's dtype: written straight into the gradient p has when that one is of
+     * p's and the values' dtype (no tensor is made), else back-propagated as a new tensor into p's zeroed gradient (the
+     * values converted to p's dtype) — the same bits either way.
+     * NOTE: writing in place is what optimisers and clipping do to gradients; a gradient is p's own (backward copies
+     * the first one it keeps), so nothing else sees the write.
+     */
+    static void setGrad(Variable p, java.nio.Buffer values) {
+        Tensor g = p.grad(), v = p.value();
+        DType of = values instanceof FloatBuffer ? DType.FLOAT32 : DType.FLOAT64;
+        if (g != null && g.dtype() == of && v.dtype() == of && g.shape().equals(v.shape()) && g.size() == values.remaining()) {
+            InPlace.write(values, g, 0);
+            return;
+        }
+        p.zeroGrad();
+        p.backward(Tensor.on(v.backend(), v.dtype()).of(values, v.shape().dims()));
     }
 
     // ---------------------------------------------------------------- as bytes, for the gradient exchange

@@ -1,5 +1,6 @@
 package dev.descent.spark;
 
+import dev.descent.core.BufferPool;
 import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.nn.Module;
@@ -15,8 +16,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * the driver's before every use. A task borrows a replica and gives it back; a task that fails drops its replica.
  */
 final class Replicas {
-    /** One model with its loss and the backend and dtype of its parameters. */
-    record Replica(Module model, Loss loss, TensorFactory factory) {
+    /**
+     * One model with its loss, the backend and dtype of its parameters, and the buffer pool its steps run in (a
+     * replica serves one task, so one thread, at a time).
+     */
+    record Replica(Module model, Loss loss, TensorFactory factory, BufferPool pool) {
     }
 
     private static final Map<String, ConcurrentLinkedDeque<Replica>> IDLE = new ConcurrentHashMap<>();
@@ -33,7 +37,7 @@ final class Replicas {
         if (loss == null) throw new IllegalStateException("the loss factory returned null");
         if (model.parameters().isEmpty()) throw new IllegalStateException("the model factory built a model without parameters");
         Tensor p = model.parameters().get(0).value();
-        return new Replica(model, loss, Tensor.on(p.backend(), p.dtype()));
+        return new Replica(model, loss, Tensor.on(p.backend(), p.dtype()), new BufferPool());
     }
 
     static void giveBack(Job job, Replica r) {

@@ -163,12 +163,17 @@ public final class SparkTrainer implements AutoCloseable {
      * the driver (broadcast to loaded result), the slowest exchange of one step, and where the steps spent their
      * time (for each part the slowest task's sum over the job's steps): computing the shares (forward and backward),
      * packing them, exchanging them (packing and summing included), waiting within the exchange for the other
-     * tasks to start sending (their computing; all-reduce only), summing (in the all-reduce, a task's chunk), adding
-     * the sum into the gradients, and the update (gradient norm, optimiser step, finiteness check).
+     * tasks to start sending (their computing; all-reduce only), summing (in the all-reduce, a task's chunk), setting
+     * the gradients to the sum, and the update (gradient norm, optimiser step, finiteness check); the transfer is the
+     * exchange less its packing, waiting and summing on one task (the most of any task). And the buffers the
+     * steps took from their replica's {@link dev.descent.core.BufferPool} (each step runs in a scope of it, as
+     * Trainer's steps do): allocated anew and reused, and the bytes a task's thread allocated on the heap during the
+     * steps (-1 where the JVM does not count them); for each, the most of any task.
      */
     public record JobCost(int steps, long broadcastBytes, long nanos, long exchangeNanos, long computeNanos,
                           long packNanos, long exchangeTotalNanos, long waitNanos, long reduceNanos, long applyNanos,
-                          long updateNanos) {
+                          long updateNanos, long transferNanos, long pooledAllocations, long pooledReuses,
+                          long allocatedBytes) {
         /** Mean milliseconds per step of the job. */
         public double millisPerStep() {
             return nanos / 1e6 / steps;
@@ -180,7 +185,8 @@ public final class SparkTrainer implements AutoCloseable {
         if (barrier == null) return List.of();
         return barrier.costs.stream().map(c -> new JobCost(c.steps(), c.broadcastBytes(), c.nanos(), c.exchangeNanos(),
                 c.times().compute, c.times().pack, c.times().exchange, c.times().waiting, c.times().reduce, c.times().apply,
-                c.times().update)).toList();
+                c.times().update, c.times().transfer, c.times().allocations, c.times().reuses,
+                c.times().allocatedBytes)).toList();
     }
 
     /**

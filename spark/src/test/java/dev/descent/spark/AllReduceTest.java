@@ -65,6 +65,13 @@ class AllReduceTest {
         return ps;
     }
 
+    /** Parameters holding gradients already, as a task's do after computing its share: random values, some none. */
+    private static List<Variable> stale(DType[] dtypes, int[] sizes, Random rng) {
+        List<Variable> ps = zeros(dtypes, sizes);
+        for (int i = 0; i < sizes.length; i++) if (rng.nextInt(4) != 0) ps.get(i).backward(random(dtypes[i], sizes[i], rng));
+        return ps;
+    }
+
     /** A random share: some partitions without rows, some parameters without gradient. */
     private static Share share(DType[] dtypes, int[] sizes, Random rng) {
         List<Variable> ps = zeros(dtypes, sizes);
@@ -91,6 +98,9 @@ class AllReduceTest {
         GradientSum received = GradientSum.decode(sum.encode(-1, single));
         List<Variable> ps = zeros(dtypes, sizes);
         received.backwardInto(ps);
+        List<Variable> set = stale(dtypes, sizes, new Random(sizes.length));
+        received.setGrads(set);
+        assertSameBits(ps, set, "setGrads against backwardInto into zeroed gradients");
         assertEquals(sum.rows, received.rows());
         assertEquals(Double.doubleToRawLongBits(sum.loss), Double.doubleToRawLongBits(received.loss()));
         return ps;
@@ -149,8 +159,9 @@ class AllReduceTest {
                         for (int k = 0; k < steps.size(); k++) {
                             Share s = steps.get(k).get(partition);
                             BarrierSteps.Total t = a.exchange(s.params(), s.rows(), s.loss(), k, new BarrierSteps.Times());
-                            List<Variable> ps = zeros(dtypes, sizes);
-                            t.backwardInto(ps);
+                            // the sum overwrites whatever gradients the parameters hold, and clears those it has none for
+                            List<Variable> ps = stale(dtypes, sizes, new Random(k * 31L + partition));
+                            t.setGrads(ps);
                             out.add(new Got(ps, t.rows(), t.loss()));
                         }
                     }

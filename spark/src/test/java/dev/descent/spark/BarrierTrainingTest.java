@@ -59,6 +59,11 @@ class BarrierTrainingTest {
         try (SparkTrainer trainer = b.build()) {
             History h = trainer.fit();
             assertEquals(expectedJobs, trainer.jobCosts().size(), "barrier jobs");
+            for (SparkTrainer.JobCost c : trainer.jobCosts()) {
+                // each step runs in a scope of its replica's pool: the buffers of a step's temporaries (a backward
+                // pass's weight gradients among them) come back for the next ones
+                if (c.steps() > 1) assertTrue(c.pooledReuses() > 0, "the steps of a barrier job reuse pooled buffers: " + c);
+            }
             assertEquals(20, trainer.communication().steps());
             return new SparkTrainerTest.Result(trainer.model().stateDict(), h);
         }

@@ -48,6 +48,7 @@ class CommunicationSweepTest {
             CommunicationSweep.Parts p = r.parts();
             assertTrue(p.compute() > 0 && p.pack() > 0 && p.waiting() > 0 && p.transfer() > 0 && p.reduce() > 0
                     && p.apply() > 0 && p.update() > 0, p.toString());
+            assertTrue(p.allocatedBytes() > 0, "the heap bytes a task allocates per step, counted: " + p);
             // NOTE: each part is the maximum over the tasks, so the faster task's wait and the slower one's computing
             // both count: their sum is near the step, not equal to it
             long sum = p.compute() + p.pack() + p.waiting() + p.transfer() + p.reduce() + p.apply() + p.update() + p.rest();

@@ -4,6 +4,7 @@ import dev.descent.core.DType;
 import dev.descent.core.Shape;
 import dev.descent.core.spi.Backend;
 import dev.descent.core.spi.BinaryOp;
+import dev.descent.core.spi.ChannelKernels;
 import dev.descent.core.spi.ElementwiseProgram;
 import dev.descent.core.spi.FusedElementwise;
 import dev.descent.core.spi.ReduceOp;
@@ -24,10 +25,13 @@ import java.util.List;
  * (a few buffers of a chunk stay in the L1 cache), with the same loops as the single kernels, so the same values
  * bit for bit, and one pass over memory.
  *
+ * <p>Also {@link ChannelKernels}: per-channel statistics in one pass, accumulated in 64 bits
+ * ({@link DoubleChannels} and its float32 twin).
+ *
  * <p>Instances of one class are interchangeable (stateless, one storage format), so they are {@link #equals equal}.
  * Every kernel is alias-safe: an output may be an input.
  */
-public abstract class ArrayBackend implements Backend, FusedElementwise {
+public abstract class ArrayBackend implements Backend, FusedElementwise, ChannelKernels {
     /** Elements per chunk of a fused program. */
     static final int CHUNK = 512;
 
@@ -185,6 +189,20 @@ public abstract class ArrayBackend implements Backend, FusedElementwise {
     }
 
     @Override
+    public void withGemmOperand(Storage operand, Runnable body) {
+        withGemmOperand(arr(operand).array(), body);
+    }
+
+    /**
+     * {@link #withGemmOperand(Storage, Runnable)} on the operand's array (a {@code double[]} or {@code float[]}): a
+     * backend whose {@link #gemm} copies its operands may copy this one once. Core's GEMM reads the arrays in place,
+     * so by default this runs {@code body}.
+     */
+    protected void withGemmOperand(Object array, Runnable body) {
+        body.run();
+    }
+
+    @Override
     public void axpby(double alpha, Storage x, double beta, Storage y) {
         num(y).axpby(alpha, num(x), beta);
     }
@@ -199,6 +217,25 @@ public abstract class ArrayBackend implements Backend, FusedElementwise {
             int len = Math.min(CHUNK, n - from);
             for (ElementwiseProgram.Step step : steps) b[step.output()].step(step, b, from, len);
         }
+    }
+
+    // ---------------------------------------------------------------- per-channel statistics
+
+    @Override
+    public void channelMoments(Storage x, int outer, int channels, int inner, double[] mean, double[] variance) {
+        num(x).channelMoments(outer, channels, inner, mean, variance);
+    }
+
+    @Override
+    public void channelSums(Storage a, Storage b, int outer, int channels, int inner, double[] center, double[] sumA,
+                            double[] sumAB) {
+        num(a).channelSums(num(b), outer, channels, inner, center, sumA, sumAB);
+    }
+
+    @Override
+    public void channelAffine(Storage a, double[] p, Storage x, double[] center, double[] q, double[] r, int outer,
+                              int channels, int inner, Storage out) {
+        num(out).channelAffine(a == null ? null : num(a), p, num(x), center, q, r, outer, channels, inner);
     }
 
     // ---------------------------------------------------------------- movement
@@ -286,7 +323,21 @@ public abstract class ArrayBackend implements Backend, FusedElementwise {
 
     @Override
     public void scatterAdd(Storage out, Shape outShape, int axis, Storage index, Shape indexShape, Storage source) {
+        int last = outShape.rank() - 1;
+        if (axis == last && outShape.sizeOf(0, last) == indexShape.sizeOf(0, last) && sameLeading(outShape, indexShape)) {
+            // NOTE: along the last axis with matching leading axes (max pooling's gradient) row r of the index
+            // addresses row r of out: no table of offsets, which would be as large as the index.
+            num(out).scatterAddRows((FloatingArray) source(source, out), ((IntArray) index).data,
+                    indexShape.sizeOf(0, last), indexShape.dim(last), outShape.dim(last));
+            return;
+        }
         addRuns(source, gatherOffsets(outShape, axis, (IntArray) index, indexShape), 1, out);
+    }
+
+    /** Whether the two shapes of one rank agree on every axis but the last. */
+    private static boolean sameLeading(Shape a, Shape b) {
+        for (int i = 0; i < a.rank() - 1; i++) if (a.dim(i) != b.dim(i)) return false;
+        return true;
     }
 
     private static int[] selectOffsets(Shape s, int axis, int[] idx) {

@@ -158,6 +158,34 @@ public final class DoubleArray extends FloatingArray {
     }
 
     @Override
+    void scatterAddRows(FloatingArray src, int[] index, int rows, int k, int cols) {
+        double[] s = ((DoubleArray) src).data;
+        Parallel.forRange(rows, k, (r0, r1) -> DoubleKernels.scatterAddRows(s, index, r0, r1, k, cols, data));
+    }
+
+    @Override
+    void channelMoments(int outer, int channels, int inner, @Float64Only double[] mean, @Float64Only double[] variance) {
+        Parallel.forRange(channels, outer * inner, (c0, c1) ->
+                DoubleChannels.moments(data, outer, channels, inner, mean, variance, c0, c1));
+    }
+
+    @Override
+    void channelSums(FloatingArray b, int outer, int channels, int inner, @Float64Only double[] center,
+                     @Float64Only double[] sumA, @Float64Only double[] sumAB) {
+        double[] y = ((DoubleArray) b).data;
+        Parallel.forRange(channels, outer * inner, (c0, c1) ->
+                DoubleChannels.sums(data, y, outer, channels, inner, center, sumA, sumAB, c0, c1));
+    }
+
+    @Override
+    void channelAffine(FloatingArray a, @Float64Only double[] p, FloatingArray x, @Float64Only double[] center,
+                       @Float64Only double[] q, @Float64Only double[] r, int outer, int channels, int inner) {
+        double[] u = a == null ? null : ((DoubleArray) a).data, v = ((DoubleArray) x).data;
+        Parallel.forRange(outer * channels, inner, (k0, k1) ->
+                DoubleChannels.affine(u, p, v, center, q, r, data, channels, inner, k0, k1));
+    }
+
+    @Override
     void step(ElementwiseProgram.Step step, FloatingArray[] buffers, int from, int len) {
         if (step instanceof ElementwiseProgram.Map s) {
             DoubleKernels.map(s.op(), ((DoubleArray) buffers[s.x()]).data, data, from, from + len, (double) s.p(),

@@ -221,7 +221,7 @@ public final class DoubleKernels {
         if (inner == 1) {
             reduceRows(op, x, xo, out, oo, outer, n);
         } else if (inner >= TILED_COLUMNS) {
-            reduceColumns(op, x, xo, n * inner, outer, n, n, out, oo, inner);
+            reduceColumns(op, x, xo, n * inner, outer, n, n, out, oo, inner, inner);
         } else {
             reduceNarrow(op, x, xo, out, oo, outer, n, inner);
         }
@@ -266,8 +266,9 @@ public final class DoubleKernels {
     /**
      * Column reductions of {@code groups} independent groups of rows of {@code inner} elements: group {@code g}
      * starts at {@code x[xo + g * stride]} and has {@code rows} rows ({@code lastRows <= rows} for the last), and
-     * its reduction goes to {@code out[oo + g * inner ...]}. The groups are the outer slices of {@link #reduce} or
-     * the blocks of {@link #reduceBlocked}.
+     * its reduction goes to {@code out[oo + g * inner ...]}; only the first {@code width <= inner} columns of each row
+     * are reduced (a slice of the columns when {@code width < inner}, one group then). The groups are the outer
+     * slices of {@link #reduce} or the blocks of {@link #reduceBlocked}.
      *
      * <p>NOTE: a loop that stores into one array and loads another of the same type at a different offset stays
      * scalar in C2 (Java 17): it cannot rule out an overlap. So the running values of as many groups' columns as fit
@@ -276,13 +277,13 @@ public final class DoubleKernels {
      * one at a time in order: the values are those of the plain loop, bit for bit.
      */
     private static void reduceColumns(ReduceOp op, double[] x, int xo, int stride, int groups, int rows, int lastRows,
-                                      double[] out, int oo, int inner) {
+                                      double[] out, int oo, int inner, int width) {
         double[][] t = TILES.get();
         double[] acc = t[0], row = t[1];
-        int w = Math.min(inner, TILE);             // columns per pass
-        int per = Math.max(1, TILE / inner);       // groups per pass (1 when a row is wider than a tile)
-        for (int c = 0; c < inner; c += w) {
-            int cols = Math.min(w, inner - c);
+        int w = Math.min(width, TILE);             // columns per pass
+        int per = width < inner ? 1 : Math.max(1, TILE / inner); // groups per pass (1 when a row is wider than a tile)
+        for (int c = 0; c < width; c += w) {
+            int cols = Math.min(w, width - c);
             for (int g0 = 0; g0 < groups; g0 += per) {
                 int gs = Math.min(per, groups - g0);
                 boolean hasLast = g0 + gs == groups;
@@ -352,13 +353,21 @@ public final class DoubleKernels {
     public static void reduceBlocked(ReduceOp op, double[] x, double[] out, int n, int inner) {
         int rowsPerBlock = Math.max(1, Parallel.BLOCK / Math.max(1, inner));
         int blocks = (n + rowsPerBlock - 1) / rowsPerBlock;
+        if (rowsPerBlock == 1 && inner >= TILED_COLUMNS) {
+            // NOTE: blocks of one row would make the partial results a copy of the input (6 MB for a convolution's
+            // bias gradient at batch 64). Splitting the columns instead gives the same values, each column still
+            // taking its rows one at a time in order, and needs no partial results.
+            Parallel.forRange(inner, n, (c0, c1) ->
+                    reduceColumns(op, x, c0, n * inner, 1, n, n, out, c0, inner, c1 - c0));
+            return;
+        }
         int lastRows = n - (blocks - 1) * rowsPerBlock;
         double[] partial = new double[blocks * inner];
         Parallel.forRange(blocks, rowsPerBlock * inner, (b0, b1) -> {
             if (inner >= TILED_COLUMNS) {
                 int stride = rowsPerBlock * inner;
                 reduceColumns(op, x, b0 * stride, stride, b1 - b0, rowsPerBlock, b1 == blocks ? lastRows : rowsPerBlock,
-                        partial, b0 * inner, inner);
+                        partial, b0 * inner, inner, inner);
                 return;
             }
             for (int b = b0; b < b1; b++) {
@@ -445,6 +454,18 @@ public final class DoubleKernels {
             int dst = offsets[r];
             int src = r * run;
             for (int j = 0; j < run; j++) y[dst + j] += x[src + j];
+        }
+    }
+
+    /**
+     * Rows {@code [from, to)} of a scatter-add along the last axis: {@code y[r * cols + index[r * k + j]] +=
+     * x[r * k + j]} for {@code j < k} (max pooling's gradient at its argmax), with no offset table: one add per
+     * element and no branch.
+     */
+    public static void scatterAddRows(double[] x, int[] index, int from, int to, int k, int cols, double[] y) {
+        for (int r = from; r < to; r++) {
+            int dst = r * cols, src = r * k;
+            for (int j = 0; j < k; j++) y[dst + index[src + j]] += x[src + j];
         }
     }
 

@@ -44,6 +44,20 @@ abstract class FloatingArray extends ArrayStorage {
     /** {@code this[offsets[r] + j] += src[r * run + j]}. */
     abstract void addRuns(FloatingArray src, int[] offsets, int run);
 
+    /** {@code this[r * cols + index[r * k + j]] += src[r * k + j]} for {@code r < rows}, {@code j < k}. */
+    abstract void scatterAddRows(FloatingArray src, int[] index, int rows, int k, int cols);
+
+    /** Per-channel mean and biased variance of {@code this} viewed as {@code (outer, channels, inner)}. */
+    abstract void channelMoments(int outer, int channels, int inner, double[] mean, double[] variance);
+
+    /** Per-channel {@code sum this} and {@code sum this (b - center[c])}. */
+    abstract void channelSums(FloatingArray b, int outer, int channels, int inner, double[] center, double[] sumA,
+                              double[] sumAB);
+
+    /** {@code this = p[c] a + q[c] (x - center[c]) + r[c]} ({@code a} may be null: no first term). */
+    abstract void channelAffine(FloatingArray a, double[] p, FloatingArray x, double[] center, double[] q, double[] r,
+                                int outer, int channels, int inner);
+
     /** One step of a program over elements {@code [from, from + len)}; {@code this} is the step's output. */
     abstract void step(ElementwiseProgram.Step step, FloatingArray[] buffers, int from, int len);
 

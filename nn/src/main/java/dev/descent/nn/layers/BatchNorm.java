@@ -115,11 +115,8 @@ public abstract class BatchNorm extends Module {
             if (training && runningMean != null) update(z.mean().value(), z.variance().value(), n);
             return z.value();
         }
-        Tensor shift = runningMean.reshape(channelDims);
-        Tensor scale = runningVar.add(eps).sqrt().reshape(channelDims);
-        Variable normalized = x.sub(Variable.constant(shift)).div(Variable.constant(scale));
-        if (weight == null) return normalized;
-        return normalized.mul(weight.reshape(channelDims)).add(bias.reshape(channelDims));
+        return Normalization.withStatistics(x, axes, eps, runningMean, runningVar,
+                weight == null ? null : weight.reshape(channelDims), bias == null ? null : bias.reshape(channelDims));
     }
 
     /** The running statistics' update from one training batch of {@code n} values per channel. */

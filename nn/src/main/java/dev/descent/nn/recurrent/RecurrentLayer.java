@@ -117,7 +117,7 @@ public abstract class RecurrentLayer extends Module {
         Variable hInit = state("h0", h0, unbatched, batch, input);
         Variable cInit = kind.hasCell() ? state("c0", c0, unbatched, batch, input) : null;
 
-        int d = options.directions(), h = options.hiddenSize();
+        int d = options.directions();
         Tensor reverse = d == 2 ? reversal(x.value(), steps, batch, lengths) : null;
         List<Variable> hn = new ArrayList<>(), cn = new ArrayList<>();
         Variable layerInput = x;
@@ -128,10 +128,9 @@ public abstract class RecurrentLayer extends Module {
                 Variable[] w = weights[index];
                 Variable in = dir == 0 ? layerInput : reverse(layerInput, reverse);
                 int features = in.shape().dim(2);
-                Variable xp = CellKind.project(in.reshape(steps * batch, features), w[0], w[2])
-                        .reshape(steps, batch, kind.gates * h);
-                CellKind.Scan s = kind.scan(xp, initial(hInit, index, batch, x),
-                        kind.hasCell() ? initial(cInit, index, batch, x) : null, w[1], w[3], lengths);
+                CellKind.Scan s = kind.run(in.reshape(steps * batch, features), steps, w[0], w[2],
+                        initial(hInit, index, batch, x), kind.hasCell() ? initial(cInit, index, batch, x) : null,
+                        w[1], w[3], lengths);
                 outs[dir] = dir == 0 ? s.outputs() : reverse(s.outputs(), reverse);
                 hn.add(s.h());
                 if (s.c() != null) cn.add(s.c());

@@ -96,8 +96,8 @@ public final class Norms {
     }
 
     /**
-     * {@code sum |x|^p} ({@code max |x|} for the infinity norm), over the elements in order, in float64 (float32
-     * elements are widened first, so they are squared and summed in 64 bits).
+     * {@code sum |x|^p} ({@code max |x|} for the infinity norm) in float64 (float32 elements are widened one by one,
+     * so they are squared and summed in 64 bits; see {@link #powerOfFloats}).
      */
     static double power(Tensor t, double p) {
         if (!t.dtype().isFloating()) {
@@ -105,27 +105,60 @@ public final class Norms {
                     + t.shape());
         }
         if (t.size() == 0) return 0;
+        if (t.dtype() == DType.FLOAT32) return powerOfFloats(t, p);
         Tensor flat = t.flatten();
-        Tensor x = flat.dtype() == DType.FLOAT64 ? null : flat.to(DType.FLOAT64);
-        if (p == 2) return square(flat, x).sum().item();
-        x = abs(flat, x);
+        if (p == 2) return flat.square().sum().item();
+        Tensor x = flat.abs();
         if (p == 1) return x.sum().item();
         if (p == Double.POSITIVE_INFINITY) return x.max().item();
         InPlace.map(UnaryOp.POW_SCALAR, x, p, 0, x);
         return x.sum().item();
     }
 
-    /** {@code flat^2} into {@code widened} (its float64 copy) or into a new tensor. */
-    private static Tensor square(Tensor flat, Tensor widened) {
-        if (widened == null) return flat.square();
-        InPlace.map(UnaryOp.SQUARE, widened, 0, 0, widened);
-        return widened;
-    }
+    /** Per thread: the float32 elements {@link #powerOfFloats} reads, kept for the next call (one gradient's size). */
+    private static final ThreadLocal<java.lang.ref.SoftReference<float[]>> FLOATS = new ThreadLocal<>();
 
-    private static Tensor abs(Tensor flat, Tensor widened) {
-        if (widened == null) return flat.abs();
-        InPlace.map(UnaryOp.ABS, widened, 0, 0, widened);
-        return widened;
+    /** Accumulators of {@link #powerOfFloats}: independent chains of additions, combined in a fixed order. */
+    private static final int CHAINS = 4;
+
+    /**
+     * {@link #power} of a float32 tensor without a float64 copy of it: its elements are read once into a float array
+     * of this thread (reused from call to call) and each is widened to float64 as it is used, so that it is squared
+     * (exactly: a float32's square fits in a float64's 53 bits), raised and summed in 64 bits as before.
+     * NOTE: element i goes to chain {@code i % CHAINS}, and the chains are added {@code (c0 + c1) + (c2 + c3)}:
+     * a fixed order, whatever the thread, so every replica of a data-parallel step gets the same bits.
+     */
+    private static double powerOfFloats(Tensor t, double p) {
+        int n = t.size();
+        java.lang.ref.SoftReference<float[]> ref = FLOATS.get();
+        float[] x = ref == null ? null : ref.get();
+        if (x == null || x.length < n) FLOATS.set(new java.lang.ref.SoftReference<>(x = new float[n]));
+        t.copyTo(java.nio.FloatBuffer.wrap(x, 0, n));
+        if (p == Double.POSITIVE_INFINITY) {
+            double m = 0;
+            for (int i = 0; i < n; i++) m = Math.max(m, Math.abs((double) x[i]));
+            return m;
+        }
+        double[] c = new double[CHAINS];
+        int whole = n - n % CHAINS;
+        if (p == 2) {
+            for (int i = 0; i < whole; i += CHAINS) {
+                for (int k = 0; k < CHAINS; k++) {
+                    double v = x[i + k];
+                    c[k] += v * v;
+                }
+            }
+            for (int i = whole; i < n; i++) {
+                double v = x[i];
+                c[i - whole] += v * v;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                double v = Math.abs((double) x[i]);
+                c[i % CHAINS] += p == 1 ? v : Math.pow(v, p);
+            }
+        }
+        return (c[0] + c[1]) + (c[2] + c[3]);
     }
 
     static double root(double power, double p) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NormsTest {
 
@@ -44,6 +45,49 @@ class NormsTest {
                 y[at] = at % 2 == 0 ? Double.NaN : Double.NEGATIVE_INFINITY;
                 if (at + 1 < n) y[at + 1] = Double.POSITIVE_INFINITY;
                 assertEquals(at, Norms.firstNonFinite(tensor(dt, y)), "n=" + n + " at=" + at);
+            }
+        }
+    }
+
+    /**
+     * A float32 tensor's norms are taken in float64 without a float64 copy: they equal, to float64 rounding, the
+     * norms of the same values widened (sum in exact rational arithmetic below), for lengths around the accumulator
+     * count and large ones; NaN and infinities propagate as before.
+     */
+    @org.junit.jupiter.api.Test
+    void float32NormsAreReducedInFloat64() {
+        java.util.Random rng = new java.util.Random(7);
+        for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 9, 1000, 65537}) {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) f[i] = (float) (rng.nextGaussian() * Math.pow(10, rng.nextInt(9) - 4));
+            Tensor t = Tensor.on(Backends.get(), DType.FLOAT32).of(f, n);
+            java.math.BigDecimal squares = java.math.BigDecimal.ZERO, abs = java.math.BigDecimal.ZERO;
+            double max = 0;
+            for (float v : f) {
+                java.math.BigDecimal b = new java.math.BigDecimal((double) v);
+                squares = squares.add(b.multiply(b));
+                abs = abs.add(b.abs());
+                max = Math.max(max, Math.abs((double) v));
+            }
+            double two = Math.sqrt(squares.doubleValue()), one = abs.doubleValue();
+            assertEquals(two, Norms.norm(t, 2), 1e-13 * two, "2-norm, n=" + n);
+            assertEquals(one, Norms.norm(t, 1), 1e-13 * one, "1-norm, n=" + n);
+            assertEquals(max, Norms.norm(t, Double.POSITIVE_INFINITY), "inf-norm, n=" + n);
+            Tensor wide = t.to(DType.FLOAT64);
+            assertEquals(Norms.norm(wide, 3), Norms.norm(t, 3), 1e-13 * Norms.norm(wide, 3), "3-norm, n=" + n);
+            // beyond float32's range: the squares of large float32 values do not overflow in float64
+            float[] big = {3e38f, -3e38f};
+            assertEquals(Math.sqrt(2) * (double) 3e38f, Norms.norm(Tensor.on(Backends.get(), DType.FLOAT32).of(big, 2), 2),
+                    1e-15 * 3e38 * Math.sqrt(2));
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                float[] g = f.clone();
+                g[n / 2] = bad;
+                Tensor b = Tensor.on(Backends.get(), DType.FLOAT32).of(g, n);
+                for (double p : new double[] {1, 2, 3, Double.POSITIVE_INFINITY}) {
+                    double got = Norms.norm(b, p);
+                    if (Float.isNaN(bad)) assertTrue(Double.isNaN(got), "NaN, p=" + p + ", n=" + n);
+                    else assertEquals(Double.POSITIVE_INFINITY, got, "infinity, p=" + p + ", n=" + n);
+                }
             }
         }
     }
