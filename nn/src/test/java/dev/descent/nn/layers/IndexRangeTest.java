@@ -12,6 +12,7 @@ import dev.descent.nn.recurrent.RecurrentOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,18 @@ class IndexRangeTest {
         refusedOnInput(new AvgPool2d(MAX, 1, MAX / 2, false, true), "AvgPool2d(");
         refused("AdaptiveAvgPool2d(", "would have 4611686014132420609 elements",
                 () -> new AdaptiveAvgPool2d(MAX, MAX).apply(input()));
+    }
+
+    @Test
+    void aStrideNearTheIntRangeInCeilModeGivesOneWindowAsInPyTorch() {
+        // PyTorch: MaxPool2d(2, stride=2**31 - 1, ceil_mode=True) on a 5 x 5 input gives one output, the window's max
+        Variable x = Variable.constant(F.arange(0, 25, 1).reshape(1, 1, 5, 5));
+        Tensor max = new MaxPool2d(2, MAX, 0, 1, true).apply(x).value();
+        assertEquals(dev.descent.core.Shape.of(1, 1, 1, 1), max.shape());
+        assertEquals(6.0, max.toDoubleArray()[0]);
+        Tensor avg = new AvgPool2d(2, MAX, 0, true, true).apply(x).value();
+        assertEquals(dev.descent.core.Shape.of(1, 1, 1, 1), avg.shape());
+        assertEquals((0 + 1 + 5 + 6) / 4.0, avg.toDoubleArray()[0]);
     }
 
     @Test
