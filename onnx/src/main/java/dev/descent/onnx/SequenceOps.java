@@ -86,15 +86,7 @@ final class SequenceOps {
                 double fill = value;
                 DType dtype = type;
                 return in -> {
-                    long[] shape = ints(in[0], where);
-                    double n = 1;
-                    int[] dims = new int[shape.length];
-                    for (int k = 0; k < dims.length; k++) {
-                        if (shape[k] < 0 || shape[k] > Integer.MAX_VALUE) throw runtime(where, "shape " + Arrays.toString(shape));
-                        dims[k] = (int) shape[k];
-                        n *= shape[k];
-                    }
-                    bounded(n, where);
+                    int[] dims = fillDims(ints(in[0], where), where);
                     var f = Tensor.on(dev.descent.core.Backends.get(), dtype == null ? DType.FLOAT32 : dtype);
                     return Variable.constant(f.full(fill, dims));
                 };
@@ -173,11 +165,8 @@ final class SequenceOps {
                 : "an integer value") + "; only casts that keep the value's type are supported");
     }
 
-    /**
-     * ConstantOfShape with an integer value: a vector of shape arithmetic for a 1-D shape, an INT32 tensor (the
-     * value must fit) otherwise; bounded before it is filled.
-     */
-    private static Object integerFill(long[] shape, long value, String where) {
+    /** ConstantOfShape's shape input as dimensions, each within the int range and their product bounded. */
+    private static int[] fillDims(long[] shape, String where) {
         double n = 1;
         int[] dims = new int[shape.length];
         for (int k = 0; k < dims.length; k++) {
@@ -186,6 +175,15 @@ final class SequenceOps {
             n *= shape[k];
         }
         bounded(n, where);
+        return dims;
+    }
+
+    /**
+     * ConstantOfShape with an integer value: a vector of shape arithmetic for a 1-D shape, an INT32 tensor (the
+     * value must fit) otherwise; bounded before it is filled.
+     */
+    private static Object integerFill(long[] shape, long value, String where) {
+        int[] dims = fillDims(shape, where);
         if (dims.length == 1) {
             long[] out = new long[dims[0]];
             Arrays.fill(out, value);
