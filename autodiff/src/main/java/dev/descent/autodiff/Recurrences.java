@@ -9,6 +9,7 @@ import dev.descent.core.spi.UnaryOp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The recurrences of the Elman RNN, the LSTM and the GRU over a whole sequence, as one operation each, so that the
@@ -66,10 +67,11 @@ final class Recurrences {
         Variable[] inputs = cell == Cell.LSTM
                 ? (bhh == null ? new Variable[] {xp, h0, c0, whh} : new Variable[] {xp, h0, c0, whh, bhh})
                 : (bhh == null ? new Variable[] {xp, h0, whh} : new Variable[] {xp, h0, whh, bhh});
-        Forward f = forward(cell, d, inputs, masks);
+        Forward f = keeping(whh.value(), () -> forward(cell, d, inputs, masks));
         return Variable.record(cell.op, f.out, g -> {
             if (NoGrad.isRecording()) return composedGradients(cell, inputs, g, lengths);
-            Tensor[] grads = backward(cell, d, f, g.value(), whh.value(), bhh != null, masks);
+            Tensor[] grads = keeping(whh.value(),
+                    () -> backward(cell, d, f, g.value(), whh.value(), bhh != null, h0.requiresGrad(), masks));
             Variable[] out = new Variable[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
                 out[i] = inputs[i].requiresGrad() ? Variable.constant(grads[i]) : null;
@@ -79,6 +81,17 @@ final class Recurrences {
     }
 
     record Dims(int steps, int batch, int hidden, int gates) {
+    }
+
+    /**
+     * {@code loop}'s result, computed with the hidden weight kept by its backend as a GEMM operand: a backend that
+     * copies operands into native memory copies it once for the loop's {@code T} products, not once per step.
+     */
+    @SuppressWarnings("unchecked")
+    private static <R> R keeping(Tensor whh, Supplier<R> loop) {
+        Object[] result = new Object[1];
+        InPlace.withGemmOperand(whh, () -> result[0] = loop.get());
+        return (R) result[0];
     }
 
     // ---------------------------------------------------------------- checks
@@ -298,10 +311,11 @@ final class Recurrences {
      * (the row of the output gradient, the running {@code dh} and {@code dc}, four {@code (B, H)} scratch buffers,
      * the step's gate gradients {@code (B, G H)}), and adds each step's gate gradients into its rows of the
      * {@code (T, B, G H)} gradients, so that a step allocates nothing of the batch's size (with lengths, but the
-     * masked states).
+     * masked states). Without {@code h0Grad} (an initial state that needs no gradient, as the zeros a layer starts
+     * from) the first step's product {@code da W_hh}, which only {@code h0}'s gradient reads, is skipped.
      */
     private static Tensor[] backward(Cell cell, Dims d, Forward f, Tensor gOut, Tensor whh, boolean bias,
-                                     Tensor[] masks) {
+                                     boolean h0Grad, Tensor[] masks) {
         int n = d.hidden, steps = d.steps;
         int gh = d.gates * n;
         Tensor dh = row(gOut, steps, d), dc = cell == Cell.LSTM ? row(gOut, steps + 1, d) : null;
@@ -331,7 +345,7 @@ final class Recurrences {
                 case RNN_TANH, RNN_RELU -> {
                     InPlace.zip(cell == Cell.RNN_TANH ? BinaryOp.TANH_GRAD : BinaryOp.RELU_GRAD, dhNew, s[0], dhNew);
                     InPlace.indexAdd(dxRows, 0, at, dhNew.reshape(1, d.batch * gh));
-                    InPlace.matmul(dhNew, whh, false, false, dh);
+                    if (t > 0 || h0Grad) InPlace.matmul(dhNew, whh, false, false, dh);
                 }
                 case LSTM -> {
                     Tensor i = s[0], fg = s[1], g = s[2], o = s[3], cPrev = s[4], tc = s[5];
@@ -345,7 +359,7 @@ final class Recurrences {
                     gradThrough(BinaryOp.SIGMOID_GRAD, dhNew, tc, o, s4);
                     InPlace.concat(1, List.of(s1, s2, s3, s4), da);
                     InPlace.indexAdd(dxRows, 0, at, da.reshape(1, d.batch * gh));
-                    InPlace.matmul(da, whh, false, false, dh);
+                    if (t > 0 || h0Grad) InPlace.matmul(da, whh, false, false, dh);
                     InPlace.zip(BinaryOp.MUL, dcTot, fg, dcTot);
                     dc = dcTot;
                     if (carryC != null) InPlace.zip(BinaryOp.ADD, dc, carryC, dc);
@@ -364,8 +378,10 @@ final class Recurrences {
                     InPlace.zip(BinaryOp.MUL, s2, r, s2);
                     InPlace.concat(1, List.of(s3, s4, s2), dgn);
                     InPlace.indexAdd(dghRows, 0, at, dgn.reshape(1, d.batch * gh));
-                    InPlace.matmul(dgn, whh, false, false, dh);
-                    InPlace.zip(BinaryOp.ADD, dh, s1, dh);
+                    if (t > 0 || h0Grad) {
+                        InPlace.matmul(dgn, whh, false, false, dh);
+                        InPlace.zip(BinaryOp.ADD, dh, s1, dh);
+                    }
                 }
                 default -> throw new IllegalStateException(cell.toString());
             }

@@ -91,6 +91,17 @@ public final class InPlace {
     }
 
     /**
+     * Runs {@code body}, during which the products of this thread ({@link #matmul}, {@link Tensor#matmul}) that read
+     * {@code operand} may read a copy its backend took once, when {@code body} began (a native backend then copies a
+     * weight once for a whole loop of small products, not once per product). {@code operand} must not be written
+     * while {@code body} runs.
+     */
+    public static void withGemmOperand(Tensor operand, Runnable body) {
+        Checks.floating("InPlace.withGemmOperand", operand);
+        operand.backend().withGemmOperand(operand.storage(), body);
+    }
+
+    /**
      * {@code out = x[start : start + out.dim(axis)]} along {@code axis}: {@link Tensor#slice} written into an
      * existing tensor, whose shape is x's with {@code axis} shortened.
      */

@@ -10,7 +10,8 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 // float32 twin: FloatGemm cblas_dgemm=cblas_sgemm doubles=floats
 /**
  * Row-major float64 GEMM through {@code cblas_dgemm} on the calling thread's reused native buffers
- * ({@link Workspace}). This file is a float64 template: the build generates its float32 twin on
+ * ({@link Workspace}), or on the copy of an operand the thread keeps ({@link Workspace#keep}). This file is a
+ * float64 template: the build generates its float32 twin on
  * {@code cblas_sgemm} (build-tools' {@code Float32Generator}).
  */
 final class DoubleGemm {
@@ -22,8 +23,8 @@ final class DoubleGemm {
                      double[] b, int bOffset, double beta, double[] c, int cOffset) {
         if (m == 0 || n == 0) return;
         Workspace w = Workspace.current();
-        DoublePointer pa = w.doubles(0, (long) m * k).put(a, aOffset, m * k);
-        DoublePointer pb = w.doubles(1, (long) k * n).put(b, bOffset, k * n);
+        DoublePointer pa = w.operand(0, a, aOffset, m * k);
+        DoublePointer pb = w.operand(1, b, bOffset, k * n);
         DoublePointer pc = w.doubles(2, (long) m * n);
         if (beta != 0) pc.put(c, cOffset, m * n);
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k,

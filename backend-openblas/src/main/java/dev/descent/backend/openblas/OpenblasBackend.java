@@ -41,6 +41,12 @@ public final class OpenblasBackend extends ArrayBackend {
         return "openblas";
     }
 
+    /** Keeps a native copy of the operand for the calling thread's products while {@code body} runs. */
+    @Override
+    protected void withGemmOperand(Object array, Runnable body) {
+        Workspace.current().keep(array, body);
+    }
+
     @Override
     protected void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, double[] a, int aOffset,
                         double[] b, int bOffset, double beta, double[] c, int cOffset) {

@@ -189,6 +189,20 @@ public abstract class ArrayBackend implements Backend, FusedElementwise, Channel
     }
 
     @Override
+    public void withGemmOperand(Storage operand, Runnable body) {
+        withGemmOperand(arr(operand).array(), body);
+    }
+
+    /**
+     * {@link #withGemmOperand(Storage, Runnable)} on the operand's array (a {@code double[]} or {@code float[]}): a
+     * backend whose {@link #gemm} copies its operands may copy this one once. Core's GEMM reads the arrays in place,
+     * so by default this runs {@code body}.
+     */
+    protected void withGemmOperand(Object array, Runnable body) {
+        body.run();
+    }
+
+    @Override
     public void axpby(double alpha, Storage x, double beta, Storage y) {
         num(y).axpby(alpha, num(x), beta);
     }

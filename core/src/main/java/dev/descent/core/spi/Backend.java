@@ -82,6 +82,17 @@ public interface Backend {
     void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Storage a, int aOffset,
               Storage b, int bOffset, double beta, Storage c, int cOffset);
 
+    /**
+     * Runs {@code body}, during which the {@link #gemm} calls of the calling thread that read {@code operand} (as A
+     * or B, at any offset) may read a copy of it that this backend took once, when {@code body} began: a backend
+     * that copies GEMM operands into its own memory (native buffers) then copies this one once for many products,
+     * as a recurrence does with its hidden weight over every time step. {@code operand} must not be written while
+     * {@code body} runs. Calls may nest. The default runs {@code body} and keeps nothing.
+     */
+    default void withGemmOperand(Storage operand, Runnable body) {
+        body.run();
+    }
+
     /** {@code out} = {@code x} with its axes reordered: out axis {@code i} is x axis {@code axes[i]}. */
     void permute(Storage x, Shape xShape, int[] axes, Storage out);
 

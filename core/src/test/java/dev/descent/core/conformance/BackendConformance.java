@@ -46,14 +46,19 @@ public abstract class BackendConformance extends WindowConformance {
     /** A storage of this backend holding {@code values} (converted to {@code dt}), written through the SPI. */
     protected Storage store(DType dt, double... values) {
         Storage s = backend().allocate(dt, values.length);
-        if (dt == DType.FLOAT64) {
+        overwrite(s, values);
+        return s;
+    }
+
+    /** Writes {@code values} (converted to its dtype) over a floating storage of this backend, through the SPI. */
+    protected void overwrite(Storage s, double... values) {
+        if (s.dtype() == DType.FLOAT64) {
             backend().write(DoubleBuffer.wrap(values.clone()), s, 0);
         } else {
             float[] f = new float[values.length];
             for (int i = 0; i < f.length; i++) f[i] = (float) values[i];
             backend().write(FloatBuffer.wrap(f), s, 0);
         }
-        return s;
     }
 
     /** An INT32 storage of this backend holding {@code values}. */
@@ -318,6 +323,39 @@ public abstract class BackendConformance extends WindowConformance {
         backend().gemm(true, true, 2, 2, 2, 1.0, a, 4, b, 4, 1.0, c, 4);
         // A^T B^T = [[1,3],[2,4]] [[1,1],[0,1]] = [[1,4],[2,6]]
         assertArrayEquals(new double[] {5, 5, 5, 5, 10, 11, 19, 17}, values(c));
+    }
+
+    /**
+     * Products inside {@link Backend#withGemmOperand} equal the plain ones: the kept operand read as B, as A, and
+     * as both at two offsets, next to operands that are not kept, nested bodies (the outer operand is still right
+     * after the inner body), and once the body is over a product reads the operand's new values, not the copy kept
+     * before.
+     */
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void gemmWithAKeptOperandEqualsThePlainProduct(DType dt) {
+        Backend be = backend();
+        Storage w = store(dt, 9, 9, 1, 2, 3, 4); // W = [[1, 2], [3, 4]] from element 2
+        Storage x = store(dt, 1, 0, 1, 1);       // X = [[1, 0], [1, 1]]
+        Storage xw = store(dt, 0, 0, 0, 0), wtx = store(dt, 0, 0, 0, 0), wxt = store(dt, 0, 0, 0, 0);
+        Storage again = store(dt, 0, 0, 0, 0), both = store(dt, 0, 0, 0, 0);
+        be.withGemmOperand(w, () -> {
+            be.gemm(false, false, 2, 2, 2, 1.0, w, 0, w, 2, 0.0, both, 0);
+            be.gemm(false, false, 2, 2, 2, 1.0, x, 0, w, 2, 0.0, xw, 0);
+            be.gemm(true, false, 2, 2, 2, 1.0, w, 2, x, 0, 0.0, wtx, 0);
+            be.withGemmOperand(x, () -> be.gemm(false, true, 2, 2, 2, 1.0, w, 2, x, 0, 0.0, wxt, 0));
+            be.gemm(false, false, 2, 2, 2, 2.0, x, 0, w, 2, 0.0, again, 0);
+        });
+        assertArrayEquals(new double[] {36, 54, 7, 10}, values(both)); // [[9, 9], [1, 2]] W, both from w
+        assertArrayEquals(new double[] {1, 2, 4, 6}, values(xw));     // X W
+        assertArrayEquals(new double[] {4, 3, 6, 4}, values(wtx));    // W^T X
+        assertArrayEquals(new double[] {1, 3, 3, 7}, values(wxt));    // W X^T
+        assertArrayEquals(new double[] {2, 4, 8, 12}, values(again)); // 2 X W, after the inner body
+        overwrite(w, 0, 0, 2, 0, 0, 2);                               // W = 2 I
+        be.withGemmOperand(x, () -> be.gemm(false, false, 2, 2, 2, 1.0, x, 0, w, 2, 0.0, xw, 0));
+        assertArrayEquals(new double[] {2, 0, 2, 2}, values(xw));
+        be.gemm(false, false, 2, 2, 2, 1.0, x, 0, w, 2, 0.0, xw, 0);
+        assertArrayEquals(new double[] {2, 0, 2, 2}, values(xw));
     }
 
     // ------------------------------------------------------------------ movement

@@ -15,6 +15,16 @@ enum CellKind {
         this.gates = gates;
     }
 
+    /** The rows of the stacked gate weights, {@code gates hiddenSize}, refused (naming {@code layer}) beyond int. */
+    int gateRows(String layer, int hiddenSize) {
+        long rows = (long) gates * hiddenSize;
+        if (rows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(layer + ": hidden_size " + hiddenSize + " gives " + rows + " gate rows ("
+                    + gates + " x hidden_size), more than " + Integer.MAX_VALUE);
+        }
+        return (int) rows;
+    }
+
     boolean hasCell() {
         return this == LSTM;
     }
@@ -24,27 +34,33 @@ enum CellKind {
     }
 
     /**
-     * Runs the recurrence over {@code xp} {@code (T, B, G H)} from {@code (h0, c0)}; the outputs are
-     * {@code (T, B, H)}, the states {@code (B, H)}.
+     * Runs the recurrence over the input rows {@code x} {@code (T B, F)} (time-major) from {@code (h0, c0)}: the input
+     * projection of every step as one GEMM, then the scan; the outputs are {@code (T, B, H)}, the states
+     * {@code (B, H)}. {@code bih} and {@code bhh} are both null or both given.
+     *
+     * <p>NOTE: the GEMM reads {@code W_ih} {@code (G H, F)} transposed in place, so the weight is never permuted
+     * (nor its gradient back). In the RNN and the LSTM both biases are added to the same pre-activation, so they
+     * enter the scan as one {@code b_ih + b_hh} (of {@code G H} elements, whose gradient reaches each bias
+     * unchanged) instead of a pass over the {@code (T B, G H)} projections; the GRU's {@code b_hn} lies inside the
+     * reset product, so its {@code b_ih} stays in the projection (PyTorch's formula).
      */
-    Scan scan(Variable xp, Variable h0, Variable c0, Variable whh, Variable bhh, int[] lengths) {
-        int steps = xp.shape().dim(0);
+    Scan run(Variable x, int steps, Variable wih, Variable bih, Variable h0, Variable c0, Variable whh, Variable bhh,
+             int[] lengths) {
+        Variable xp = x.matmul(wih, false, true);
+        Variable bias = bhh;
+        if (bih != null) {
+            if (this == GRU) xp = xp.add(bih);
+            else bias = bih.add(bhh);
+        }
+        xp = xp.reshape(steps, x.shape().dim(0) / steps, gates * whh.shape().dim(1));
         Variable all = switch (this) {
-            case RNN_TANH -> Variable.rnnScan(xp, h0, whh, bhh, false, lengths);
-            case RNN_RELU -> Variable.rnnScan(xp, h0, whh, bhh, true, lengths);
-            case LSTM -> Variable.lstmScan(xp, h0, c0, whh, bhh, lengths);
-            case GRU -> Variable.gruScan(xp, h0, whh, bhh, lengths);
+            case RNN_TANH -> Variable.rnnScan(xp, h0, whh, bias, false, lengths);
+            case RNN_RELU -> Variable.rnnScan(xp, h0, whh, bias, true, lengths);
+            case LSTM -> Variable.lstmScan(xp, h0, c0, whh, bias, lengths);
+            case GRU -> Variable.gruScan(xp, h0, whh, bias, lengths);
         };
         Variable h = all.slice(0, steps, steps + 1).squeeze(0);
         Variable c = hasCell() ? all.slice(0, steps + 1, steps + 2).squeeze(0) : null;
         return new Scan(all.slice(0, 0, steps), h, c);
-    }
-
-    /**
-     * {@code x W_ih^T + b_ih} for rows {@code x} {@code (N, F)}, {@code W_ih} {@code (G H, F)}: one GEMM, onto the
-     * bias rows when there is a bias (so the {@code (N, G H)} product is not allocated twice).
-     */
-    static Variable project(Variable x, Variable wih, Variable bih) {
-        return bih == null ? x.matmul(wih, false, true) : x.linear(wih.transpose(), bih);
     }
 }

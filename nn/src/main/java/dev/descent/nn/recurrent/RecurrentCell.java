@@ -31,7 +31,7 @@ public abstract class RecurrentCell extends Module {
         this.kind = kind;
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
-        int gh = kind.gates * hiddenSize;
+        int gh = kind.gateRows(name, hiddenSize);
         double k = 1 / Math.sqrt(hiddenSize);
         var init = Initializers.uniform(-k, k);
         wih = registerParameter("weight_ih", init.initialize(f, Shape.of(gh, inputSize), inputSize, gh, rng));
@@ -66,8 +66,7 @@ public abstract class RecurrentCell extends Module {
         int batch = x.shape().dim(0);
         Variable h0 = state("h", h, single, batch, input);
         Variable c0 = kind.hasCell() ? state("c", c, single, batch, input) : null;
-        Variable xp = CellKind.project(x, wih, bih).unsqueeze(0);
-        CellKind.Scan s = kind.scan(xp, h0, c0, whh, bhh, null);
+        CellKind.Scan s = kind.run(x, 1, wih, bih, h0, c0, whh, bhh, null);
         Variable hOut = single ? s.h().squeeze(0) : s.h();
         Variable cOut = s.c() == null ? null : single ? s.c().squeeze(0) : s.c();
         return new CellKind.Scan(hOut, hOut, cOut);

@@ -47,7 +47,7 @@ public abstract class RecurrentLayer extends Module {
         this.name = name;
         this.kind = kind;
         this.options = options;
-        int d = options.directions(), h = options.hiddenSize(), gh = kind.gates * h;
+        int d = options.directions(), h = options.hiddenSize(), gh = kind.gateRows(name, h);
         double k = 1 / Math.sqrt(h);
         var init = Initializers.uniform(-k, k);
         weights = new Variable[options.numLayers() * d][];
@@ -106,12 +106,18 @@ public abstract class RecurrentLayer extends Module {
             throw new IllegalArgumentException(name + ".forward: expected input_size " + options.inputSize()
                     + " as the last axis of the input, got " + input.shape());
         }
+        Variable w0 = weights[0][0];
+        if (x.dtype() != w0.dtype() || !x.value().backend().equals(w0.value().backend())) {
+            throw new IllegalArgumentException(name + ".forward: expected an input of the parameters' dtype "
+                    + w0.dtype() + " on " + w0.value().backend().name() + ", got " + x.dtype() + " on "
+                    + x.value().backend().name() + " " + input.shape());
+        }
         if (steps < 1) throw new IllegalArgumentException(name + ".forward: the input has no time steps: " + input.shape());
         checkLengths(lengths, batch, steps, unbatched);
         Variable hInit = state("h0", h0, unbatched, batch, input);
         Variable cInit = kind.hasCell() ? state("c0", c0, unbatched, batch, input) : null;
 
-        int d = options.directions(), h = options.hiddenSize();
+        int d = options.directions();
         Tensor reverse = d == 2 ? reversal(x.value(), steps, batch, lengths) : null;
         List<Variable> hn = new ArrayList<>(), cn = new ArrayList<>();
         Variable layerInput = x;
@@ -122,10 +128,9 @@ public abstract class RecurrentLayer extends Module {
                 Variable[] w = weights[index];
                 Variable in = dir == 0 ? layerInput : reverse(layerInput, reverse);
                 int features = in.shape().dim(2);
-                Variable xp = CellKind.project(in.reshape(steps * batch, features), w[0], w[2])
-                        .reshape(steps, batch, kind.gates * h);
-                CellKind.Scan s = kind.scan(xp, initial(hInit, index, batch, x),
-                        kind.hasCell() ? initial(cInit, index, batch, x) : null, w[1], w[3], lengths);
+                CellKind.Scan s = kind.run(in.reshape(steps * batch, features), steps, w[0], w[2],
+                        initial(hInit, index, batch, x), kind.hasCell() ? initial(cInit, index, batch, x) : null,
+                        w[1], w[3], lengths);
                 outs[dir] = dir == 0 ? s.outputs() : reverse(s.outputs(), reverse);
                 hn.add(s.h());
                 if (s.c() != null) cn.add(s.c());
