@@ -168,7 +168,8 @@ class BarrierResumeTest {
         String k = refused(builder(sc, Fixtures::mlp, ar, 4), barrier);
         assertTrue(k.contains("loop.stepsPerJob") && k.contains("'3'") && k.contains("'4'"), k);
         String fromPerStep = refused(builder(sc, Fixtures::mlp, ar, STEPS_PER_JOB), perStep);
-        assertTrue(fromPerStep.contains("loop") && fromPerStep.contains("saved without one"), fromPerStep);
+        assertTrue(fromPerStep.contains("loop") && fromPerStep.contains("trainer's own loop")
+                && fromPerStep.contains("{stepsPerJob=3}"), fromPerStep);
         String model = refused(builder(sc, Fixtures::mlp, ar, STEPS_PER_JOB), float32);
         assertTrue(model.contains("model.safetensors"), model);
         String optimizer = refused(builder(sc, Fixtures::mlp, ar, STEPS_PER_JOB)
@@ -178,7 +179,7 @@ class BarrierResumeTest {
         // and one job per step refuses the barrier mode's checkpoint
         try (SparkTrainer t = BarrierTrainingTest.builder(sc, 2).build()) {
             String m = assertThrows(CheckpointException.class, () -> t.resume(barrier)).getMessage();
-            assertTrue(m.contains("loop"), m);
+            assertTrue(m.contains("outside loop [stepsPerJob]") && m.contains("runs its own loop"), m);
         }
 
         Path modelFile = barrier.resolve("last/model.safetensors");

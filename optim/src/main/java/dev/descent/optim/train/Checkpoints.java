@@ -350,6 +350,13 @@ final class Checkpoints {
         Map<String, long[]> generators = generators(t, stateFile, s);
         Map<String, String> scheduler = entries(stateFile, s, "scheduler", t.scheduler != null || t.schedule != null);
         Map<String, String> plateau = entries(stateFile, s, "plateau", t.plateau != null);
+        if (s.has("loop") != (t.checkpointLoop != null)) {
+            throw new CheckpointException(stateFile, "loop", s.has("loop")
+                    ? "the checkpoint was written by an outside loop " + read(stateFile, () -> s.object("loop").names())
+                    + ", this trainer runs its own loop"
+                    : "is missing: the checkpoint was written by the trainer's own loop, this trainer's are written by "
+                    + "an outside loop " + new java.util.TreeMap<>(t.checkpointLoop));
+        }
         Map<String, String> loop = entries(stateFile, s, "loop", t.checkpointLoop != null);
         if (loop != null && !loop.equals(t.checkpointLoop)) {
             for (var e : t.checkpointLoop.entrySet()) {
