@@ -91,6 +91,63 @@ def encoder():
     return model
 
 
+class MaskedEncoder(nn.Module):
+    """(time, batch, 8), a boolean attention mask (time, time) and a boolean key-padding mask (batch, time) (True: may
+    not attend) -> (time, batch, 3): a two-layer post-norm TransformerEncoder (ReLU, sequence-first: PyTorch 1.13's
+    reference path), then Linear; the parameters moved off their initial values."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.1)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.out = nn.Linear(8, 3)
+        with torch.no_grad():
+            for p in self.parameters():
+                p.add_(torch.randn(p.shape) * 0.2)
+
+    def forward(self, x, mask, padding):
+        return self.out(self.encoder(x, mask=mask, src_key_padding_mask=padding))
+
+
+def masks(time, batch, generator):
+    """Random boolean masks, one in three set, key 0 never (so that no query loses every key: PyTorch gives NaN)."""
+    mask = torch.rand(time, time, generator=generator) < 1 / 3
+    padding = torch.rand(batch, time, generator=generator) < 1 / 3
+    mask[:, 0] = False
+    padding[:, 0] = False
+    return mask, padding
+
+
+def write_masked(name, seed):
+    """The masked encoder: three graph inputs (input, attn_mask, key_padding_mask), time and batch dynamic."""
+    torch.manual_seed(seed)
+    model = MaskedEncoder().eval()
+    g = torch.Generator().manual_seed(seed + 1)
+    sample = (torch.randn(4, 3, 8), *masks(4, 3, g))
+    path = OUT / (name + ".onnx")
+    torch.onnx.export(model, sample, str(path), opset_version=17,
+                      input_names=["input", "attn_mask", "key_padding_mask"], output_names=["output"],
+                      dynamic_axes={"input": {0: "time", 1: "batch"}, "attn_mask": {0: "time", 1: "time"},
+                                    "key_padding_mask": {0: "batch", 1: "time"}, "output": {0: "time", 1: "batch"}})
+    onnx.checker.check_model(onnx.load(str(path)), full_check=True)
+    cases = []
+    for time, batch in ((5, 2), (3, 6)):
+        x = torch.randn(time, batch, 8, dtype=torch.float64, generator=g) * 1.5
+        x = x.float().double()  # the float32 model's input, exactly
+        mask, padding = masks(time, batch, g)
+        y = model.double()(x, mask, padding)  # grad enabled, as in training: the reference path, never a fast path
+        model.float()
+        cases.append({
+            "input": {"shape": list(x.shape), "data": [float(v) for v in x.flatten()]},
+            "attn_mask": {"shape": list(mask.shape), "data": [int(v) for v in mask.flatten()]},
+            "key_padding_mask": {"shape": list(padding.shape), "data": [int(v) for v in padding.flatten()]},
+            "output": {"shape": list(y.shape), "data": [float(v) for v in y.detach().flatten()]},
+        })
+    golden = {"model": name + ".onnx", "torch": torch.__version__, "cases": cases}
+    (OUT / (name + ".json")).write_text(json.dumps(golden, indent=1) + "\n")
+    print(name, path.stat().st_size, "bytes,", sorted({n.op_type for n in onnx.load(str(path)).graph.node}))
+
+
 def warm_up(model, features, dtype, seed):
     """Training-mode passes, so that the batch normalisations' running statistics are not their initial values
     (from a generator of their own; only models with batch normalisation, whose dropout would draw from the global
@@ -156,3 +213,5 @@ if __name__ == "__main__":
     for i, (name, build, features, dtype) in enumerate(MODELS):
         if len(sys.argv) == 1 or name in sys.argv[1:]:
             write(name, build, features, dtype, 100 + i)
+    if len(sys.argv) == 1 or "encoder_masked" in sys.argv[1:]:
+        write_masked("encoder_masked", 100 + len(MODELS))

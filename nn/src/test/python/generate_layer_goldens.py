@@ -135,4 +135,31 @@ def batchnorm_steps(name, layer, shape):
 batchnorm_steps("batchnorm2d_3steps", nn.BatchNorm2d(3), (4, 3, 3, 3))
 batchnorm_steps("batchnorm2d_3steps_cumulative", nn.BatchNorm2d(2, momentum=None), (3, 2, 2, 2))
 batchnorm_steps("batchnorm1d_3steps", nn.BatchNorm1d(4, momentum=0.3), (5, 4))
+
+# padding_mode: the input padded with its own values, then convolved without padding
+layer_case("conv2d_reflect", randomize(nn.Conv2d(2, 3, 3, padding=(1, 2), padding_mode="reflect")), rand(2, 2, 4, 5))
+layer_case("conv2d_replicate_strided_groups",
+           randomize(nn.Conv2d(2, 4, (3, 2), stride=2, padding=2, groups=2, padding_mode="replicate")),
+           rand(1, 2, 5, 4))
+layer_case("conv2d_circular_same_dilated",
+           randomize(nn.Conv2d(2, 2, (2, 3), padding="same", dilation=(1, 2), padding_mode="circular")),
+           rand(1, 2, 4, 6))
+layer_case("conv1d_reflect_same", randomize(nn.Conv1d(3, 2, 4, padding="same", padding_mode="reflect")), rand(2, 3, 6))
+layer_case("conv1d_circular_dilated_no_bias",
+           randomize(nn.Conv1d(2, 2, 3, padding=3, dilation=2, bias=False, padding_mode="circular")), rand(1, 2, 5))
+
+# transposed convolution with an output padding of at least the stride (allowed below the dilation)
+layer_case("conv_transpose2d_output_padding_below_dilation",
+           randomize(nn.ConvTranspose2d(2, 3, 3, stride=(1, 2), padding=(1, 0), output_padding=(1, 1), dilation=(2, 1))),
+           rand(2, 2, 3, 4))
+layer_case("conv_transpose2d_output_padding_twice_the_stride",
+           randomize(nn.ConvTranspose2d(2, 2, (2, 3), stride=1, padding=(0, 1), output_padding=2, dilation=3,
+                                        bias=False)), rand(1, 2, 3, 3))
+
+# average pooling with divisor_override: each window's sum over the given divisor
+layer_case("avgpool2d_divisor_override_ceil",
+           nn.AvgPool2d(3, stride=2, padding=1, ceil_mode=True, count_include_pad=False, divisor_override=5),
+           rand(2, 2, 6, 7))
+layer_case("avgpool2d_divisor_override_rect", nn.AvgPool2d((2, 3), stride=(1, 2), divisor_override=-4),
+           rand(1, 3, 4, 7))
 OUT.close()

@@ -172,3 +172,23 @@ case("nll_ignore", lambda r, lp, k: F.nll_loss(lp, k, reduction=r), torch.log_so
      torch.tensor([0, -100, 1, -100, 2]))
 case("nll_ignore_custom", lambda r, lp, k: F.nll_loss(lp, k, reduction=r, ignore_index=1),
      torch.log_softmax(rand(5, 3), 1), torch.tensor([0, 1, 1, 2, 2]))
+
+# class weights (the weight is a constant input after the target), with ignore_index and label smoothing
+def positive(*shape):
+    return 0.25 + 2 * torch.rand(tuple(shape))
+
+
+case("ce_weight", lambda r, z, k, w: F.cross_entropy(z, k, weight=w, reduction=r), rand(5, 4),
+     torch.tensor([0, 3, 1, 1, 2]), const(positive(4)))
+case("ce_weight_ignore_smoothing",
+     lambda r, z, k, w: F.cross_entropy(z, k, weight=w, reduction=r, ignore_index=2, label_smoothing=0.15),
+     rand(6, 4), torch.tensor([2, 0, 3, 2, 1, 1]), const(positive(4)))
+case("ce_weight_rank3_ignore", lambda r, z, k, w: F.cross_entropy(z, k, weight=w, reduction=r), rand(2, 3, 4),
+     torch.tensor([[0, 2, -100, 1], [2, 2, 0, -100]]), const(positive(3)))
+case("ce_weight_soft_smoothing",
+     lambda r, z, t, w: F.cross_entropy(z, t, weight=w, reduction=r, label_smoothing=0.2), rand(4, 3), soft(4, 3),
+     const(positive(3)))
+case("ce_weight_unbatched", lambda r, z, k, w: F.cross_entropy(z, k, weight=w, reduction=r, label_smoothing=0.1),
+     rand(4), torch.tensor(2), const(positive(4)))
+case("nll_weight_ignore", lambda r, lp, k, w: F.nll_loss(lp, k, weight=w, reduction=r),
+     torch.log_softmax(rand(5, 3), 1), torch.tensor([0, -100, 1, 2, 2]), const(positive(3)))

@@ -139,12 +139,13 @@ public final class Convolution {
         Backend b = x.backend();
         if (bias != null) b.broadcastTo(bias.storage(), Shape.of(outShape.dim(1), 1, 1), out.storage(), outShape);
         Lowering l = new Lowering(x.shape(), weight.shape(), outShape, o);
-        l.inChunks(b, x.dtype(), x.storage(), (n0, count, col) -> {
+        // NOTE: every image's GEMM reads the same weight; a backend that copies operands copies it once.
+        b.withGemmOperand(weight.storage(), () -> l.inChunks(b, x.dtype(), x.storage(), (n0, count, col) -> {
             if (!l.direct) b.im2col(x.storage(), n0 * l.inImage, l.window, count, col);
             l.eachImageAndGroup(count, (i, g) -> b.gemm(false, false, l.outPerGroup, l.positions, l.rowsPerGroup, 1.0,
                     weight.storage(), l.weightOffset(g), col, l.colOffset(i, g), bias == null ? 0.0 : 1.0,
                     out.storage(), l.outOffset(n0 + i, g)));
-        });
+        }));
         return out;
     }
 
@@ -164,12 +165,12 @@ public final class Convolution {
         if (xShape.size() == 0) return dx;
         Backend b = grad.backend();
         Lowering l = new Lowering(xShape, weight.shape(), outShape, o);
-        l.inChunks(b, grad.dtype(), dx.storage(), (n0, count, col) -> {
+        b.withGemmOperand(weight.storage(), () -> l.inChunks(b, grad.dtype(), dx.storage(), (n0, count, col) -> {
             l.eachImageAndGroup(count, (i, g) -> b.gemm(true, false, l.rowsPerGroup, l.positions, l.outPerGroup, 1.0,
                     weight.storage(), l.weightOffset(g), grad.storage(), l.outOffset(n0 + i, g), 0.0, col,
                     l.colOffset(i, g)));
             if (!l.direct) b.col2im(col, l.window, count, dx.storage(), n0 * l.inImage);
-        });
+        }));
         return dx;
     }
 

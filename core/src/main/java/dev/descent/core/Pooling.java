@@ -48,11 +48,12 @@ public final class Pooling {
          * less one in ceil mode when the last window would start in the padding after the input; -1 when none fits.
          */
         static int outSize(int size, int kernel, int stride, int pad, int dilation, boolean ceil) {
-            int span = size + 2 * pad - dilation * (kernel - 1) - 1;
+            // NOTE: in long, so that a stride or padding near the int range cannot wrap around
+            long span = (long) size + 2L * pad - (long) dilation * (kernel - 1) - 1;
             if (span < 0) return -1;
-            int out = (span + (ceil ? stride - 1 : 0)) / stride + 1;
-            if (ceil && (out - 1) * stride >= size + pad) out--;
-            return out;
+            long out = (span + (ceil ? stride - 1L : 0L)) / stride + 1;
+            if (ceil && (out - 1) * stride >= (long) size + pad) out--;
+            return out > Integer.MAX_VALUE ? -1 : (int) out;
         }
 
         public int outHeight(int h) {

@@ -16,6 +16,7 @@ import dev.descent.nn.layers.GroupNorm;
 import dev.descent.nn.layers.LayerNorm;
 import dev.descent.nn.layers.MaxPool1d;
 import dev.descent.nn.layers.MaxPool2d;
+import dev.descent.nn.layers.PaddingMode;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +39,21 @@ final class CnnExports {
     private CnnExports() {
     }
 
+    /** Refuses a convolution that pads with its input's values: the exported Conv pads with zeros. */
+    private static void zeroPadded(Exporter.Call call, PaddingMode mode) {
+        if (mode != PaddingMode.ZEROS) {
+            throw OpExports.unsupported(call, call.module().getClass().getSimpleName(), "padding_mode '"
+                    + mode.torchName() + "' is not exported (only 'zeros')");
+        }
+    }
+
     /** The output of {@code call} exported as its layer, or {@code null} if it is none of these layers. */
     static String convert(Exporter.Call call, String x, GraphWriter g, Function<Variable, String> params) {
         Module m = call.module();
         String hint = call.hint();
         int rank = call.input().rank();
+        if (m instanceof Conv1d c) zeroPadded(call, c.paddingMode());
+        if (m instanceof Conv2d c) zeroPadded(call, c.paddingMode());
         if (m instanceof Conv1d c) {
             batched(call, 3);
             Convolution.Options o = c.options();
@@ -57,6 +68,12 @@ final class CnnExports {
         if (m instanceof ConvTranspose2d c) {
             batched(call, 4);
             int[] op = c.outputPadding();
+            if (op[0] >= c.options().strideH() || op[1] >= c.options().strideW()) {
+                // NOTE: ONNX Runtime 1.23.2 gives other values than PyTorch for an output padding of the stride or more
+                throw OpExports.unsupported(call, "ConvTranspose2d", "output_padding " + java.util.Arrays.toString(op)
+                        + " of at least the stride (" + c.options().strideH() + ", " + c.options().strideW()
+                        + ") is not exported");
+            }
             return conv(g, "ConvTranspose", hint, x, c.weight(), c.bias(), params, strides(c.options()),
                     pads(c.options()), dilations(c.options()), c.options().groups(), new long[] {op[0], op[1]});
         }
@@ -76,6 +93,10 @@ final class CnnExports {
         }
         if (m instanceof AvgPool2d p) {
             batched(call, 4);
+            if (p.divisorOverride() != null) {
+                throw OpExports.unsupported(call, "AvgPool2d", "divisor_override " + p.divisorOverride()
+                        + " is not exported (ONNX's AveragePool has none)");
+            }
             Pooling.Options o = p.options();
             return g.node("AveragePool", hint, List.of(x), ints("kernel_shape", o.kernelH(), o.kernelW()),
                     ints("strides", o.strideH(), o.strideW()), ints("pads", o.padH(), o.padW(), o.padH(), o.padW()),

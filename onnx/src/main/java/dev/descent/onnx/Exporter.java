@@ -47,6 +47,8 @@ final class Exporter {
     static final String OUTPUT = "output";
     static final String BATCH = "batch";
     static final String SEQUENCE = "sequence";
+    /** The leading axis of a per-head attention mask {@code (N·heads, L, S)}. */
+    static final String BATCH_X_HEADS = "batch_x_heads";
 
     /** One module call seen during the trace. */
     record Call(String path, Module module, Variable input, Variable output) {
@@ -68,8 +70,14 @@ final class Exporter {
     }
 
     static ModelProto export(Module module, Tensor sample) {
-        if (module == null) throw new IllegalArgumentException("Onnx.export: module must not be null");
         if (sample == null) throw new IllegalArgumentException("Onnx.export: sampleInput must not be null");
+        return export(module, ExportInputs.of(sample));
+    }
+
+    static ModelProto export(Module module, ExportInputs inputs) {
+        if (module == null) throw new IllegalArgumentException("Onnx.export: module must not be null");
+        if (inputs == null) throw new IllegalArgumentException("Onnx.export: inputs must not be null");
+        Tensor sample = inputs.input();
         if (sample.rank() < 1) {
             throw new IllegalArgumentException("Onnx.export: the sample input must be a batch (batch, ...) of "
                     + "float32 or float64 values or of INT32 indices, got " + sample.dtype() + " " + sample.shape());
@@ -79,6 +87,8 @@ final class Exporter {
         DType dtype = indices ? module.namedParameters().values().stream().map(Variable::dtype).findFirst()
                 .orElse(DType.FLOAT32) : sample.dtype();
         Exporter e = new Exporter(dtype, sample.shape().dim(0));
+        for (String name : inputs.names()) e.graph.fresh(name); // no node writes a graph input's name
+        e.graph.fresh(OUTPUT);
         module.namedParameters().forEach((name, p) -> {
             e.parameterNames.putIfAbsent(p, name);
             if (p.dtype() != dtype) {
@@ -88,9 +98,17 @@ final class Exporter {
         });
         // indices (an Embedding's input) take no gradient: the trace starts at the layers they feed
         Variable x = indices ? Variable.constant(sample) : Variable.parameter(sample);
-        Variable y = e.trace(module, x);
-        String out = e.convert(e.rootCall(module, x, y), INPUT);
+        String[] symbolic = symbolicAxes(module, sample.rank());
         GraphProto.Builder g = e.graph.graph;
+        g.addInput(valueInfo(inputs.inputName(), sample.dtype(), sample.shape().dims(), symbolic));
+        if (indices) { // NOTE: indices enter as INT64, as PyTorch's exports and ONNX Runtime's users give them
+            g.setInput(0, g.getInput(0).toBuilder().setType(g.getInput(0).getType().toBuilder().setTensorType(
+                    g.getInput(0).getType().getTensorType().toBuilder().setElemType(
+                            dev.descent.onnx.proto.OnnxProto.TensorProto.DataType.INT64_VALUE))));
+        }
+        Variable[] y = new Variable[1];
+        String out = inputs.hasMasks() ? e.convertMasked(module, x, inputs, symbolic, y)
+                : e.convert(e.rootCall(module, x, y[0] = e.trace(module, "", x)), inputs.inputName());
         if (!g.getNodeList().isEmpty() && g.getNode(g.getNodeCount() - 1).getOutput(0).equals(out)) {
             g.setNode(g.getNodeCount() - 1, g.getNode(g.getNodeCount() - 1).toBuilder().setOutput(0, OUTPUT));
         } else {
@@ -98,19 +116,12 @@ final class Exporter {
                     .setName("Identity_output").addInput(out).addOutput(OUTPUT));
         }
         g.setName(module.getClass().getSimpleName());
-        String[] symbolic = symbolicAxes(module, sample.rank());
-        g.addInput(valueInfo(INPUT, sample.dtype(), sample.shape().dims(), symbolic));
-        if (indices) { // NOTE: indices enter as INT64, as PyTorch's exports and ONNX Runtime's users give them
-            g.setInput(0, g.getInput(0).toBuilder().setType(g.getInput(0).getType().toBuilder().setTensorType(
-                    g.getInput(0).getType().getTensorType().toBuilder().setElemType(
-                            dev.descent.onnx.proto.OnnxProto.TensorProto.DataType.INT64_VALUE))));
-        }
-        int[] outDims = y.shape().dims();
+        int[] outDims = y[0].shape().dims();
         int leading = 0; // the output's leading axes that follow the input's symbolic ones
         while (leading < Math.min(symbolic.length, outDims.length) && outDims[leading] == sample.shape().dim(leading)) {
             leading++;
         }
-        g.addOutput(valueInfo(OUTPUT, y.dtype(), outDims, java.util.Arrays.copyOf(symbolic, leading)));
+        g.addOutput(valueInfo(OUTPUT, y[0].dtype(), outDims, java.util.Arrays.copyOf(symbolic, leading)));
         return ModelProto.newBuilder()
                 .setIrVersion(Onnx.IR_VERSION)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(Onnx.OPSET))
@@ -118,16 +129,95 @@ final class Exporter {
                 .setGraph(g).build();
     }
 
+    /**
+     * Exports an attention model whose masks are graph inputs: the attention layer (the module, or a Sequential's
+     * first layer) runs with the masks and is exported with them; the Sequential's other layers are traced and
+     * exported one by one on its output. Declares the masks' inputs; sets {@code y[0]} to Descent's output.
+     */
+    private String convertMasked(Module module, Variable x, ExportInputs inputs, String[] symbolic, Variable[] y) {
+        Module first = module;
+        String path = "";
+        if (!AttentionExports.takesMasks(module) && module instanceof Sequential s && !s.children().isEmpty()) {
+            var head = s.children().entrySet().iterator().next();
+            first = head.getValue();
+            path = head.getKey();
+        }
+        if (!AttentionExports.takesMasks(first)) {
+            throw new OnnxExportException("Onnx.export: attention masks are exported for a MultiheadAttention, "
+                    + "TransformerEncoderLayer or TransformerEncoder, or a Sequential whose first layer is one; module '"
+                    + display(path) + "' is " + first.getClass().getSimpleName());
+        }
+        var attn = inputs.mask(ExportInputs.Role.ATTN_MASK);
+        var padding = inputs.mask(ExportInputs.Role.KEY_PADDING_MASK);
+        boolean batched = x.rank() == 3;
+        boolean sequence = java.util.Arrays.asList(symbolic).contains(SEQUENCE);
+        if (attn != null) {
+            checkMask(attn, graph.dtype, path, first);
+            boolean byHead = attn.sample().rank() == 3;
+            String[] axes = sequence ? new String[] {byHead ? (batched ? BATCH_X_HEADS : null) : SEQUENCE, SEQUENCE,
+                SEQUENCE} : new String[] {byHead && batched ? BATCH_X_HEADS : null};
+            graph.graph.addInput(maskInfo(attn, axes));
+        }
+        if (padding != null) {
+            checkMask(padding, graph.dtype, path, first);
+            String[] axes = batched ? new String[] {BATCH, sequence ? SEQUENCE : null}
+                    : new String[] {sequence ? SEQUENCE : null};
+            graph.graph.addInput(maskInfo(padding, axes));
+        }
+        Variable h;
+        try (NoGrad scope = NoGrad.enable()) {
+            h = AttentionExports.forward(first, x, attn == null ? null : attn.sample(),
+                    padding == null ? null : padding.sample());
+        }
+        AttentionExports.Mask mask = AttentionExports.additiveMask(graph, attn == null ? null : attn.name(),
+                attn == null ? null : attn.sample(), padding == null ? null : padding.name(),
+                padding == null ? null : padding.sample(), batched, AttentionExports.heads(first));
+        String name = AttentionExports.convert(new Call(path, first, x, h), inputs.inputName(), mask, graph,
+                this::parameter);
+        if (first != module) {
+            boolean skip = true;
+            for (var c : module.children().entrySet()) {
+                if (skip) {
+                    skip = false;
+                    continue;
+                }
+                Variable next = trace(c.getValue(), c.getKey(), h);
+                name = convert(rootCall(c.getValue(), h, next), name);
+                h = next;
+            }
+        }
+        y[0] = h;
+        return name;
+    }
+
+    private static void checkMask(ExportInputs.Mask m, DType dtype, String path, Module layer) {
+        Tensor t = m.sample();
+        if (t.dtype() != DType.INT32 && t.dtype() != dtype) {
+            throw new OnnxExportException("Onnx.export: mask '" + m.name() + "' for module '" + display(path) + "' ("
+                    + layer.getClass().getSimpleName() + ") must be INT32 (boolean) or " + dtype + ", the model's dtype, "
+                    + "got " + t.dtype() + " " + t.shape());
+        }
+    }
+
+    /** A mask's graph input: BOOL for an INT32 (boolean) mask, else its float type; {@code axes[i]} names axis i. */
+    private static ValueInfoProto maskInfo(ExportInputs.Mask m, String[] axes) {
+        ValueInfoProto v = valueInfo(m.name(), m.sample().dtype().isFloating() ? m.sample().dtype() : DType.INT32,
+                m.sample().shape().dims(), axes);
+        if (m.sample().dtype().isFloating()) return v;
+        return v.toBuilder().setType(v.getType().toBuilder().setTensorType(v.getType().getTensorType().toBuilder()
+                .setElemType(dev.descent.onnx.proto.OnnxProto.TensorProto.DataType.BOOL_VALUE))).build();
+    }
+
     static ValueInfoProto valueInfo(String name, DType dtype, int[] dims, boolean symbolicBatch) {
         return valueInfo(name, dtype, dims, symbolicBatch ? new String[] {BATCH} : new String[0]);
     }
 
-    /** A typed value whose leading axes are named {@code symbolic[i]}, the others fixed to {@code dims}. */
+    /** A typed value whose leading axes are named {@code symbolic[i]} (a {@code null} one fixed), the others fixed to {@code dims}. */
     static ValueInfoProto valueInfo(String name, DType dtype, int[] dims, String[] symbolic) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             var d = TensorShapeProto.Dimension.newBuilder();
-            if (i < symbolic.length) d.setDimParam(symbolic[i]);
+            if (i < symbolic.length && symbolic[i] != null) d.setDimParam(symbolic[i]);
             else d.setDimValue(dims[i]);
             shape.addDim(d);
         }
@@ -191,11 +281,12 @@ final class Exporter {
         return path.isEmpty() ? "<root>" : path;
     }
 
-    private Variable trace(Module module, Variable x) {
+    /** Runs {@code module} at {@code path} on {@code x}, recording every module's call (paths under {@code path}). */
+    private Variable trace(Module module, String path, Variable x) {
         List<AutoCloseable> handles = new ArrayList<>();
         try (NoGrad scope = NoGrad.enable()) {
-            forEachModule(module, (path, m) -> handles.add(m.registerForwardHook(
-                    (mm, in, out) -> calls.add(new Call(path, mm, in, out)))));
+            forEachModule(module, (sub, m) -> handles.add(m.registerForwardHook((mm, in, out) -> calls.add(new Call(
+                    path.isEmpty() ? sub : sub.isEmpty() ? path : path + "." + sub, mm, in, out)))));
             return module.apply(x);
         } finally {
             for (AutoCloseable h : handles) {

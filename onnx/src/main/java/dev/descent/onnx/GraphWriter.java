@@ -88,6 +88,11 @@ final class GraphWriter {
         return b.build();
     }
 
+    static AttributeProto tensorAttr(String name, Tensor value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeType.TENSOR)
+                .setT(TensorCodec.toProto("", value)).build();
+    }
+
     static AttributeProto ints(String name, long... values) {
         AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeType.INTS);
         for (long v : values) b.addInts(v);

@@ -38,6 +38,8 @@ final class ModelReader {
     static final int MAX_NAME_LENGTH = 1 << 12;
     static final int MAX_RANK = 8;
     static final int MAX_NODE_INPUTS = 16;
+    /** The graph inputs besides initialisers (a model's input and, say, an attention model's masks). */
+    static final int MAX_INPUTS = 16;
     /** Protobuf message nesting (model, graph, node, attribute, tensor: five deep; subgraphs are rejected). */
     static final int MAX_NESTING = 16;
     static final int MIN_OPSET = 13;
@@ -99,12 +101,15 @@ final class ModelReader {
             define(defined, name(t.getName(), "initialiser"), "initialiser");
         }
         List<ValueInfoProto> inputs = g.getInputList().stream().filter(v -> !defined.contains(v.getName())).toList();
-        if (inputs.size() != 1 || g.getOutputCount() != 1) {
-            throw new OnnxFormatException("Onnx.load: expected a graph with one input and one output, got "
-                    + inputs.size() + " inputs (besides initialisers) and " + g.getOutputCount() + " outputs");
+        if (inputs.isEmpty() || inputs.size() > MAX_INPUTS || g.getOutputCount() != 1) {
+            throw new OnnxFormatException("Onnx.load: expected a graph with 1 to " + MAX_INPUTS + " inputs and one "
+                    + "output, got " + inputs.size() + " inputs (besides initialisers) and " + g.getOutputCount()
+                    + " outputs");
         }
-        inputDType(inputs.get(0));
-        define(defined, name(inputs.get(0).getName(), "input"), "input");
+        for (ValueInfoProto in : inputs) {
+            inputDType(in);
+            define(defined, name(in.getName(), "input"), "input");
+        }
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             String where = "node " + i + " '" + name(n.getName(), "node") + "' (" + name(n.getOpType(), "op type") + ")";
@@ -158,9 +163,10 @@ final class ModelReader {
         int t = v.getType().getTensorType().getElemType();
         if (t == DataType.FLOAT_VALUE) return DType.FLOAT32;
         if (t == DataType.DOUBLE_VALUE) return DType.FLOAT64;
-        if (t == DataType.INT64_VALUE || t == DataType.INT32_VALUE) return DType.INT32;
+        if (t == DataType.INT64_VALUE || t == DataType.INT32_VALUE || t == DataType.BOOL_VALUE) return DType.INT32;
         throw new OnnxFormatException("Onnx.load: input '" + v.getName() + "' has element type " + t
-                + "; supported are FLOAT (1), DOUBLE (11), and INT64 (7) or INT32 (6) indices (given as INT32)");
+                + "; supported are FLOAT (1), DOUBLE (11), INT64 (7) or INT32 (6) indices and BOOL (9) masks (given "
+                + "as INT32, non-zero for true)");
     }
 
     private static void define(Set<String> defined, String name, String what) throws OnnxFormatException {

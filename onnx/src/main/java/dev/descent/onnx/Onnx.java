@@ -22,7 +22,8 @@ import java.nio.file.Path;
  *
  * <p>Exported models use opset {@value #OPSET} of the default domain (IR version {@value #IR_VERSION}), one input
  * named {@code input} whose leading axis is the symbolic dimension {@code batch}, one output named {@code output},
- * and the parameters as initialisers under their dotted names, in the module's dtype (float32 or float64).
+ * and the parameters as initialisers under their dotted names, in the module's dtype (float32 or float64). With
+ * {@link ExportInputs}, an attention model's masks are further named inputs (a boolean mask as {@code BOOL}).
  */
 public final class Onnx {
     /** The opset of the default ONNX domain that exported models import. */
@@ -44,17 +45,38 @@ public final class Onnx {
      */
     public static void export(Module module, Tensor sampleInput, Path file) throws IOException {
         if (file == null) throw new IllegalArgumentException("Onnx.export: file must not be null");
-        ModelProto model = toModel(module, sampleInput);
-        AtomicFiles.write(file, ch -> {
-            var out = java.nio.channels.Channels.newOutputStream(ch);
-            model.writeTo(out);
-            out.flush();
-        });
+        write(toModel(module, sampleInput), file);
+    }
+
+    /**
+     * Writes {@code module} as an ONNX model with several graph inputs, atomically: the module's input and an
+     * attention model's masks, under the names {@code inputs} gives (see {@link ExportInputs}). The module is run
+     * once on the samples; the model then accepts any batch size and, for attention, any sequence length.
+     *
+     * @throws OnnxExportException as {@link #export(Module, Tensor, Path)}, and when masks are given to a module that
+     *                             does not take them, naming it; nothing is written then
+     */
+    public static void export(Module module, ExportInputs inputs, Path file) throws IOException {
+        if (file == null) throw new IllegalArgumentException("Onnx.export: file must not be null");
+        write(toModel(module, inputs), file);
     }
 
     /** The ONNX model {@link #export} writes, as a protobuf message. */
     public static ModelProto toModel(Module module, Tensor sampleInput) {
         return Exporter.export(module, sampleInput);
+    }
+
+    /** The ONNX model {@link #export(Module, ExportInputs, Path)} writes, as a protobuf message. */
+    public static ModelProto toModel(Module module, ExportInputs inputs) {
+        return Exporter.export(module, inputs);
+    }
+
+    private static void write(ModelProto model, Path file) throws IOException {
+        AtomicFiles.write(file, ch -> {
+            var out = java.nio.channels.Channels.newOutputStream(ch);
+            model.writeTo(out);
+            out.flush();
+        });
     }
 
     /**

@@ -29,13 +29,15 @@ public final class OnnxModule extends Module {
     private static final int SECONDARY = -2;
     private final DType dtype;
     private final String inputName;
+    private final List<String> inputNames = new ArrayList<>();
+    private final List<DType> inputTypes = new ArrayList<>();
+    private final int[] inputSlots;
     private final String outputName;
     private final List<String> where = new ArrayList<>();
     private final List<OnnxOps.Step> steps = new ArrayList<>();
-    private final List<int[]> inputSlots = new ArrayList<>();
+    private final List<int[]> argumentSlots = new ArrayList<>();
     private final List<int[]> outputSlots = new ArrayList<>();
     private final Object[] initial;
-    private final int inputSlot;
     private final int outputSlot;
 
     private OnnxModule(ModelProto model) throws OnnxFormatException {
@@ -49,7 +51,8 @@ public final class OnnxModule extends Module {
             slots.put(t.getName(), values.size());
             values.add(v);
         }
-        var input = g.getInputList().stream().filter(v -> !constants.containsKey(v.getName())).findFirst().orElseThrow();
+        var inputs = g.getInputList().stream().filter(v -> !constants.containsKey(v.getName())).toList();
+        var input = inputs.get(0);
         dtype = ModelReader.inputDType(input);
         for (Object v : values) {
             if (v instanceof Variable c && dtype.isFloating() && c.dtype() != dtype) {
@@ -58,9 +61,14 @@ public final class OnnxModule extends Module {
             }
         }
         inputName = input.getName();
-        inputSlot = values.size();
-        slots.put(inputName, inputSlot);
-        values.add(null);
+        inputSlots = new int[inputs.size()];
+        for (int k = 0; k < inputSlots.length; k++) {
+            inputNames.add(inputs.get(k).getName());
+            inputTypes.add(ModelReader.inputDType(inputs.get(k)));
+            inputSlots[k] = values.size();
+            slots.put(inputs.get(k).getName(), inputSlots[k]);
+            values.add(null);
+        }
         for (int k = 0; k < g.getNodeCount(); k++) {
             NodeProto n = g.getNode(k);
             String w = "node " + k + " '" + n.getName() + "' (" + n.getOpType() + ")";
@@ -74,7 +82,7 @@ public final class OnnxModule extends Module {
                             + "output of an earlier node (such as Dropout's mask), which is not supported");
                 }
             }
-            inputSlots.add(ins);
+            argumentSlots.add(ins);
             boolean multi = OnnxOps.MULTI_OUTPUT.contains(n.getOpType());
             int[] outs = new int[multi ? n.getOutputCount() : 1];
             for (int j = 1; j < n.getOutputCount(); j++) if (!multi) slots.put(n.getOutput(j), SECONDARY);
@@ -116,20 +124,47 @@ public final class OnnxModule extends Module {
         return inputName;
     }
 
+    /** The graph's inputs (besides initialisers), in its order: the first is {@link #inputName()}. */
+    public List<String> inputNames() {
+        return List.copyOf(inputNames);
+    }
+
     public String outputName() {
         return outputName;
     }
 
+    /** Runs a model of one input on {@code x}. */
     @Override
     public Variable forward(Variable x) {
-        if (x.dtype() != dtype) {
-            throw new IllegalArgumentException("OnnxModule: input '" + inputName + "' is " + dtype + ", got "
-                    + x.dtype() + " " + x.shape());
+        if (inputNames.size() != 1) {
+            throw new IllegalArgumentException("OnnxModule: the model has " + inputNames.size() + " inputs "
+                    + inputNames + "; give each by name (forward(Map) or predict(Map))");
+        }
+        if (x == null) throw new IllegalArgumentException("OnnxModule: input '" + inputName + "' must not be null");
+        return forward(Map.of(inputName, x));
+    }
+
+    /**
+     * Runs the model on its inputs by name: each float input in its declared dtype; an integer (INT64 or INT32) or
+     * BOOL input as an INT32 tensor (a mask: non-zero is true).
+     */
+    public Variable forward(Map<String, Variable> inputs) {
+        if (inputs == null || inputs.size() != inputNames.size() || !inputs.keySet().containsAll(inputNames)) {
+            throw new IllegalArgumentException("OnnxModule: expected the inputs " + inputNames + ", got "
+                    + (inputs == null ? "null" : inputs.keySet()));
         }
         Object[] env = initial.clone();
-        env[inputSlot] = x;
+        for (int k = 0; k < inputSlots.length; k++) {
+            Variable x = inputs.get(inputNames.get(k));
+            DType expected = inputTypes.get(k);
+            if (x == null || x.dtype() != expected) {
+                throw new IllegalArgumentException("OnnxModule: input '" + inputNames.get(k) + "' is " + expected
+                        + ", got " + (x == null ? "null" : x.dtype() + " " + x.shape()));
+            }
+            env[inputSlots[k]] = x;
+        }
         for (int k = 0; k < steps.size(); k++) {
-            int[] ins = inputSlots.get(k);
+            int[] ins = argumentSlots.get(k);
             Object[] args = new Object[ins.length];
             for (int j = 0; j < ins.length; j++) args[j] = ins[j] < 0 ? null : env[ins[j]];
             try {
@@ -156,6 +191,16 @@ public final class OnnxModule extends Module {
         }
     }
 
+    /** Runs the model on tensors by input name (see {@link #forward(Map)}). */
+    public Tensor predict(Map<String, Tensor> inputs) {
+        if (inputs == null) throw new IllegalArgumentException("OnnxModule: inputs must not be null");
+        Map<String, Variable> v = new java.util.LinkedHashMap<>();
+        inputs.forEach((k, t) -> v.put(k, t == null ? null : Variable.constant(t)));
+        try (var scope = dev.descent.autodiff.NoGrad.enter()) {
+            return forward(v).value();
+        }
+    }
+
     private static String shapes(Object[] args) {
         List<String> s = new ArrayList<>();
         for (Object a : args) {
@@ -166,6 +211,6 @@ public final class OnnxModule extends Module {
 
     @Override
     protected String describe() {
-        return "OnnxModule(nodes=" + steps.size() + ", input=" + inputName + ", " + dtype + ")";
+        return "OnnxModule(nodes=" + steps.size() + ", inputs=" + inputNames + ", " + dtype + ")";
     }
 }

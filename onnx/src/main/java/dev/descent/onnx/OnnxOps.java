@@ -55,6 +55,7 @@ final class OnnxOps {
                 "ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "Greater", "Where", "Constant", "Split"));
         s.addAll(CnnOps.SUPPORTED);
         s.addAll(SequenceOps.SUPPORTED);
+        s.addAll(LogicOps.SUPPORTED);
         return java.util.Collections.unmodifiableSet(s);
     }
 
@@ -182,6 +183,8 @@ final class OnnxOps {
             case "Where": {
                 arity(node, where, 3, 3);
                 return in -> {
+                    if (!isFloat(in[1]) && !isFloat(in[2])) return LogicOps.integerWhere(in[0], in[1], in[2], where);
+                    if (LogicOps.isVector(in[0])) in[0] = Variable.constant(LogicOps.tensor(in[0], where));
                     Variable c = variable(in[0], where), a = variable(in[1], where), b = variable(in[2], where);
                     bounded(broadcastSize(c, a, b), where);
                     return Variable.where(c.value(), a, b);
@@ -200,6 +203,7 @@ final class OnnxOps {
             }
             default:
                 if (SequenceOps.SUPPORTED.contains(op)) return SequenceOps.compile(node, where, attrs, constants);
+                if (LogicOps.SUPPORTED.contains(op)) return LogicOps.compile(node, where);
                 return CnnOps.compile(node, where, attrs, constants);
         }
     }
@@ -283,6 +287,11 @@ final class OnnxOps {
         return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
+    /** Whether {@code value} is a float tensor (not an integer vector, nor an INT32 or BOOL tensor). */
+    static boolean isFloat(Object value) {
+        return value instanceof Variable v && v.dtype().isFloating();
+    }
+
     static Variable variable(Object value, String where) {
         if (value instanceof Variable v) return v;
         throw runtime(where, "expected a float tensor, got an integer tensor");
@@ -306,10 +315,7 @@ final class OnnxOps {
      */
     static Object integerArithmetic(String op, Object a, Object b, String where) {
         long[] x = SequenceOps.ints(a, where), y = SequenceOps.ints(b, where);
-        if (x.length != y.length && x.length != 1 && y.length != 1) {
-            throw runtime(where, "integer operands of " + x.length + " and " + y.length + " entries do not broadcast");
-        }
-        long[] out = new long[Math.max(x.length, y.length)];
+        long[] out = new long[broadcastLength(where, x.length, y.length)];
         for (int k = 0; k < out.length; k++) {
             long u = x[x.length == 1 ? 0 : k], v = y[y.length == 1 ? 0 : k];
             out[k] = switch (op) {
@@ -323,6 +329,23 @@ final class OnnxOps {
             };
         }
         return a instanceof Long && b instanceof Long ? (Object) out[0] : out;
+    }
+
+    /**
+     * The length of integer vectors of {@code lengths} broadcast together: one-entry vectors repeat, the others must
+     * agree (an empty vector broadcasts with one entry to empty).
+     */
+    static int broadcastLength(String where, int... lengths) {
+        int n = 1;
+        for (int l : lengths) {
+            if (l == 1) continue;
+            if (n != 1 && l != n) {
+                throw runtime(where, "integer operands of " + java.util.Arrays.toString(lengths)
+                        + " entries do not broadcast");
+            }
+            n = l;
+        }
+        return n;
     }
 
     /** ONNX's Split: {@code parts} equal pieces along {@code axis}, or pieces of the given sizes. */

@@ -72,6 +72,11 @@ final class SequenceOps {
                 OnnxOps.arity(node, where, 1, 1);
                 double value = 0;
                 DType type = null;
+                if (attrs.containsKey("value") && ModelReader.isInteger(attrs.get("value").getT())) {
+                    long[] v = ModelReader.longs(attrs.get("value").getT());
+                    if (v.length != 1) throw new OnnxFormatException("Onnx.load: " + where + " value must be one number");
+                    return in -> integerFill(ints(in[0], where), v[0], where);
+                }
                 if (attrs.containsKey("value")) {
                     Tensor v = ModelReader.floats(attrs.get("value").getT());
                     if (v.size() != 1) throw new OnnxFormatException("Onnx.load: " + where + " value must be one number");
@@ -81,15 +86,7 @@ final class SequenceOps {
                 double fill = value;
                 DType dtype = type;
                 return in -> {
-                    long[] shape = ints(in[0], where);
-                    double n = 1;
-                    int[] dims = new int[shape.length];
-                    for (int k = 0; k < dims.length; k++) {
-                        if (shape[k] < 0 || shape[k] > Integer.MAX_VALUE) throw runtime(where, "shape " + Arrays.toString(shape));
-                        dims[k] = (int) shape[k];
-                        n *= shape[k];
-                    }
-                    bounded(n, where);
+                    int[] dims = fillDims(ints(in[0], where), where);
                     var f = Tensor.on(dev.descent.core.Backends.get(), dtype == null ? DType.FLOAT32 : dtype);
                     return Variable.constant(f.full(fill, dims));
                 };
@@ -121,6 +118,7 @@ final class SequenceOps {
                     }
                     String problem = sliceProblem(a[0], a[1], a[2], a[3]);
                     if (problem != null) throw runtime(where, problem);
+                    if (in[0] instanceof long[] vector) return sliceInts(vector, a[0], a[1], a[2], a[3], where);
                     return slice(variable(in[0], where), a[0], a[1], a[2], a[3], where);
                 };
             }
@@ -156,6 +154,7 @@ final class SequenceOps {
      * here), a float tensor to its own type. Any other conversion is refused, naming the node.
      */
     private static Object cast(Object v, long to, String where) {
+        if (to == TensorProto.DataType.BOOL_VALUE) return LogicOps.toBool(v, where);
         boolean integerTarget = to == TensorProto.DataType.INT64_VALUE || to == TensorProto.DataType.INT32_VALUE;
         if (!(v instanceof Variable x) || !x.dtype().isFloating()) {
             if (integerTarget) return v instanceof Variable ? v : ints(v, where);
@@ -164,6 +163,36 @@ final class SequenceOps {
         }
         throw runtime(where, "a cast to element type " + to + " of " + (v instanceof Variable y ? y.dtype()
                 : "an integer value") + "; only casts that keep the value's type are supported");
+    }
+
+    /** ConstantOfShape's shape input as dimensions, each within the int range and their product bounded. */
+    private static int[] fillDims(long[] shape, String where) {
+        double n = 1;
+        int[] dims = new int[shape.length];
+        for (int k = 0; k < dims.length; k++) {
+            if (shape[k] < 0 || shape[k] > Integer.MAX_VALUE) throw runtime(where, "shape " + Arrays.toString(shape));
+            dims[k] = (int) shape[k];
+            n *= shape[k];
+        }
+        bounded(n, where);
+        return dims;
+    }
+
+    /**
+     * ConstantOfShape with an integer value: a vector of shape arithmetic for a 1-D shape, an INT32 tensor (the
+     * value must fit) otherwise; bounded before it is filled.
+     */
+    private static Object integerFill(long[] shape, long value, String where) {
+        int[] dims = fillDims(shape, where);
+        if (dims.length == 1) {
+            long[] out = new long[dims[0]];
+            Arrays.fill(out, value);
+            return out;
+        }
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
+            throw runtime(where, "the integer " + value + " does not fit INT32");
+        }
+        return Variable.constant(Tensor.on(dev.descent.core.Backends.get(), DType.INT32).full(value, dims));
     }
 
     /** An integer value: a {@code long[]}, a scalar {@code Long}, or an INT32 variable. */
@@ -224,7 +253,7 @@ final class SequenceOps {
     }
 
     private static Object unsqueeze(Object v, long[] axes, String where) {
-        if (!(v instanceof Variable x) || !x.dtype().isFloating()) return ints(v, where);
+        if (!(v instanceof Variable x)) return ints(v, where); // an INT32 (BOOL) tensor keeps its shape
         int rank = x.rank() + axes.length;
         boolean[] inserted = new boolean[rank];
         for (long a : axes) {
@@ -238,7 +267,7 @@ final class SequenceOps {
     }
 
     private static Object squeeze(Object v, long[] axes, String where) {
-        if (!(v instanceof Variable x) || !x.dtype().isFloating()) return ints(v, where);
+        if (!(v instanceof Variable x)) return ints(v, where);
         boolean[] gone = new boolean[x.rank()];
         if (axes == null) {
             for (int k = 0; k < gone.length; k++) gone[k] = x.shape().dim(k) == 1;
@@ -264,6 +293,19 @@ final class SequenceOps {
             y = y.slice(a, (int) s, (int) e, steps == null ? 1 : (int) steps[k]);
         }
         return y;
+    }
+
+    /** Slice of an integer vector (a shape): one axis, 0, as ONNX clamps its bounds. */
+    private static long[] sliceInts(long[] x, long[] starts, long[] ends, long[] axes, long[] steps, String where) {
+        if (starts.length != 1) throw runtime(where, "a slice of an integer vector on " + starts.length + " axes");
+        axis(axes == null ? 0 : axes[0], 1, where);
+        long n = x.length, step = steps == null ? 1 : steps[0];
+        long s = starts[0] < 0 ? starts[0] + n : starts[0], e = ends[0] < 0 ? ends[0] + n : ends[0];
+        s = Math.max(0, Math.min(n, s));
+        e = Math.max(s, Math.min(n, e));
+        long[] out = new long[(int) ((e - s + step - 1) / step)];
+        for (int k = 0; k < out.length; k++) out[k] = x[(int) (s + k * step)];
+        return out;
     }
 
     private static int[] range(int n) {

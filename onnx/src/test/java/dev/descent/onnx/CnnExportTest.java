@@ -90,6 +90,27 @@ class CnnExportTest {
                 e.getMessage());
     }
 
+    @Test
+    void paddingModesOutputPaddingsOfTheStrideOrMoreAndDivisorOverridesAreRefused() {
+        Module reflect = new Sequential(new Conv2d(f, 1, 2, two(3, 3), two(1, 1), Padding.of(1),
+                two(1, 1), 1, true, dev.descent.nn.layers.PaddingMode.REFLECT, new Rng(1)));
+        reflect.eval();
+        OnnxExportException e = assertThrows(OnnxExportException.class,
+                () -> Onnx.toModel(reflect, f.zeros(2, 1, 4, 4)));
+        assertTrue(e.getMessage().contains("'Conv2d' in module '0'") && e.getMessage().contains("padding_mode 'reflect'"),
+                e.getMessage());
+        Module beyondStride = new Sequential(new dev.descent.nn.layers.ConvTranspose2d(f, 2, 3, two(3, 3), two(1, 2),
+                two(1, 0), two(1, 1), 1, true, two(2, 1), new Rng(8)));
+        beyondStride.eval();
+        e = assertThrows(OnnxExportException.class, () -> Onnx.toModel(beyondStride, f.zeros(2, 2, 3, 4)));
+        assertTrue(e.getMessage().contains("'ConvTranspose2d' in module '0'")
+                && e.getMessage().contains("output_padding [1, 1] of at least the stride (1, 2)"), e.getMessage());
+        Module divisor = new Sequential(new dev.descent.nn.layers.AvgPool2d(two(2, 2), null, two(0, 0), false, true, 3));
+        e = assertThrows(OnnxExportException.class, () -> Onnx.toModel(divisor, f.zeros(2, 2, 4, 4)));
+        assertTrue(e.getMessage().contains("'AvgPool2d' in module '0'") && e.getMessage().contains("divisor_override 3"),
+                e.getMessage());
+    }
+
     private static ModelProto withAttribute(ModelProto m, String op, AttributeProto a) {
         GraphProto.Builder g = m.getGraph().toBuilder();
         for (int i = 0; i < g.getNodeCount(); i++) {

@@ -52,7 +52,10 @@ final class ExportedFixtures {
     private ExportedFixtures() {
     }
 
-    record Fixture(Module model, Tensor sample) {
+    record Fixture(Module model, ExportInputs inputs) {
+        Fixture(Module model, Tensor sample) {
+            this(model, ExportInputs.of(sample));
+        }
     }
 
     static Map<String, Fixture> all() {
@@ -74,6 +77,16 @@ final class ExportedFixtures {
                 false, true, new Rng(7)), 2, new LayerNorm(f32, new int[] {8}, 1e-5, true), new Rng(8));
         encoder.eval();
         m.put("encoder_f32", new Fixture(encoder, f32.zeros(4, 2, 8)));
+        // masks as graph inputs: a bool (L, S) attention mask and a bool (N, S) padding mask; a float (N·H, L, S) one
+        var i32 = Tensor.on(Backends.get("ejml"), DType.INT32);
+        Module masked = new TransformerEncoder(new TransformerEncoderLayer(f32, 8, 2, 16, 0.1, "relu", 1e-5, false,
+                false, true, new Rng(9)), 2, null, new Rng(10));
+        masked.eval();
+        m.put("encoder_masked_f32", new Fixture(masked, ExportInputs.of(f32.zeros(4, 2, 8))
+                .attnMask("src_mask", i32.zeros(4, 4)).keyPaddingMask("src_key_padding_mask", i32.zeros(2, 4))));
+        Module mha = MaskedAttentionExportTest.mha(f64, 8, 2, true, true, 11);
+        mha.eval();
+        m.put("mha_masked_f64", new Fixture(mha, ExportInputs.of(f64.zeros(2, 4, 8)).attnMask(f64.zeros(4, 4, 4))));
         return m;
     }
 
@@ -105,7 +118,7 @@ final class ExportedFixtures {
     }
 
     static byte[] bytes(Fixture fx) {
-        return Onnx.toModel(fx.model(), fx.sample()).toByteArray();
+        return Onnx.toModel(fx.model(), fx.inputs()).toByteArray();
     }
 
     static void write(Path dir) throws IOException {

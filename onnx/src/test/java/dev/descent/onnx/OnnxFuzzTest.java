@@ -12,15 +12,18 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from seven
+ * Mutated ONNX files (bit flips, overwritten, inserted and deleted bytes, truncations, repeated chunks) from ten
  * seeds (PyTorch's MLP, activations, CNN, two-layer bidirectional LSTM, two-layer Transformer encoder (with its
- * run-time shape arithmetic) and ReLU RNN, a Descent custom module): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
+ * run-time shape arithmetic), ReLU RNN and masked Transformer encoder (three inputs, two BOOL; Equal, Where, Expand,
+ * Or, Cast to BOOL), a Descent custom module, a Descent masked encoder layer and a Descent masked MultiheadAttention with add_bias_kv
+ * and add_zero_attn): each either fails to load with {@link OnnxFormatException}, or loads and then runs or fails with the
  * importer's {@code IllegalArgumentException} naming the node. Nothing else escapes: no other exception, no
  * {@code Error}.
  */
@@ -28,12 +31,26 @@ class OnnxFuzzTest {
     static final int CASES = 10_000;
     static final long TIME_LIMIT_MS = 120_000;
 
-    record Seed(String name, byte[] bytes, Tensor input) {
+    record Seed(String name, byte[] bytes, Map<String, Tensor> inputs) {
+        Seed(String name, byte[] bytes, Tensor input) {
+            this(name, bytes, Map.of("input", input));
+        }
     }
 
     static List<Seed> seeds() throws Exception {
         TensorFactory f32 = Tensor.on(Backends.get("ejml"), DType.FLOAT32);
         TensorFactory f64 = Tensor.on(Backends.get("ejml"), DType.FLOAT64);
+        var i32 = Tensor.on(Backends.get("ejml"), DType.INT32);
+        // a pre-norm batch-first encoder layer, a float (N·H, L, S) mask and a bool (N, S) padding mask
+        var maskedCase = MaskedAttentionExportTest.cases().get(9);
+        var maskedModel = AttentionExportTest.prepared(MaskedAttentionExportTest.plain(maskedCase), f32);
+        var masked = Onnx.toModel(maskedModel, MaskedAttentionExportTest.inputs(
+                f32.normal(new Rng(12), 0, 1, 2, 3, 8), MaskedAttentionExportTest.masks(maskedCase, f32, 2, 3, 13)));
+        // unbatched, add_bias_kv and add_zero_attn, a bool (L, S) mask: run-time shapes, Expand, ConstantOfShape
+        var kvCase = MaskedAttentionExportTest.cases().get(7);
+        var kvModel = Onnx.toModel(AttentionExportTest.prepared(MaskedAttentionExportTest.plain(kvCase), f32),
+                MaskedAttentionExportTest.inputs(f32.normal(new Rng(15), 0, 1, 4, 6),
+                        MaskedAttentionExportTest.masks(kvCase, f32, 1, 4, 16)));
         var custom = new Sequential(new OnnxExportTest.Residual(f64), OnnxExportTest.linear(f64, 4, 3, 8), new Softmax(-1));
         return List.of(
                 new Seed("pytorch mlp", OnnxImportTest.resource("pytorch/mlp.onnx"), f32.normal(new Rng(1), 0, 1, 3, 4)),
@@ -48,7 +65,18 @@ class OnnxFuzzTest {
                 new Seed("pytorch rnn", OnnxImportTest.resource("pytorch/rnn_relu.onnx"),
                         f32.normal(new Rng(8), 0, 1, 4, 2, 3)),
                 new Seed("descent custom", Onnx.toModel(custom, f64.normal(new Rng(3), 0, 1, 2, 5)).toByteArray(),
-                        f64.normal(new Rng(4), 0, 1, 3, 5)));
+                        f64.normal(new Rng(4), 0, 1, 3, 5)),
+                new Seed("pytorch masked encoder", OnnxImportTest.resource("pytorch/encoder_masked.onnx"), Map.of(
+                        "input", f32.normal(new Rng(9), 0, 1, 3, 2, 8),
+                        "attn_mask", i32.of(new int[] {0, 1, 0, 0, 0, 1, 0, 1, 0}, 3, 3),
+                        "key_padding_mask", i32.of(new int[] {0, 0, 1, 0, 1, 0}, 2, 3))),
+                new Seed("descent masked encoder", masked.toByteArray(), Map.of(
+                        "input", f32.normal(new Rng(10), 0, 1, 2, 3, 8),
+                        "attn_mask", MaskedAttentionExportTest.masks(maskedCase, f32, 2, 3, 11).get("attn_mask"),
+                        "key_padding_mask", i32.of(new int[] {0, 0, 1, 0, 1, 0}, 2, 3))),
+                new Seed("descent masked attention, bias_kv and zero_attn", kvModel.toByteArray(), Map.of(
+                        "input", f32.normal(new Rng(14), 0, 1, 3, 6),
+                        "attn_mask", i32.of(new int[] {0, 1, 0, 0, 0, 1, 0, 1, 0}, 3, 3))));
     }
 
     /** Mutates a seed's bytes. */
@@ -91,7 +119,8 @@ class OnnxFuzzTest {
                 return;
             }
             try {
-                model.predict(seed.input().to(model.dtype()));
+                if (seed.inputs().size() == 1) model.predict(seed.inputs().get("input").to(model.dtype()));
+                else model.predict(seed.inputs());
                 ran++;
             } catch (IllegalArgumentException e) {
                 if (e.getMessage() == null || !e.getMessage().startsWith("OnnxModule:")) {

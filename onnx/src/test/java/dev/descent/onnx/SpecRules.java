@@ -57,6 +57,7 @@ final class SpecRules {
                     case FLOAT -> require(a.hasF(), "FLOAT attribute " + a.getName() + " has f");
                     case INT -> require(a.hasI(), "INT attribute " + a.getName() + " has i");
                     case STRING -> require(a.hasS(), "STRING attribute " + a.getName() + " has s");
+                    case TENSOR -> require(a.hasT(), "TENSOR attribute " + a.getName() + " has t");
                     case INTS, FLOATS -> { }
                     case STRINGS -> require(a.getStringsCount() > 0, "STRINGS attribute " + a.getName() + " has strings");
                     default -> throw new AssertionError("unexpected attribute type " + a.getType());
@@ -74,8 +75,8 @@ final class SpecRules {
     private static void typed(ValueInfoProto v) {
         require(v.hasType() && v.getType().hasTensorType(), "'" + v.getName() + "' is a tensor");
         var t = v.getType().getTensorType();
-        require(t.getElemType() == 1 || t.getElemType() == 11 || t.getElemType() == 7,
-                "'" + v.getName() + "' is float, double or int64");
+        require(t.getElemType() == 1 || t.getElemType() == 11 || t.getElemType() == 7 || t.getElemType() == 9,
+                "'" + v.getName() + "' is float, double, int64 or bool");
         require(t.hasShape(), "'" + v.getName() + "' has a shape");
         for (var d : t.getShape().getDimList()) {
             require(d.hasDimParam() || (d.hasDimValue() && d.getDimValue() > 0), "'" + v.getName() + "' dims are set");

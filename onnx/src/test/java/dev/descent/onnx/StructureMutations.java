@@ -18,7 +18,7 @@ final class StructureMutations {
     static final float[] FLOATS = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, -1, 1e-30f, 1e30f};
     static final String[] ATTRIBUTES = {"pads", "strides", "dilations", "kernel_shape", "group", "axis", "axes",
             "perm", "keepdims", "ceil_mode", "count_include_pad", "output_padding", "transA", "transB", "epsilon",
-            "alpha", "beta", "allowzero", "auto_pad", "training_mode"};
+            "alpha", "beta", "allowzero", "auto_pad", "training_mode", "to"};
 
     private StructureMutations() {
     }

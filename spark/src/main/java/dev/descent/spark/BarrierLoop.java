@@ -37,6 +37,8 @@ final class BarrierLoop {
     }
 
     private final JavaSparkContext sc;
+    /** The one-job-per-step trainer over the same model, optimiser and loader: it writes and reads the checkpoints. */
+    private final dev.descent.optim.train.Trainer trainer;
     private final Job job;
     private final OptimizerFactory optimizerFactory;
     private final Module model;
@@ -52,11 +54,12 @@ final class BarrierLoop {
     private final long timeoutNanos;
     private int jobs;
 
-    BarrierLoop(JavaSparkContext sc, Job job, OptimizerFactory optimizerFactory, Module model, Optimizer<?> optimizer,
+    BarrierLoop(JavaSparkContext sc, dev.descent.optim.train.Trainer trainer, Job job, OptimizerFactory optimizerFactory, Module model, Optimizer<?> optimizer,
                 SparkDataParallel engine, JavaRDD<Shard> shards, DataLoader train, DataLoader validation, int epochs,
                 List<Metric> metrics, int stepsPerJob, SparkTrainer.Exchange mode) {
         this.mode = mode;
         this.sc = sc;
+        this.trainer = trainer;
         this.job = job;
         this.optimizerFactory = optimizerFactory;
         this.model = model;
@@ -79,11 +82,29 @@ final class BarrierLoop {
         exchange.close();
     }
 
+    /** Trains from the first epoch. */
     History fit() {
-        HistoryJson history = new HistoryJson(train.mode().description());
-        long step = 0;
+        return fit(new History(train.mode().description()), 0, 0);
+    }
+
+    /**
+     * Continues from a checkpoint (checked and loaded into the model, optimiser and loader before any job starts):
+     * the steps and epochs after it are those the uninterrupted run takes.
+     */
+    History resume(java.nio.file.Path checkpoint) throws java.io.IOException {
+        dev.descent.optim.train.Trainer.Restored r = trainer.restore(checkpoint);
+        return fit(r.history(), r.epoch(), r.step());
+    }
+
+    /**
+     * The epochs after {@code done} (with {@code step} steps taken, recorded in {@code before}). Each epoch ends a
+     * job, so it ends where the trainer's loop writes its checkpoints, every {@code checkpoints} interval; the
+     * checkpoint holds what the next job starts from.
+     */
+    private History fit(History before, int done, long step) {
+        HistoryJson history = new HistoryJson(before);
         String stop = null;
-        for (int e = 1; e <= epochs && stop == null; e++) {
+        for (int e = done + 1; e <= epochs && stop == null; e++) {
             long start = System.nanoTime();
             model.train();
             List<int[]> batches = new ArrayList<>();
@@ -98,6 +119,7 @@ final class BarrierLoop {
             Map<String, Double> m = new LinkedHashMap<>(engine.evaluate(train, metrics, ""));
             if (validation != null) m.putAll(engine.evaluate(validation, metrics, "val_"));
             history.epoch(e, m, System.nanoTime() - start);
+            trainer.checkpointEpoch(History.fromJson(history.toString()), e, step);
         }
         if (stop != null) history.stop("DIVERGED", stop);
         return History.fromJson(history.toString());
@@ -176,8 +198,13 @@ final class BarrierLoop {
         private final String batchMode;
         private String reason = "COMPLETED", message = "";
 
-        HistoryJson(String batchMode) {
-            this.batchMode = batchMode;
+        /** Going on from {@code before}'s steps and epochs. */
+        HistoryJson(History before) {
+            this.batchMode = before.batchMode();
+            for (History.Step s : before.steps()) {
+                step(s.epoch(), s.step(), new BarrierSteps.Step(s.loss(), s.learningRate(), s.gradNorm(), s.nanos()));
+            }
+            for (History.Epoch e : before.epochs()) epoch(e.epoch(), e.metrics(), e.nanos());
         }
 
         void step(int epoch, long step, BarrierSteps.Step s) {

@@ -91,17 +91,14 @@ public final class SparkTrainer implements AutoCloseable {
     }
 
     /**
-     * Continues from a checkpoint written by a trainer configured like this one. A trainer with
-     * {@link Builder#stepsPerJob} writes no checkpoints (they are a per-step driver option, refused in that mode), so
-     * it has none to continue from.
+     * Continues from a checkpoint written by a trainer configured like this one ({@link Builder#checkpoints}): the
+     * parameters, optimiser state, shuffling state, step counter and history are restored, and the run ends with the
+     * parameters of the uninterrupted run, bit for bit. Every file is checked on the driver before any job starts; a
+     * corrupt checkpoint, or one from another model, optimiser or {@link Builder#stepsPerJob}, is a
+     * {@link dev.descent.optim.train.CheckpointException} naming the file and the field.
      */
     public History resume(Path checkpoint) throws IOException {
-        if (barrier != null) {
-            throw new UnsupportedOperationException("SparkTrainer.resume: this trainer runs several steps per job "
-                    + "(stepsPerJob), which writes no checkpoints; checkpoint and resume " + checkpoint
-                    + " with a trainer of one job per step (no stepsPerJob)");
-        }
-        return trainer.resume(checkpoint);
+        return barrier != null ? barrier.resume(checkpoint) : trainer.resume(checkpoint);
     }
 
     /** The driver's model: the trained parameters after {@link #fit()}. */
@@ -313,7 +310,8 @@ public final class SparkTrainer implements AutoCloseable {
          * those of one job per step (and of one machine). Spark's fixed cost per job is then paid once per {@code k}
          * steps. Needs a serialisable optimiser factory, at most as many partitions as the cluster has task slots,
          * no empty partition, and no per-step driver option (schedule, regularizer, gradient accumulation, early
-         * stopping, listeners, checkpoints); epochs, metrics and validation work as in the default mode.
+         * stopping, listeners); epochs, metrics, validation and {@link #checkpoints} (written at the epochs' ends,
+         * which are job boundaries) work as in the default mode, and {@link SparkTrainer#resume} continues them.
          */
         public Builder stepsPerJob(int k) {
             if (k < 1) throw new IllegalArgumentException("SparkTrainer.stepsPerJob: k must be >= 1, got " + k);
@@ -424,8 +422,14 @@ public final class SparkTrainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Writes a checkpoint every {@code everyEpochs} epochs, as {@link Trainer.Builder#checkpoints} does, which
+         * {@link SparkTrainer#resume} continues. In {@link #stepsPerJob} mode an epoch's last job may run fewer than
+         * k steps, so every epoch ends at a job boundary, where the driver holds the state the next job starts from:
+         * the checkpoints are written there, in the same format, and record k (a checkpoint resumes only with the
+         * same k, and one of one job per step only without stepsPerJob).
+         */
         public Builder checkpoints(Path directory, int everyEpochs) {
-            stepOptions.add("checkpoints");
             loop.add(b -> b.checkpoints(directory, everyEpochs));
             return this;
         }
@@ -475,13 +479,14 @@ public final class SparkTrainer implements AutoCloseable {
                     tb.validationData(validationLoader);
                 }
                 for (Consumer<Trainer.Builder> option : loop) option.accept(tb);
+                if (stepsPerJob > 1) tb.checkpointLoop(java.util.Map.of("stepsPerJob", Integer.toString(stepsPerJob)));
                 String report = String.join("\n", backends);
                 LOG.log(System.Logger.Level.INFO, "SparkTrainer: executor backends:\n" + report);
                 Trainer built = tb.build();
                 BarrierLoop barrier = null;
                 if (stepsPerJob > 1) {
                     checkBarrier(sc, t);
-                    barrier = new BarrierLoop(sc, job, (OptimizerFactory) optimizerFactory, model, optimizer, engine,
+                    barrier = new BarrierLoop(sc, built, job, (OptimizerFactory) optimizerFactory, model, optimizer, engine,
                             t.data.shards(), trainLoader, validationLoader, epochs, List.of(metrics), stepsPerJob, exchange);
                 }
                 return new SparkTrainer(built, model, engine, cached, job.id(), report, barrier);

@@ -170,13 +170,4 @@ class BarrierTrainingTest {
         String message = failure(builder(LocalSpark.context(), 2).optimizer(notSerialisable).stepsPerJob(2));
         assertTrue(message.contains("optimizer factory") && message.contains("not serialisable"), message);
     }
-
-    @Test
-    void resumeIsRefusedNamingWhy() throws Exception {
-        try (SparkTrainer t = builder(LocalSpark.context(), 2).stepsPerJob(2).build()) {
-            String message = assertThrows(UnsupportedOperationException.class,
-                    () -> t.resume(java.nio.file.Path.of("run.ckpt"))).getMessage();
-            assertTrue(message.contains("writes no checkpoints") && message.contains("run.ckpt"), message);
-        }
-    }
 }

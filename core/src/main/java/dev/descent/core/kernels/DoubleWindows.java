@@ -27,6 +27,15 @@ public final class DoubleWindows {
         return Math.min(out, (size - 1 - shift) / stride + 1);
     }
 
+    /**
+     * Whether a tap's window positions {@code [x0, x1)} of each row read whole input rows, one after the other: stride
+     * 1 on both axes and the tap inside every row of an output as wide as the input (the middle column of a "same"
+     * kernel). Its rows {@code [y0, y1)} are then one contiguous run of the input, and of the lowered row.
+     */
+    private static boolean wholeRows(Window w, int x0, int x1) {
+        return w.strideH() == 1 && w.strideW() == 1 && x0 == 0 && x1 == w.outW() && w.outW() == w.width();
+    }
+
     /** im2col of {@code images} images of {@code x} from {@code xo} into {@code col} from 0. */
     public static void im2col(double[] x, int xo, Window w, int images, double[] col) {
         int h = w.height(), wd = w.width(), oh = w.outH(), ow = w.outW(), len = w.outSize();
@@ -42,6 +51,11 @@ public final class DoubleWindows {
                     int x0 = Math.min(ow, firstInside(shiftX, sw)), x1 = Math.max(x0, endInside(shiftX, sw, wd, ow));
                     int dst = row * len;
                     java.util.Arrays.fill(col, dst, dst + y0 * ow, 0);
+                    if (wholeRows(w, x0, x1)) {
+                        System.arraycopy(x, base + (y0 + shiftY) * wd, col, dst + y0 * ow, (y1 - y0) * ow);
+                        java.util.Arrays.fill(col, dst + y1 * ow, dst + len, 0);
+                        continue;
+                    }
                     for (int oy = y0; oy < y1; oy++) {
                         int d = dst + oy * ow, src = base + (oy * sh + shiftY) * wd + shiftX;
                         for (int ox = 0; ox < x0; ox++) col[d + ox] = 0;
@@ -70,6 +84,11 @@ public final class DoubleWindows {
                     int shiftX = kj * w.dilationW() - w.padW();
                     int x0 = firstInside(shiftX, sw), x1 = endInside(shiftX, sw, wd, ow);
                     int src = row * len;
+                    if (y1 > y0 && wholeRows(w, x0, x1)) {
+                        int d = base + (y0 + shiftY) * wd - y0 * ow - src;
+                        for (int i = src + y0 * ow; i < src + y1 * ow; i++) x[d + i] += col[i];
+                        continue;
+                    }
                     for (int oy = y0; oy < y1; oy++) {
                         int s = src + oy * ow, dst = base + (oy * sh + shiftY) * wd + shiftX;
                         if (sw == 1) for (int ox = x0; ox < x1; ox++) x[dst + ox] += col[s + ox];

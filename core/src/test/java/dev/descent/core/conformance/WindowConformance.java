@@ -92,6 +92,35 @@ public abstract class WindowConformance extends BackendProperties {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void stride1TapsThatReadWholeRowsLowerAndFoldAsTheDefinitionSays(DType dt) {
+        // the middle column of a "same" 3x3 kernel, and a dilated 3x1 kernel padded in height only: each tap reads
+        // whole input rows, which the kernels copy (and fold back) as one run
+        Window[] windows = {new Window(2, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 5, 4),
+            new Window(1, 6, 3, 3, 1, 1, 1, 2, 0, 2, 1, 6, 3)};
+        for (Window w : windows) {
+            int images = 2, inSize = images * w.channels() * w.planeSize(), colSize = images * w.columnRows() * w.outSize();
+            Tensor x = random(dt, 31, inSize);
+            Storage col = backend().allocate(dt, colSize);
+            backend().im2col(storage(x), 0, w, images, col);
+            double[] expected = naiveIm2col(x.toDoubleArray(), 0, w, images);
+            assertArrayEquals(expected, values(col), 0, w.toString());
+            Tensor cvals = random(dt, 32, colSize);
+            Storage folded = backend().allocate(dt, inSize);
+            backend().col2im(storage(cvals), w, images, folded, 0);
+            double[] want = new double[inSize], cv = cvals.toDoubleArray();
+            double[] unit = new double[inSize];
+            for (int i = 0; i < inSize; i++) {   // col2im's entry i is <c, im2col(e_i)>
+                unit[i] = 1;
+                double[] lowered = naiveIm2col(unit, 0, w, images);
+                for (int j = 0; j < colSize; j++) want[i] += cv[j] * lowered[j];
+                unit[i] = 0;
+            }
+            assertArrayEquals(want, values(folded), tol(dt) * 10, w.toString());
+        }
+    }
+
     /** A random window: 1-D (height 1) or 2-D, with strides, dilations, paddings and size-1 axes. */
     private static Window randomWindow(Rng rng, boolean oneD) {
         int ch = 1 + rng.nextInt(3);
@@ -222,6 +251,37 @@ public abstract class WindowConformance extends BackendProperties {
         Tensor dx = Convolution.inputGrad(g, w, o, side, side);
         assertArrayEquals(Convolution.inputGrad(g.slice(0, n - 1, n), w, o, side, side).toDoubleArray(),
                 dx.slice(0, n - 1, n).toDoubleArray(), 1e-15);
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"FLOAT32", "FLOAT64"})
+    void chunksOfSeveralImagesGiveTheValuesOfOneImageAtATime(DType dt) {
+        // 28,800 lowered elements per image (18 rows of 40 x 40 positions): two images per chunk of at most 2^16, so
+        // a batch of 6 is three chunks of two, a batch of 5 two chunks of two and one of one
+        Shape ws = Shape.of(4, 1, 3, 3);
+        Convolution.Options o = Convolution.Options.of(1, 1, 1, 2);
+        Tensor w = random(dt, 71, ws.dims()), b = random(dt, 72, 4);
+        for (int n : new int[] {6, 5}) {
+            Shape xs = Shape.of(n, 2, 40, 40);
+            Tensor x = random(dt, 73 + n, xs.dims());
+            Tensor y = Convolution.conv2d(x, w, b, o);
+            assertTensor(y, Shape.of(n, 4, 40, 40), naiveConv(x.toDoubleArray(), xs, w.toDoubleArray(), ws,
+                    b.toDoubleArray(), o, y.shape()), tol(dt) * 10);
+            Tensor g = random(dt, 80 + n, y.shape().dims());
+            Tensor dx = Convolution.inputGrad(g, w, o, 40, 40), dw = Convolution.weightGrad(x, g, o, 3, 3);
+            double[] sum = new double[ws.size()];
+            for (int i = 0; i < n; i++) {
+                Tensor gi = g.slice(0, i, i + 1), xi = x.slice(0, i, i + 1);
+                assertArrayEquals(Convolution.inputGrad(gi, w, o, 40, 40).toDoubleArray(),
+                        dx.slice(0, i, i + 1).toDoubleArray(), tol(dt) * 10, "image " + i + " of " + n);
+                double[] dwi = Convolution.weightGrad(xi, gi, o, 3, 3).toDoubleArray();
+                for (int k = 0; k < sum.length; k++) sum[k] += dwi[k];
+            }
+            double[] got = dw.toDoubleArray();
+            for (int k = 0; k < sum.length; k++) {
+                assertEquals(sum[k], got[k], tol(dt) * 100 * (1 + Math.abs(sum[k])), "weight " + k + " of " + n);
+            }
+        }
     }
 
     @ParameterizedTest

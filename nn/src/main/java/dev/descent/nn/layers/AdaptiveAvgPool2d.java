@@ -35,6 +35,17 @@ public final class AdaptiveAvgPool2d extends Module {
             throw new IllegalArgumentException(describe() + ": expected input (N, C, H, W) or (C, H, W), got "
                     + x.shape());
         }
+        for (int a = x.rank() - 3; a < x.rank(); a++) {
+            if (x.shape().dim(a) == 0) {
+                throw new IllegalArgumentException(describe() + ": expected non-zero sizes except for the batch axis, "
+                        + "got " + x.shape() + " with axis " + a + " empty");
+            }
+        }
+        long size = (long) x.shape().sizeOf(0, x.rank() - 2) * outH * outW;
+        if (size > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(describe() + ": the output of " + x.shape() + " would have " + size
+                    + " elements, more than " + Integer.MAX_VALUE);
+        }
         return x.adaptiveAvgPool2d(outH, outW);
     }
 

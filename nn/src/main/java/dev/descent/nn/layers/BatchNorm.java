@@ -85,6 +85,11 @@ public abstract class BatchNorm extends Module {
             throw new IllegalArgumentException(describe() + ": expected input " + expectedInput() + " with " + features
                     + " channels, got " + x.shape());
         }
+        Tensor like = weight != null ? weight.value() : runningMean;
+        if (like != null && x.dtype() != like.dtype()) {
+            throw new IllegalArgumentException(describe() + ": expected input of dtype " + like.dtype()
+                    + " (the layer's), got " + x.dtype() + " " + x.shape());
+        }
         int[] axes = new int[x.rank() - 1];
         for (int i = 0, a = 0; i < x.rank(); i++) if (i != 1) axes[a++] = i;
         int[] channelDims = new int[x.rank()];
@@ -93,9 +98,17 @@ public abstract class BatchNorm extends Module {
         boolean training = isTraining();
         if (training || runningMean == null) {
             int n = x.value().size() / features;
-            if (training && n <= 1) {
+            // NOTE: PyTorch refuses exactly one value per channel whenever it normalises with the batch's statistics
+            // (also in eval mode without running statistics); an empty batch gives an empty output, counts as a
+            // tracked batch and leaves the running statistics as they are.
+            if (n == 1) {
                 throw new IllegalArgumentException(describe() + ": expected more than 1 value per channel when "
-                        + "training, got input " + x.shape());
+                        + (training ? "training" : "normalising with batch statistics (no running statistics)")
+                        + ", got input " + x.shape());
+            }
+            if (n == 0) {
+                if (training && runningMean != null) countBatch();
+                return x.mul(0.0);
             }
             Normalization.Normalized z = weight == null ? Normalization.over(x, axes, eps)
                     : Normalization.over(x, axes, eps, weight.reshape(channelDims), bias.reshape(channelDims));
@@ -109,13 +122,19 @@ public abstract class BatchNorm extends Module {
     /** The running statistics' update from one training batch of {@code n} values per channel. */
     private void update(Tensor mean, Tensor variance, int n) {
         try (NoGrad scope = NoGrad.enter()) {
-            int tracked = (int) batches.item() + 1;
-            InPlace.fill(batches, tracked);
+            int tracked = countBatch();
             double m = momentum == null ? 1.0 / tracked : momentum;
             Shape c = runningMean.shape();
             InPlace.axpby(m, mean.reshape(c).to(runningMean.dtype()), 1 - m, runningMean);
             InPlace.axpby(m * n / (n - 1.0), variance.reshape(c).to(runningVar.dtype()), 1 - m, runningVar);
         }
+    }
+
+    /** Adds one to {@code num_batches_tracked}; returns the new count. */
+    private int countBatch() {
+        int tracked = (int) batches.item() + 1;
+        InPlace.fill(batches, tracked);
+        return tracked;
     }
 
     @Override

@@ -28,8 +28,14 @@ public final class Conv1d extends ConvLayer {
     /** A layer with every argument of {@code nn.Conv1d}, created with {@code f}'s backend and dtype. */
     public Conv1d(TensorFactory f, int in, int out, int kernel, int stride, Padding padding, int dilation, int groups,
                   boolean bias, Rng rng) {
+        this(f, in, out, kernel, stride, padding, dilation, groups, bias, PaddingMode.ZEROS, rng);
+    }
+
+    /** A layer with every argument of {@code nn.Conv1d} including {@code padding_mode}, in PyTorch's order. */
+    public Conv1d(TensorFactory f, int in, int out, int kernel, int stride, Padding padding, int dilation, int groups,
+                  boolean bias, PaddingMode paddingMode, Rng rng) {
         super("Conv1d", f, in, out, new int[] {kernel}, new int[] {stride}, padding, new int[] {dilation}, groups, bias,
-                rng, false);
+                paddingMode, rng, false);
     }
 
     @Override
@@ -37,7 +43,8 @@ public final class Conv1d extends ConvLayer {
         Variable b = checkedInput(x, "L");
         Convolution.Options o = options();
         checkFits(o, 1, b.shape().dim(2), x.shape());
-        Variable y = b.conv1d(weight, bias, o);
+        Padded p = padded(b, o);
+        Variable y = p.input().conv1d(weight, bias, p.options());
         return x.rank() == 2 ? y.squeeze(0) : y;
     }
 

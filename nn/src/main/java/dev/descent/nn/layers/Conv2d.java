@@ -30,8 +30,14 @@ public final class Conv2d extends ConvLayer {
     /** A layer with every argument of {@code nn.Conv2d}, created with {@code f}'s backend and dtype. */
     public Conv2d(TensorFactory f, int in, int out, int[] kernel, int[] stride, Padding padding, int[] dilation,
                   int groups, boolean bias, Rng rng) {
+        this(f, in, out, kernel, stride, padding, dilation, groups, bias, PaddingMode.ZEROS, rng);
+    }
+
+    /** A layer with every argument of {@code nn.Conv2d} including {@code padding_mode}, in PyTorch's order. */
+    public Conv2d(TensorFactory f, int in, int out, int[] kernel, int[] stride, Padding padding, int[] dilation,
+                  int groups, boolean bias, PaddingMode paddingMode, Rng rng) {
         super("Conv2d", f, in, out, two("Conv2d", "kernel_size", kernel), two("Conv2d", "stride", stride), padding,
-                two("Conv2d", "dilation", dilation), groups, bias, rng, false);
+                two("Conv2d", "dilation", dilation), groups, bias, paddingMode, rng, false);
     }
 
     static int[] two(String layer, String what, int[] v) {
@@ -47,7 +53,8 @@ public final class Conv2d extends ConvLayer {
         Variable b = checkedInput(x, "H, W");
         Convolution.Options o = options();
         checkFits(o, b.shape().dim(2), b.shape().dim(3), x.shape());
-        Variable y = b.conv2d(weight, bias, o);
+        Padded p = padded(b, o);
+        Variable y = p.input().conv2d(weight, bias, p.options());
         return x.rank() == 3 ? y.squeeze(0) : y;
     }
 

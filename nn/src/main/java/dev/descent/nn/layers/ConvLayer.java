@@ -2,8 +2,10 @@ package dev.descent.nn.layers;
 
 import dev.descent.autodiff.Variable;
 import dev.descent.core.Convolution;
+import dev.descent.core.DType;
 import dev.descent.core.Rng;
 import dev.descent.core.Shape;
+import dev.descent.core.Tensor;
 import dev.descent.core.TensorFactory;
 import dev.descent.nn.Module;
 import dev.descent.nn.init.Initializers;
@@ -24,10 +26,11 @@ abstract class ConvLayer extends Module {
     final int in, out, groups;
     final int[] kernel, stride, dilation;
     final Padding padding;
+    final PaddingMode paddingMode;
     final Variable weight, bias;
 
     ConvLayer(String name, TensorFactory f, int in, int out, int[] kernel, int[] stride, Padding padding,
-              int[] dilation, int groups, boolean bias, Rng rng, boolean transposed) {
+              int[] dilation, int groups, boolean bias, PaddingMode paddingMode, Rng rng, boolean transposed) {
         int axes = kernel.length;
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException(name + ": in_channels and out_channels must be >= 1, got " + in + " and "
@@ -50,6 +53,7 @@ abstract class ConvLayer extends Module {
                     + Arrays.toString(stride));
         }
         if (rng == null) throw new IllegalArgumentException(name + ": rng must not be null");
+        if (paddingMode == null) throw new IllegalArgumentException(name + ": padding_mode must not be null");
         if (!padding.isSame()) padding.sizes(name, axes); // checks the count
         this.in = in;
         this.out = out;
@@ -58,6 +62,7 @@ abstract class ConvLayer extends Module {
         this.stride = stride.clone();
         this.dilation = dilation.clone();
         this.padding = padding;
+        this.paddingMode = paddingMode;
         int taps = Arrays.stream(kernel).reduce(1, (a, b) -> a * b);
         int fanIn = (transposed ? out / groups : in / groups) * taps;
         int[] wDims = new int[2 + axes];
@@ -85,6 +90,31 @@ abstract class ConvLayer extends Module {
         if (padding.isSame()) return Convolution.Options.same(k[0], k[1], d[0], d[1], groups);
         int[] p = planar(padding.sizes(describe(), kernel.length), 0);
         return new Convolution.Options(s[0], s[1], p[0], p[0], p[1], p[1], d[0], d[1], groups);
+    }
+
+    /** How the input is padded ({@link PaddingMode#ZEROS} unless given). */
+    public PaddingMode paddingMode() {
+        return paddingMode;
+    }
+
+    /** The batched input and the options to convolve it with: for ZEROS as they are; otherwise the input padded by
+     * its own values (as {@code torch.nn.functional.pad(x, ..., mode)}, differentiable: an index selection per
+     * padded axis) and the options without padding. */
+    record Padded(Variable input, Convolution.Options options) {
+    }
+
+    Padded padded(Variable batched, Convolution.Options o) {
+        if (paddingMode == PaddingMode.ZEROS) return new Padded(batched, o);
+        Variable x = padAxis(batched, batched.rank() - 1, o.padLeft(), o.padRight(), batched.shape());
+        if (kernel.length == 2) x = padAxis(x, batched.rank() - 2, o.padTop(), o.padBottom(), batched.shape());
+        return new Padded(x, new Convolution.Options(o.strideH(), o.strideW(), 0, 0, 0, 0, o.dilationH(),
+                o.dilationW(), o.groups()));
+    }
+
+    private Variable padAxis(Variable x, int axis, int before, int after, Shape input) {
+        if (before == 0 && after == 0) return x;
+        int[] src = paddingMode.sources(describe(), before, after, x.shape().dim(axis), input);
+        return x.indexSelect(axis, Tensor.on(x.value().backend(), DType.INT32).of(src));
     }
 
     /** {@code v} as (height, width): a 1-D layer's single entry is the width, the height {@code one}. */
@@ -120,9 +150,22 @@ abstract class ConvLayer extends Module {
         return batched;
     }
 
+    /**
+     * Refuses sizes beyond the int index range: the padded input {@code size + before + after} and the kernel's
+     * extent {@code dilation (kernel - 1) + 1} along one axis (PyTorch indexes with int64; here they would wrap).
+     */
+    static void indexable(String layer, long padded, long extent, Shape input) {
+        if (padded > Integer.MAX_VALUE || extent > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(layer + ": the padded input (" + padded + ") or the dilated kernel ("
+                    + extent + ") of " + input + " exceeds the int index range " + Integer.MAX_VALUE);
+        }
+    }
+
     /** Checks that the kernel fits the padded input (2-D view {@code h x w}). */
     void checkFits(Convolution.Options o, int h, int w, Shape input) {
         int[] k = planar(kernel, 1), d = planar(dilation, 1);
+        indexable(describe(), (long) h + o.padTop() + o.padBottom(), (long) d[0] * (k[0] - 1) + 1, input);
+        indexable(describe(), (long) w + o.padLeft() + o.padRight(), (long) d[1] * (k[1] - 1) + 1, input);
         if (o.outHeight(h, k[0]) < 1 || o.outWidth(w, k[1]) < 1) {
             throw new IllegalArgumentException(describe() + ": kernel " + Arrays.toString(kernel) + " with dilation "
                     + Arrays.toString(dilation) + " is larger than the padded input " + paddedSize(o, h, w) + " of "
@@ -138,6 +181,7 @@ abstract class ConvLayer extends Module {
     String config() {
         return in + ", " + out + ", kernel_size=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride)
                 + ", padding=" + padding + ", dilation=" + Arrays.toString(dilation) + ", groups=" + groups + ", bias="
-                + (bias != null);
+                + (bias != null) + (paddingMode == PaddingMode.ZEROS ? "" : ", padding_mode='" + paddingMode.torchName()
+                + "'");
     }
 }

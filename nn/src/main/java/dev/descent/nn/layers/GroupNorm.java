@@ -63,7 +63,9 @@ public final class GroupNorm extends Module {
                     + x.shape());
         }
         int n = x.shape().dim(0);
-        Variable y = Normalization.over(x.reshape(n, groups, -1), new int[] {2}, eps).value().reshape(x.shape().dims());
+        int perGroup = channels / groups * x.shape().sizeOf(2, x.rank());   // explicit, so that N = 0 reshapes too
+        Variable y = Normalization.over(x.reshape(n, groups, perGroup), new int[] {2}, eps).value()
+                .reshape(x.shape().dims());
         if (weight == null) return y;
         int[] c = new int[x.rank() - 1];
         java.util.Arrays.fill(c, 1);

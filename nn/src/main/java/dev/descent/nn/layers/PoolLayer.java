@@ -35,6 +35,10 @@ abstract class PoolLayer extends Module {
                     + "), got " + x.shape());
         }
         int h = axes == 1 ? 1 : x.shape().dim(-2), w = x.shape().dim(-1);
+        ConvLayer.indexable(describe(), (long) h + 2L * options.padH(),
+                (long) options.dilationH() * (options.kernelH() - 1) + 1, x.shape());
+        ConvLayer.indexable(describe(), (long) w + 2L * options.padW(),
+                (long) options.dilationW() * (options.kernelW() - 1) + 1, x.shape());
         if (options.outHeight(h) < 1 || options.outWidth(w) < 1) {
             throw new IllegalArgumentException(describe() + ": kernel (" + options.kernelH() + ", " + options.kernelW()
                     + ") with dilation (" + options.dilationH() + ", " + options.dilationW()

@@ -115,6 +115,24 @@ final class LossChecks {
         return v;
     }
 
+    /**
+     * PyTorch's class {@code weight} of a loss: null, or a float tensor {@code (C)} with the prediction's dtype and
+     * backend, {@code C} its size along the class axis.
+     */
+    static void classWeight(String loss, Tensor weight, Variable prediction, int axis) {
+        if (weight == null) return;
+        int classes = prediction.shape().dim(axis);
+        if (weight.rank() != 1 || weight.size() != classes) {
+            throw new IllegalArgumentException(loss + ": expected a class weight of shape (" + classes + ") for "
+                    + "prediction " + prediction.shape() + ", got " + weight.shape());
+        }
+        if (weight.dtype() != prediction.dtype() || weight.backend() != prediction.value().backend()) {
+            throw new IllegalArgumentException(loss + ": expected a class weight of the prediction's dtype "
+                    + prediction.dtype() + " on " + prediction.value().backend().name() + ", got " + weight.dtype()
+                    + " on " + weight.backend().name());
+        }
+    }
+
     /** Combines per-element losses as {@code reduction} says. */
     static Variable reduce(Variable perElement, Reduction reduction) {
         return switch (reduction) {

@@ -229,11 +229,22 @@ public final class Losses {
      * @param labelSmoothing {@code eps} in [0, 1]
      */
     public static Loss crossEntropy(Reduction reduction, double labelSmoothing, int ignoreIndex) {
+        return crossEntropy(null, reduction, labelSmoothing, ignoreIndex);
+    }
+
+    /**
+     * {@link #crossEntropy(Reduction, double, int)} with PyTorch's class {@code weight}, a float tensor {@code (C)}
+     * of the logits' dtype and backend (null: every class 1). With INT32 labels each sample's term is scaled:
+     * {@code l = -(1 - eps) w[k] logP[k] - eps/C sum_c w[c] logP[c]}, and MEAN divides the sum by
+     * {@code sum w[k]} over the samples that are not ignored (not by their count), as {@code nll_loss} does; with
+     * float targets {@code l = -sum_c w[c] t_c logP[c]} and MEAN divides by the number of samples.
+     */
+    public static Loss crossEntropy(Tensor weight, Reduction reduction, double labelSmoothing, int ignoreIndex) {
         smoothing(labelSmoothing);
         LossChecks.reduction("crossEntropy", reduction);
-        return new Named("crossEntropy(" + reduction + ", labelSmoothing=" + labelSmoothing + ", ignoreIndex="
-                + ignoreIndex + ")",
-                (z, y) -> ClassLosses.crossEntropy(z, y, reduction, labelSmoothing, ignoreIndex));
+        return new Named("crossEntropy(" + (weight == null ? "" : "weight=" + weight.shape() + ", ") + reduction
+                + ", labelSmoothing=" + labelSmoothing + ", ignoreIndex=" + ignoreIndex + ")",
+                (z, y) -> ClassLosses.crossEntropy(z, y, weight, reduction, labelSmoothing, ignoreIndex));
     }
 
     /** {@link #categoricalCrossEntropy(Reduction)} with MEAN. */
@@ -270,9 +281,18 @@ public final class Losses {
      * {@code l = -logP[k]}; samples labelled {@code ignoreIndex} give 0 and MEAN averages over the others.
      */
     public static Loss nll(Reduction reduction, int ignoreIndex) {
+        return nll(null, reduction, ignoreIndex);
+    }
+
+    /**
+     * {@link #nll(Reduction, int)} with PyTorch's class {@code weight} {@code (C)} (null: every class 1):
+     * {@code l = -w[k] logP[k]}, and MEAN divides the sum by {@code sum w[k]} over the samples not ignored.
+     */
+    public static Loss nll(Tensor weight, Reduction reduction, int ignoreIndex) {
         LossChecks.reduction("nll", reduction);
-        return new Named("nll(" + reduction + ", ignoreIndex=" + ignoreIndex + ")",
-                (logP, y) -> ClassLosses.nll(logP, y, reduction, ignoreIndex));
+        return new Named("nll(" + (weight == null ? "" : "weight=" + weight.shape() + ", ") + reduction
+                + ", ignoreIndex=" + ignoreIndex + ")",
+                (logP, y) -> ClassLosses.nll(logP, y, weight, reduction, ignoreIndex));
     }
 
     private static void smoothing(double eps) {

@@ -15,6 +15,16 @@ enum CellKind {
         this.gates = gates;
     }
 
+    /** The rows of the stacked gate weights, {@code gates hiddenSize}, refused (naming {@code layer}) beyond int. */
+    int gateRows(String layer, int hiddenSize) {
+        long rows = (long) gates * hiddenSize;
+        if (rows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(layer + ": hidden_size " + hiddenSize + " gives " + rows + " gate rows ("
+                    + gates + " x hidden_size), more than " + Integer.MAX_VALUE);
+        }
+        return (int) rows;
+    }
+
     boolean hasCell() {
         return this == LSTM;
     }

@@ -31,7 +31,7 @@ public abstract class RecurrentCell extends Module {
         this.kind = kind;
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;
-        int gh = kind.gates * hiddenSize;
+        int gh = kind.gateRows(name, hiddenSize);
         double k = 1 / Math.sqrt(hiddenSize);
         var init = Initializers.uniform(-k, k);
         wih = registerParameter("weight_ih", init.initialize(f, Shape.of(gh, inputSize), inputSize, gh, rng));

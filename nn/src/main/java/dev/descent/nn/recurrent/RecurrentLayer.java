@@ -47,7 +47,7 @@ public abstract class RecurrentLayer extends Module {
         this.name = name;
         this.kind = kind;
         this.options = options;
-        int d = options.directions(), h = options.hiddenSize(), gh = kind.gates * h;
+        int d = options.directions(), h = options.hiddenSize(), gh = kind.gateRows(name, h);
         double k = 1 / Math.sqrt(h);
         var init = Initializers.uniform(-k, k);
         weights = new Variable[options.numLayers() * d][];
@@ -105,6 +105,12 @@ public abstract class RecurrentLayer extends Module {
         if (x.shape().dim(2) != options.inputSize()) {
             throw new IllegalArgumentException(name + ".forward: expected input_size " + options.inputSize()
                     + " as the last axis of the input, got " + input.shape());
+        }
+        Variable w0 = weights[0][0];
+        if (x.dtype() != w0.dtype() || !x.value().backend().equals(w0.value().backend())) {
+            throw new IllegalArgumentException(name + ".forward: expected an input of the parameters' dtype "
+                    + w0.dtype() + " on " + w0.value().backend().name() + ", got " + x.dtype() + " on "
+                    + x.value().backend().name() + " " + input.shape());
         }
         if (steps < 1) throw new IllegalArgumentException(name + ".forward: the input has no time steps: " + input.shape());
         checkLengths(lengths, batch, steps, unbatched);

@@ -244,6 +244,16 @@ class ConvLayersTest {
         assertTrue(same.contains("padding 'same' needs stride 1"), same);
         String ln = message(() -> new LayerNorm(F64, p(4, 5), 1e-5, true).apply(Variable.constant(F64.zeros(2, 5, 4))));
         assertTrue(ln.startsWith("LayerNorm(") && ln.contains("expected input (..., 4, 5), got (2, 5, 4)"), ln);
+        // torch: "output padding must be smaller than either stride or dilation" (1 is allowed below dilation 2)
+        String op = message(() -> new ConvTranspose2d(F64, 1, 1, p(3, 3), p(1, 1), p(0, 0), p(2, 0), 1, true, p(2, 1),
+                r));
+        assertEquals("ConvTranspose2d: output_padding must be >= 0 and smaller than either the stride [1, 1] or the "
+                + "dilation [2, 1] on each axis, got [2, 0]", op);
+        String small = message(() -> new ConvTranspose2d(F64, 1, 1, p(2, 2), p(1, 1), p(3, 0), p(1, 0), 1, true,
+                p(2, 1), r).apply(Variable.constant(F64.zeros(1, 1, 2, 2))));
+        assertTrue(small.startsWith("ConvTranspose2d(") && small.contains("would be (-1, 3)"), small);
+        assertEquals("AvgPool2d: divisor_override must not be zero", message(() -> new AvgPool2d(p(2, 2), null, p(0, 0),
+                false, true, 0)));
     }
 
     @Test

@@ -77,6 +77,21 @@ class LayerGoldenTest {
         layer("layernorm_no_affine", f -> new LayerNorm(f, p(6), 1e-5, false));
         layer("groupnorm", f -> new GroupNorm(f, 2, 6, 1e-5, true));
         layer("groupnorm_1d", f -> new GroupNorm(f, 3, 3, 1e-5, true));
+        layer("conv2d_reflect", f -> new Conv2d(f, 2, 3, p(3, 3), p(1, 1), Padding.of(1, 2), p(1, 1), 1, true,
+                PaddingMode.REFLECT, r));
+        layer("conv2d_replicate_strided_groups", f -> new Conv2d(f, 2, 4, p(3, 2), p(2, 2), Padding.of(2), p(1, 1), 2,
+                true, PaddingMode.REPLICATE, r));
+        layer("conv2d_circular_same_dilated", f -> new Conv2d(f, 2, 2, p(2, 3), p(1, 1), Padding.SAME, p(1, 2), 1, true,
+                PaddingMode.CIRCULAR, r));
+        layer("conv1d_reflect_same", f -> new Conv1d(f, 3, 2, 4, 1, Padding.SAME, 1, 1, true, PaddingMode.REFLECT, r));
+        layer("conv1d_circular_dilated_no_bias", f -> new Conv1d(f, 2, 2, 3, 1, Padding.of(3), 2, 1, false,
+                PaddingMode.CIRCULAR, r));
+        layer("conv_transpose2d_output_padding_below_dilation", f -> new ConvTranspose2d(f, 2, 3, p(3, 3), p(1, 2),
+                p(1, 0), p(1, 1), 1, true, p(2, 1), r));
+        layer("conv_transpose2d_output_padding_twice_the_stride", f -> new ConvTranspose2d(f, 2, 2, p(2, 3), p(1, 1),
+                p(0, 1), p(2, 2), 1, false, p(3, 3), r));
+        layer("avgpool2d_divisor_override_ceil", f -> new AvgPool2d(p(3, 3), p(2, 2), p(1, 1), true, false, 5));
+        layer("avgpool2d_divisor_override_rect", f -> new AvgPool2d(p(2, 3), p(1, 2), p(0, 0), false, true, -4));
         for (String stat : new String[] {"_running_mean", "_running_var", "_eval"}) {
             layer("batchnorm2d_3steps" + stat, f -> new BatchNorm2d(f, 3, 1e-5, 0.1, true, true));
             layer("batchnorm2d_3steps_cumulative" + stat, f -> new BatchNorm2d(f, 2, 1e-5, null, true, true));

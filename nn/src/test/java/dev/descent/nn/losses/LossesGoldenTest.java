@@ -84,6 +84,15 @@ class LossesGoldenTest {
         loss("nll", (r, x) -> apply(Losses.nll(r), x));
         loss("nll_ignore", (r, x) -> apply(Losses.nll(r), x));
         loss("nll_ignore_custom", (r, x) -> apply(Losses.nll(r, 1), x));
+        loss("ce_weight", (r, x) -> apply(Losses.crossEntropy(x[2].value(), r, 0, Losses.IGNORE_INDEX), x));
+        loss("ce_weight_ignore_smoothing", (r, x) -> apply(Losses.crossEntropy(x[2].value(), r, 0.15, 2), x));
+        loss("ce_weight_rank3_ignore",
+                (r, x) -> apply(Losses.crossEntropy(x[2].value(), r, 0, Losses.IGNORE_INDEX), x));
+        loss("ce_weight_soft_smoothing",
+                (r, x) -> apply(Losses.crossEntropy(x[2].value(), r, 0.2, Losses.IGNORE_INDEX), x));
+        loss("ce_weight_unbatched",
+                (r, x) -> apply(Losses.crossEntropy(x[2].value(), r, 0.1, Losses.IGNORE_INDEX), x));
+        loss("nll_weight_ignore", (r, x) -> apply(Losses.nll(x[2].value(), r, Losses.IGNORE_INDEX), x));
     }
 
     static List<Case> load(Backend backend) throws IOException {

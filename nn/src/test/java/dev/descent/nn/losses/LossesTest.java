@@ -226,6 +226,40 @@ class LossesTest {
     }
 
     @Test
+    void classWeightsScaleEachSampleAndMeanDividesByTheirSum() {
+        // logits 0: -logP = log 3 for every class; labels 0, 2; weights (1, 5, 3): mean = (1 + 3) log 3 / (1 + 3)
+        Variable z = param(Tensor.on(DEFAULT, DType.FLOAT64).zeros(2, 3));
+        Tensor w = f64(new double[] {1, 5, 3}, 3);
+        Variable k = constant(labels(DEFAULT, 0, 2));
+        assertClose(new double[] {Math.log(3), 3 * Math.log(3)},
+                Losses.crossEntropy(w, Reduction.NONE, 0, Losses.IGNORE_INDEX).apply(z, k).value(), 1e-15);
+        assertEquals(Math.log(3), Losses.crossEntropy(w, Reduction.MEAN, 0, Losses.IGNORE_INDEX).apply(z, k).value()
+                .item(), 1e-15);
+        assertEquals(4 * Math.log(3), Losses.nll(w, Reduction.SUM, Losses.IGNORE_INDEX)
+                .apply(param(f64(new double[] {-Math.log(3), 0, 0, 0, 0, -Math.log(3)}, 2, 3)), k).value().item(), 1e-15);
+        // an empty batch: torch gives nan for mean (0 / 0) and 0 for sum
+        Variable none = param(Tensor.on(DEFAULT, DType.FLOAT64).zeros(0, 3));
+        Variable noLabels = constant(Tensor.on(DEFAULT, DType.INT32).zeros(0));
+        assertTrue(Double.isNaN(Losses.crossEntropy(w, Reduction.MEAN, 0, Losses.IGNORE_INDEX).apply(none, noLabels)
+                .value().item()));
+        assertEquals(0, Losses.nll(w, Reduction.SUM, Losses.IGNORE_INDEX).apply(none, noLabels).value().item());
+    }
+
+    @Test
+    void aClassWeightOfTheWrongShapeOrDtypeIsRefused() {
+        Variable z = param(Tensor.on(DEFAULT, DType.FLOAT64).zeros(2, 3));
+        Variable k = constant(labels(DEFAULT, 0, 2));
+        var shape = assertThrows(IllegalArgumentException.class, () -> Losses.crossEntropy(f64(new double[] {1, 2}, 2),
+                Reduction.MEAN, 0, Losses.IGNORE_INDEX).apply(z, k));
+        assertTrue(shape.getMessage().contains("crossEntropy: expected a class weight of shape (3) for prediction "
+                + "(2, 3), got (2,)"), shape.getMessage());
+        var dtype = assertThrows(IllegalArgumentException.class, () -> Losses.nll(Tensor.on(DEFAULT, DType.FLOAT32)
+                .ones(3), Reduction.MEAN, Losses.IGNORE_INDEX).apply(z, k));
+        assertTrue(dtype.getMessage().startsWith("nll: expected a class weight of the prediction's dtype float64")
+                && dtype.getMessage().contains("got float32"), dtype.getMessage());
+    }
+
+    @Test
     void float32InFloat32Out() {
         Tensor p = Tensor.on(DEFAULT, DType.FLOAT32).of(new double[] {0.1, 0.9, 0.4}, 1, 3);
         Tensor y = Tensor.on(DEFAULT, DType.FLOAT32).of(new double[] {0, 1, 0}, 1, 3);

@@ -362,6 +362,9 @@ class RecurrentLayersTest {
         assertMessage("GRU.forward: h0 is float32 on " + f.backend().name() + ", expected float64 on "
                 + f.backend().name() + " as the input", () -> gru.forward(Variable.constant(f.zeros(2, 5, 3)),
                 Variable.constant(f.zeros(1, 2, 4).to(DType.FLOAT32))));
+        assertMessage("GRU.forward: expected an input of the parameters' dtype float64 on " + f.backend().name()
+                + ", got float32 on " + f.backend().name() + " (2, 5, 3)",
+                () -> gru.forward(Variable.constant(f.zeros(2, 5, 3).to(DType.FLOAT32))));
         LSTMCell cell = new LSTMCell(f, 3, 4, true, new Rng(1));
         assertMessage("LSTMCell.forward: expected an input (B, 3) or (3), got (2, 2)",
                 () -> cell.forward(Variable.constant(f.zeros(2, 2))));

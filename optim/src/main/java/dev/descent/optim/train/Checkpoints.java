@@ -179,6 +179,7 @@ final class Checkpoints {
         json.append('}');
         if (r.scheduler != null) json.append(",\"scheduler\":").append(strings(r.scheduler.stateDict()));
         if (t.plateau != null) json.append(",\"plateau\":").append(strings(t.plateau.stateDict()));
+        if (t.checkpointLoop != null) json.append(",\"loop\":").append(strings(new java.util.TreeMap<>(t.checkpointLoop)));
         json.append(",\"files\":{");
         k = 0;
         for (var f : files.entrySet()) json.append(k++ == 0 ? "" : ",").append(Json.quote(f.getKey())).append(':').append(f.getValue());
@@ -325,6 +326,11 @@ final class Checkpoints {
 
     /** Restores everything saved in {@code checkpoint} (a checkpoint directory or its parent) and continues. */
     static History resume(Trainer t, Path checkpoint) throws IOException {
+        return restore(t, checkpoint).run();
+    }
+
+    /** Restores everything saved in {@code checkpoint}; the run that continues from there. */
+    static Run restore(Trainer t, Path checkpoint) throws IOException {
         Found found = newest(checkpoint);
         Path d = found.dir();
         Path stateFile = d.resolve(STATE);
@@ -344,6 +350,23 @@ final class Checkpoints {
         Map<String, long[]> generators = generators(t, stateFile, s);
         Map<String, String> scheduler = entries(stateFile, s, "scheduler", t.scheduler != null || t.schedule != null);
         Map<String, String> plateau = entries(stateFile, s, "plateau", t.plateau != null);
+        if (s.has("loop") != (t.checkpointLoop != null)) {
+            throw new CheckpointException(stateFile, "loop", s.has("loop")
+                    ? "the checkpoint was written by an outside loop " + read(stateFile, () -> s.object("loop").names())
+                    + ", this trainer runs its own loop"
+                    : "is missing: the checkpoint was written by the trainer's own loop, this trainer's are written by "
+                    + "an outside loop " + new java.util.TreeMap<>(t.checkpointLoop));
+        }
+        Map<String, String> loop = entries(stateFile, s, "loop", t.checkpointLoop != null);
+        if (loop != null && !loop.equals(t.checkpointLoop)) {
+            for (var e : t.checkpointLoop.entrySet()) {
+                if (!e.getValue().equals(loop.get(e.getKey()))) {
+                    throw new CheckpointException(stateFile, "loop." + e.getKey(), "is " + (loop.containsKey(e.getKey())
+                            ? "'" + loop.get(e.getKey()) + "'" : "missing") + ", this trainer's is '" + e.getValue() + "'");
+                }
+            }
+            throw new CheckpointException(stateFile, "loop", "is " + loop + ", this trainer's is " + t.checkpointLoop);
+        }
 
         Path historyFile = d.resolve(HISTORY);
         History history = read(historyFile, () -> History.fromJson(readText(historyFile)));
@@ -399,7 +422,7 @@ final class Checkpoints {
         run.waited = waited;
         run.bestWeights = bestWeights;
         history.stop(StopReason.COMPLETED, "");
-        return run.run();
+        return run;
     }
 
     private static void load(Path stateFile, String field, LrScheduler scheduler, Map<String, String> state)

@@ -84,6 +84,8 @@ public final class Trainer {
     final Checkpoints checkpoints;
     final DataParallel parallel;
     final boolean reuseBuffers;
+    /** What an outside loop records in its checkpoints ({@link Builder#checkpointLoop}); null for this loop's own. */
+    final Map<String, String> checkpointLoop;
     private final Map<String, Variable> named;
 
     private Trainer(Builder b) {
@@ -105,6 +107,7 @@ public final class Trainer {
         this.earlyStopping = b.earlyStopping;
         this.listeners = List.copyOf(b.listeners);
         this.checkpoints = b.checkpointDir == null ? null : new Checkpoints(b.checkpointDir, b.checkpointEvery);
+        this.checkpointLoop = b.checkpointLoop;
         this.parallel = b.parallel;
         this.reuseBuffers = b.reuseBuffers;
         this.named = model.namedParameters();
@@ -128,7 +131,37 @@ public final class Trainer {
      *                             it names the file and the field, and the trainer is unchanged
      */
     public History resume(Path checkpoint) throws IOException {
+        if (checkpointLoop != null) {
+            throw new IllegalStateException("Trainer.resume: this trainer's checkpoints are written by an outside loop "
+                    + checkpointLoop + "; resume " + checkpoint + " with that loop");
+        }
         return Checkpoints.resume(this, checkpoint);
+    }
+
+    /** Where a checkpoint left a run: its history (stop reason reset), epochs completed and steps taken. */
+    public record Restored(History history, int epoch, long step) {
+    }
+
+    /**
+     * For a loop that runs this trainer's steps itself (the {@code spark} module's barrier mode): restores the
+     * model, the optimiser state and the training loader's shuffling state from a checkpoint as {@link #resume} does,
+     * checking every file first (a {@link CheckpointException} leaves everything unchanged), and returns where the
+     * run stood; the caller continues from there.
+     */
+    public Restored restore(Path checkpoint) throws IOException {
+        Run r = Checkpoints.restore(this, checkpoint);
+        return new Restored(r.history, r.epoch, r.step);
+    }
+
+    /**
+     * For a loop that runs this trainer's steps itself: the end of epoch {@code epoch} (after {@code step} steps,
+     * recorded in {@code history}), where this trainer's own loop writes its checkpoints; writes one as that loop
+     * would (every {@link Builder#checkpoints} interval, and when the history has stopped), and nothing without
+     * checkpoints.
+     */
+    public void checkpointEpoch(History history, int epoch, long step) {
+        if (checkpoints == null) return;
+        checkpoints.afterEpoch(this, new Run(this, history, epoch, step), false);
     }
 
     /** Which descent the training loader makes: {@code batch}, {@code mini-batch (batch size b)} or {@code stochastic}. */
@@ -248,6 +281,7 @@ public final class Trainer {
         private int checkpointEvery = 1;
         private DataParallel parallel;
         private boolean reuseBuffers = true;
+        private Map<String, String> checkpointLoop;
 
         private Builder(Module model, Loss loss, Optimizer<?> optimizer) {
             if (model == null || loss == null || optimizer == null) {
@@ -367,6 +401,16 @@ public final class Trainer {
             if (everyEpochs < 1) throw new IllegalArgumentException("Trainer: checkpoint interval must be >= 1, got " + everyEpochs);
             this.checkpointDir = directory;
             this.checkpointEvery = everyEpochs;
+            return this;
+        }
+
+        /**
+         * Marks the checkpoints as written by a loop other than this trainer's own ({@link #checkpointEpoch}), with
+         * its settings: they go into {@code state.json} as {@code loop}, and {@link #restore} requires them equal,
+         * while {@link #resume} refuses such checkpoints (and the outside loop those of this trainer's own loop).
+         */
+        public Builder checkpointLoop(Map<String, String> loop) {
+            this.checkpointLoop = loop == null ? null : Map.copyOf(new java.util.TreeMap<>(loop));
             return this;
         }
 

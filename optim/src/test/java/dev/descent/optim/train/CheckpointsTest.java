@@ -198,6 +198,45 @@ class CheckpointsTest {
         }
     }
 
+    // ------------------------------------------------------------------ an outside loop's checkpoints
+
+    @Test
+    void anOutsideLoopRestoresOnlyItsOwnCheckpointsAndTheTrainersOwnLoopOnlyItsOwn(@TempDir Path tmp) throws IOException {
+        Map<String, String> loop = Map.of("stepsPerJob", "3");
+        Path own = saved(tmp.resolve("own"));
+        Path outside = tmp.resolve("outside");
+        Sequential written = model(13);
+        History h = setup(written).epochs(2).checkpoints(outside, 1).checkpointLoop(loop).build().fit();
+        Path last = outside.resolve(Checkpoints.LAST);
+
+        Sequential restored = model(99);
+        Trainer.Restored r = setup(restored).checkpointLoop(Map.of("stepsPerJob", "3")).build().restore(last);
+        assertEquals(2, r.epoch());
+        assertEquals(h.stepLosses().length, r.step());
+        assertArrayEquals(h.stepLosses(), r.history().stepLosses());
+        for (var e : written.namedParameters().entrySet()) {
+            assertTrue(e.getValue().value().equal(restored.namedParameters().get(e.getKey()).value()), e.getKey());
+        }
+
+        Sequential untouched = model(99);
+        Map<String, Tensor> before = untouched.stateDict();
+        var other = assertThrows(CheckpointException.class,
+                () -> setup(untouched).checkpointLoop(Map.of("stepsPerJob", "4")).build().restore(last));
+        assertEquals("loop.stepsPerJob", other.field(), other.getMessage());
+        assertTrue(other.getMessage().contains("is '3', this trainer's is '4'"), other.getMessage());
+        var ownLoop = assertThrows(CheckpointException.class, () -> setup(untouched).build().resume(last));
+        assertTrue(ownLoop.getMessage().contains("written by an outside loop"), ownLoop.getMessage());
+        var fromOwn = assertThrows(CheckpointException.class,
+                () -> setup(untouched).checkpointLoop(loop).build().restore(own));
+        assertTrue(fromOwn.getMessage().contains("written by the trainer's own loop"), fromOwn.getMessage());
+        var resume = assertThrows(IllegalStateException.class, () -> setup(untouched).checkpointLoop(loop).build().resume(last));
+        assertTrue(resume.getMessage().startsWith("Trainer.resume: this trainer's checkpoints are written by an outside loop"),
+                resume.getMessage());
+        for (var e : before.entrySet()) {
+            assertTrue(e.getValue().equal(untouched.namedParameters().get(e.getKey()).value()), "unchanged: " + e.getKey());
+        }
+    }
+
     // ------------------------------------------------------------------ corrupt checkpoints
 
     /** A checkpoint of 2 epochs of the run, to be damaged. */
